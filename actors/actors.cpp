@@ -1,0 +1,1 @@
+// Translation unit anchor for kis_actors until the roles land.

@@ -1,0 +1,36 @@
+// Atoms of the engine (CAF 0.17: at most 10 characters, letters, digits and '_' only).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace kis {
+
+#define KIS_ATOM(name, text)                                                                       \
+  using name = caf::atom_constant<caf::atom(text)>;                                                \
+  constexpr name name##_v = name{};
+
+KIS_ATOM(stats_atom, "stats")
+KIS_ATOM(token_atom, "token")
+KIS_ATOM(approval_atom, "approval")
+KIS_ATOM(invalid_atom, "invalidate")
+KIS_ATOM(refresh_atom, "refresh")
+KIS_ATOM(info_atom, "info")
+KIS_ATOM(cancel_atom, "cancel")
+KIS_ATOM(grant_atom, "grant")
+KIS_ATOM(follow_atom, "follow")
+KIS_ATOM(unfollow_atom, "unfollow")
+KIS_ATOM(kill_atom, "kill")
+KIS_ATOM(drain_atom, "drain")
+KIS_ATOM(status_atom, "status")
+KIS_ATOM(frame_atom, "frame")
+KIS_ATOM(link_up_atom, "link_up")
+KIS_ATOM(link_dn_atom, "link_down")
+KIS_ATOM(sample_atom, "sample")
+KIS_ATOM(collect_atom, "collect")
+KIS_ATOM(poll_atom, "poll")
+KIS_ATOM(start_atom, "start")
+KIS_ATOM(done_atom, "done")
+
+#undef KIS_ATOM
+
+} // namespace kis

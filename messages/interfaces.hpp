@@ -1,0 +1,93 @@
+// The typed interface of every role in DESIGN.md. Behaviour lives in actors/; this is the
+// contract. Messages marked "internal" are sent by an actor to itself or by its transport
+// thread; they are part of the type because CAF 0.17 typed actors must declare them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+#include "messages/market.hpp"
+#include "messages/metrics.hpp"
+#include "messages/orders.hpp"
+#include "messages/pipeline.hpp"
+#include "messages/realtime.hpp"
+#include "messages/rest.hpp"
+
+namespace kis {
+
+// Issues call permits so that no sliding second holds more calls than the budget.
+using rate_governor_actor = caf::typed_actor<
+    caf::replies_to<permit_request>::with<permit>,
+    caf::reacts_to<call_outcome>,             // what became of a permitted call
+    caf::reacts_to<cancel_atom, std::string>, // a requester gives up its place in line
+    caf::replies_to<caf::get_atom, stats_atom>::with<api_stats>,
+    caf::reacts_to<grant_atom, std::uint64_t>>; // internal: timer, with a generation
+
+// Owns the access token and the WebSocket approval key of one app key.
+using token_keeper_actor =
+    caf::typed_actor<caf::replies_to<token_atom>::with<access_token>,
+                     caf::replies_to<approval_atom>::with<approval_key>,
+                     caf::replies_to<invalid_atom, std::string>::with<access_token>, // this token
+                                                                                     // was refused
+                     caf::replies_to<refresh_atom>::with<access_token>, // force_refresh
+                     caf::replies_to<info_atom>::with<token_info>,
+                     caf::reacts_to<refresh_atom, std::uint64_t>>; // internal: refresh-ahead timer
+
+// The only actor that speaks HTTP. Each call holds a permit and a token.
+using rest_gateway_actor = caf::typed_actor<
+    caf::replies_to<rest_call>::with<rest_reply>, caf::replies_to<price_query>::with<quote>,
+    caf::replies_to<chart_query>::with<std::vector<daily_bar>>,
+    caf::replies_to<order_request>::with<order_ack>,
+    caf::replies_to<revise_cancel_request>::with<order_ack>,
+    caf::replies_to<balance_query>::with<balance>, caf::replies_to<buyable_query>::with<buyable>,
+    caf::replies_to<fills_query>::with<std::vector<fill_record>>,
+    caf::reacts_to<done_atom, http_exchange>>; // internal: the transport finished a call
+
+// Receives ticks and order-book snapshots from the feed.
+using market_sink_actor = caf::typed_actor<caf::reacts_to<trade_tick>, caf::reacts_to<order_book>>;
+
+// Receives decrypted execution notices from the feed.
+using notice_sink_actor = caf::typed_actor<caf::reacts_to<execution_notice>>;
+
+// Owns the one WebSocket session: registrations (cap 41), PINGPONG, reconnects, fan-out.
+using ws_feed_actor = caf::typed_actor<
+    caf::replies_to<subscribe_request, market_sink_actor>::with<subscription>,
+    caf::replies_to<subscribe_request, notice_sink_actor>::with<subscription>,
+    caf::reacts_to<caf::unsubscribe_atom, subscribe_request, market_sink_actor>,
+    caf::replies_to<status_atom>::with<feed_status>,
+    caf::reacts_to<frame_atom, std::uint64_t, std::string>,   // internal: session id, text frame
+    caf::reacts_to<link_up_atom, std::uint64_t>,              // internal: session connected
+    caf::reacts_to<link_dn_atom, std::uint64_t, std::string>, // internal: session lost, why
+    caf::reacts_to<caf::tick_atom>>;                          // internal: watchdog / reconnect
+
+// A user strategy hosted in its own actor.
+using strategy_actor =
+    caf::typed_actor<caf::reacts_to<market_event>, caf::reacts_to<order_update>,
+                     caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
+
+// Owns a group of symbols: ticks or polled quotes in, bars and indicators kept, events out.
+using analyzer_actor = market_sink_actor::extend<
+    caf::reacts_to<follow_atom, std::string, strategy_actor>, // a strategy follows a symbol
+    caf::reacts_to<poll_atom>,                                // internal: REST polling timer
+    caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
+
+// The single consumer of signals: priority queue, risk, journal, reconciliation.
+using order_executor_actor = notice_sink_actor::extend<
+    caf::replies_to<signal>::with<signal_ack>,
+    caf::reacts_to<follow_atom, std::string, strategy_actor>, // strategy id -> its actor
+    caf::reacts_to<kill_atom, bool, std::string>,             // kill switch on/off, why
+    caf::replies_to<drain_atom>::with<executor_summary>,
+    caf::replies_to<status_atom>::with<executor_summary>,
+    caf::reacts_to<poll_atom>>; // internal: work the queue
+
+// Collects every actor's samples; serves snapshots.
+using metrics_actor = caf::typed_actor<caf::reacts_to<actor_sample>,
+                                       caf::replies_to<caf::get_atom>::with<metrics_snapshot>,
+                                       caf::reacts_to<collect_atom>>; // internal: sampling timer
+
+} // namespace kis

@@ -1,0 +1,75 @@
+// Values of the real-time side: registrations on the one WebSocket session and its state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+namespace kis {
+
+// What a registration carries: trades (H0STCNT0), the order book (H0STASP0) or execution
+// notices (H0STCNI0 real / H0STCNI9 paper, keyed by HTS ID).
+enum class feed_channel : std::uint8_t { trades = 0, book = 1, notices = 2 };
+
+constexpr const char* to_cstr(feed_channel c) noexcept {
+  switch (c) {
+  case feed_channel::trades:
+    return "trades";
+  case feed_channel::book:
+    return "book";
+  case feed_channel::notices:
+    return "notices";
+  }
+  return "unknown";
+}
+
+// Ask the feed for a registration. Past the 41 cap the answer is errc::ws_cap_reached.
+struct subscribe_request {
+  feed_channel channel = feed_channel::trades;
+  std::string key;           // symbol, or the HTS ID for notices
+  std::int32_t priority = 0; // higher keeps its slot when slots are short
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, subscribe_request& x) {
+  return f(caf::meta::type_name("subscribe_request"), x.channel, x.key, x.priority);
+}
+
+// The feed's answer: the registration is held (shared by all who asked for it).
+struct subscription {
+  feed_channel channel = feed_channel::trades;
+  std::string key;
+  std::uint32_t sharers = 0; // how many subscribers share this registration
+  std::uint32_t slots_used = 0;
+  std::uint32_t slots_cap = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, subscription& x) {
+  return f(caf::meta::type_name("subscription"), x.channel, x.key, x.sharers, x.slots_used,
+           x.slots_cap);
+}
+
+// The feed's session, as a subscriber or a person sees it.
+struct feed_status {
+  bool connected = false;
+  std::uint32_t slots_used = 0;
+  std::uint32_t slots_cap = 41;
+  std::uint64_t reconnects = 0;
+  std::uint64_t frames = 0;
+  std::uint64_t records = 0;
+  std::uint64_t dropped = 0; // events dropped for slow subscribers
+  std::uint64_t parse_errors = 0;
+  std::uint64_t pings_answered = 0;
+  std::int64_t last_recovery_ns = 0; // time from drop to all registrations back
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, feed_status& x) {
+  return f(caf::meta::type_name("feed_status"), x.connected, x.slots_used, x.slots_cap,
+           x.reconnects, x.frames, x.records, x.dropped, x.parse_errors, x.pings_answered,
+           x.last_recovery_ns);
+}
+
+} // namespace kis

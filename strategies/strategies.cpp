@@ -1,0 +1,1 @@
+// Translation unit anchor for kis_strategies until the API lands.
