@@ -1,0 +1,50 @@
+// Reading KIS JSON fields: every number arrives as a string ("70100", "-0.57"), some fields
+// are optional, and an answer may carry fields we do not know. Errors name the field but never
+// echo its value, so no token can leak through an error message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "kis/result.hpp"
+
+namespace kis::api::json {
+
+api_error malformed(std::string_view field, std::string_view what);
+
+// Strict text -> number conversions. Integers: optional sign, digits only, no overflow.
+// Decimals: optional sign, digits, at most one '.', finite.
+std::optional<std::int64_t> to_int(std::string_view s) noexcept;
+std::optional<double> to_decimal(std::string_view s) noexcept;
+
+// Required fields: missing, wrong type or bad text -> errc::malformed naming the field.
+result<std::string> get_string(const boost::json::object& o, std::string_view key);
+result<std::int64_t> get_int(const boost::json::object& o, std::string_view key);
+result<double> get_decimal(const boost::json::object& o, std::string_view key);
+
+// Optional fields: missing or "" -> fallback; present but bad -> malformed.
+result<std::string> opt_string(const boost::json::object& o, std::string_view key,
+                               std::string fallback = {});
+result<std::int64_t> opt_int(const boost::json::object& o, std::string_view key,
+                             std::int64_t fallback = 0);
+result<double> opt_decimal(const boost::json::object& o, std::string_view key, double fallback = 0);
+
+// A decimal field rounded to the nearest integer (pchs_avg_pric "70123.5000" -> 70124).
+result<std::int64_t> get_rounded(const boost::json::object& o, std::string_view key);
+
+// "output": an object, or an array holding one object (both occur). Required.
+result<const boost::json::object*> get_object(const boost::json::object& o, std::string_view key);
+// "output1"/"output2": an array of objects (an object alone counts as one row). Required.
+result<std::vector<const boost::json::object*>> get_rows(const boost::json::object& o,
+                                                         std::string_view key);
+
+// Cuts text to at most max bytes on a UTF-8 boundary (messages from KIS that we echo).
+std::string capped(std::string_view s, std::size_t max = 160);
+
+} // namespace kis::api::json
