@@ -1,0 +1,134 @@
+// kis-sim: a KIS-compatible exchange on loopback (REST + WebSocket). The engine's embedded
+// default backend and the test double for everything that speaks KIS. Same paths, methods,
+// headers, tr_ids and JSON shapes as KIS-PROTOCOL.md; strict limits; a seeded market.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kis/clock.hpp"
+#include "kis/credentials.hpp"
+#include "kis/endpoints.hpp"
+#include "messages/market.hpp"
+#include "messages/orders.hpp"
+
+namespace kis::sim {
+
+// The credentials kis-sim accepts unless told otherwise (they open nothing real):
+//   app key    "PSkisSimDefaultAppKey000000000000001"  (36 chars, like a KIS app key)
+//   app secret 180 hex chars, see default_app_secret below
+//   account    "50000000-01" (CANO 50000000, ACNT_PRDT_CD 01)
+//   HTS id     "kissim"      (tr_key of the H0STCNI0/H0STCNI9 registration)
+inline constexpr std::string_view default_app_key = "PSkisSimDefaultAppKey000000000000001";
+inline constexpr std::string_view default_app_secret =
+    "b5dea1f3f69fbb0ed6baf96b79410ce63f9732cc359d88c8398601c3476bf7dc2ccd6b18cc59f7502935824416aff4"
+    "5eb3edecd39d5f6dbf57c4a489457ec50703686ffa9d3fbbc23e4ec84ef5e9b3cd764f24bd3108d4768b56";
+static_assert(default_app_key.size() == 36 && default_app_secret.size() == 180);
+
+api::credentials default_credentials();
+
+// Switches a test can also flip on a running server (see server below).
+struct faults {
+  double error_rate = 0;              // share of uapi calls answered EGW00001 (HTTP 500), seeded
+  std::chrono::milliseconds delay{0}; // added before every uapi answer
+  bool market_closed = false;         // orders get 40580000 "장종료" (HTTP 200, rt_cd 1)
+};
+
+struct options {
+  api::environment env = api::environment::real;
+  std::uint16_t rest_port = 0; // 0 = ephemeral
+  std::uint16_t ws_port = 0;   // 0 = ephemeral
+  int rate_limit = 0;          // calls per sliding second per account; 0 = KIS: 18 real, 1 paper
+  std::uint64_t seed = 42;
+  api::credentials cred = default_credentials();
+  std::vector<std::string> symbols;       // empty = the default universe (>= 120 six-digit codes)
+  std::chrono::seconds token_spacing{60}; // a second tokenP inside this -> 403 EGW00133
+  std::chrono::hours token_reuse{6};      // tokenP answers the same token while it is younger
+  std::chrono::hours token_lifetime{24};  // expires_in
+  std::chrono::milliseconds market_step{250}; // one synthetic trade per symbol per step
+  std::int64_t initial_cash = 100'000'000;    // KRW on the account
+  std::shared_ptr<const wall_clock> clock;    // null = the system clock
+  faults fault;
+};
+
+// What the server saw; a snapshot, safe to copy.
+struct stats {
+  std::map<std::string, std::uint64_t> calls_by_tr_id; // uapi calls that passed auth
+  std::uint64_t http_requests = 0;                     // everything that reached the server
+  std::uint64_t rate_rejections = 0;                   // EGW00201 answers
+  std::uint64_t max_calls_in_window = 0; // most uapi calls that arrived in any sliding 1 s
+  std::uint64_t token_requests = 0;      // tokenP calls, answered or not
+  std::uint64_t token_issues = 0;        // new tokens minted (a reused token is not counted)
+  std::uint64_t token_too_soon = 0;      // EGW00133 answers
+  std::uint64_t approval_issues = 0;
+  std::uint64_t auth_failures = 0;   // EGW001xx / token refusals
+  std::uint64_t injected_errors = 0; // faults.error_rate hits
+  std::uint64_t hung_responses = 0;  // requests never answered (hang_next)
+  std::uint64_t orders_received = 0; // order-cash calls that reached the exchange
+  std::uint64_t orders_accepted = 0;
+  std::uint64_t orders_rejected = 0;
+  std::uint64_t fills = 0;
+};
+
+// One order-cash / order-rvsecncl request as the exchange received it, accepted or not: lets a
+// client prove it sent nothing twice.
+struct order_log_entry {
+  std::string tr_id;
+  std::string symbol;
+  side dir = side::buy;
+  std::string kind_code; // ORD_DVSN
+  std::int64_t qty = 0;
+  std::int64_t price = 0;
+  std::int64_t at_ns = 0;    // server clock
+  std::string order_no;      // empty when rejected
+  std::string orig_order_no; // revise/cancel only
+  std::string msg_cd;
+};
+
+class server {
+public:
+  explicit server(options opts);
+  ~server(); // stops
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds 127.0.0.1 (REST and WebSocket) and runs its own io thread. Throws on bind failure.
+  void start();
+  // Closes every connection (hung ones too) and joins the io thread. Idempotent.
+  void stop();
+
+  std::uint16_t rest_port() const;
+  std::uint16_t ws_port() const;
+  std::string rest_url() const; // "http://127.0.0.1:PORT"
+  std::string ws_url() const;   // "ws://127.0.0.1:PORT"
+  const options& config() const;
+
+  sim::stats stats() const;
+  std::vector<order_log_entry> orders() const;
+
+  // Fault switches.
+  void set_faults(const faults& f);
+  // The next `count` requests with this tr_id (or OAuth path, e.g. "/oauth2/tokenP") are
+  // executed when `execute` and then never answered: the client sees an unknown outcome.
+  void hang_next(std::string tr_id, int count = 1, bool execute = true);
+  void expire_tokens();    // every issued token answers EGW00123 from now on
+  void drop_ws_sessions(); // close every WebSocket session (the client must reconnect)
+
+  // The market, for tests: move it `steps` market steps ahead of the wall clock.
+  void step_market(std::int64_t steps);
+  kis::quote quote(std::string_view symbol) const; // empty symbol when unknown
+  std::vector<std::string> symbols() const;
+  std::int64_t cash() const; // the account's deposit
+  std::vector<kis::holding> holdings() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace kis::sim
