@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "messages/error_code.hpp"
@@ -36,7 +37,7 @@ struct endpoint {
 const endpoint& lookup(endpoint_id id) noexcept;
 
 // All endpoints, in endpoint_id order.
-std::basic_string_view<endpoint> all_endpoints() noexcept;
+std::span<const endpoint> all_endpoints() noexcept;
 
 // The tr_id to send for this environment; nullopt when paper does not support the endpoint.
 std::optional<std::string_view> tr_id(const endpoint& ep, environment env) noexcept;
