@@ -68,7 +68,7 @@ const endpoint& lookup(endpoint_id id) noexcept {
   return table[static_cast<std::size_t>(id)];
 }
 
-std::basic_string_view<endpoint> all_endpoints() noexcept {
+std::span<const endpoint> all_endpoints() noexcept {
   return {table.data(), table.size()};
 }
 
