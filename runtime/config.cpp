@@ -1,0 +1,405 @@
+#include "runtime/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <utility>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "runtime/duration.hpp"
+
+namespace kis::runtime {
+
+std::string_view to_string_view(run_mode m) noexcept {
+  switch (m) {
+    case run_mode::sim: return "sim";
+    case run_mode::paper: return "paper";
+    case run_mode::live: return "live";
+  }
+  return "unknown";
+}
+
+std::optional<run_mode> parse_mode(std::string_view s) noexcept {
+  if (s == "sim")
+    return run_mode::sim;
+  if (s == "paper")
+    return run_mode::paper;
+  if (s == "live")
+    return run_mode::live;
+  return std::nullopt;
+}
+
+std::string config_error::to_string() const {
+  return key.empty() ? message : key + ": " + message;
+}
+
+namespace {
+
+// Reads the keys of one TOML table into typed fields, remembering which keys it knew, so that
+// anything left over is reported as unknown (a misspelt key must never be silently ignored).
+class table_reader {
+public:
+  table_reader(const toml::table* t, std::string prefix, std::optional<config_error>& err)
+    : table_(t), prefix_(std::move(prefix)), err_(err) {}
+
+  template <class T>
+  void read(std::string_view key, T& out) {
+    known_.insert(std::string{key});
+    if (err_ || table_ == nullptr)
+      return;
+    if (const auto* node = table_->get(key))
+      convert(*node, path(key), out);
+  }
+
+  const toml::node* raw(std::string_view key) {
+    known_.insert(std::string{key});
+    return table_ ? table_->get(key) : nullptr;
+  }
+
+  void finish() {
+    if (err_ || table_ == nullptr)
+      return;
+    for (auto&& [k, v] : *table_) {
+      if (!known_.contains(std::string{k.str()})) {
+        fail(path(k.str()), "unknown key (see config/engine.example.toml for the keys)");
+        return;
+      }
+    }
+  }
+
+  std::string path(std::string_view key) const {
+    return prefix_.empty() ? std::string{key} : prefix_ + "." + std::string{key};
+  }
+
+  void fail(std::string key, std::string message) {
+    if (!err_)
+      err_ = config_error{std::move(key), std::move(message)};
+  }
+
+private:
+  void convert(const toml::node& n, const std::string& key, std::string& out) {
+    if (auto v = n.value_exact<std::string>())
+      out = *v;
+    else
+      fail(key, "expected a string");
+  }
+  void convert(const toml::node& n, const std::string& key, bool& out) {
+    if (auto v = n.value_exact<bool>())
+      out = *v;
+    else
+      fail(key, "expected true or false");
+  }
+  void convert(const toml::node& n, const std::string& key, double& out) {
+    if (auto v = n.value<double>(); v && (n.is_floating_point() || n.is_integer()))
+      out = *v;
+    else
+      fail(key, "expected a number");
+  }
+  template <class Int>
+    requires std::is_integral_v<Int>
+  void convert(const toml::node& n, const std::string& key, Int& out) {
+    auto v = n.value_exact<std::int64_t>();
+    if (!v) {
+      fail(key, "expected an integer");
+      return;
+    }
+    if (!std::in_range<Int>(*v)) {
+      fail(key, "integer out of range");
+      return;
+    }
+    out = static_cast<Int>(*v);
+  }
+  void convert(const toml::node& n, const std::string& key, std::chrono::milliseconds& out) {
+    auto v = n.value_exact<std::string>();
+    if (!v) {
+      fail(key, "expected a duration string such as \"500ms\", \"30s\", \"5m\"");
+      return;
+    }
+    if (auto d = parse_duration(*v))
+      out = *d;
+    else
+      fail(key, "malformed duration \"" + *v + "\" (use e.g. \"500ms\", \"30s\", \"5m\", \"1h\")");
+  }
+  void convert(const toml::node& n, const std::string& key, std::vector<std::string>& out) {
+    const auto* arr = n.as_array();
+    if (!arr) {
+      fail(key, "expected an array of strings");
+      return;
+    }
+    out.clear();
+    for (const auto& item : *arr) {
+      auto v = item.value_exact<std::string>();
+      if (!v) {
+        fail(key, "expected an array of strings");
+        return;
+      }
+      out.push_back(*v);
+    }
+  }
+
+  const toml::table* table_;
+  std::string prefix_;
+  std::optional<config_error>& err_;
+  std::set<std::string> known_;
+};
+
+const toml::table* sub_table(table_reader& top, const toml::table& root, std::string_view name,
+                             std::optional<config_error>& err) {
+  const auto* node = top.raw(name);
+  if (node == nullptr)
+    return nullptr;
+  if (!node->is_table()) {
+    if (!err)
+      err = config_error{std::string{name}, "expected a table ([" + std::string{name} + "])"};
+    return nullptr;
+  }
+  (void) root;
+  return node->as_table();
+}
+
+void read_strategy(const toml::table& t, const std::string& prefix, strategy_entry& s,
+                   std::optional<config_error>& err) {
+  table_reader r{&t, prefix, err};
+  r.read("name", s.name);
+  r.read("id", s.id);
+  r.read("symbols", s.symbols);
+  r.read("enabled", s.enabled);
+  if (const auto* p = r.raw("params")) {
+    if (const auto* pt = p->as_table()) {
+      for (auto&& [k, v] : *pt) {
+        std::string key{k.str()};
+        if (auto i = v.value_exact<std::int64_t>())
+          s.params[key] = *i;
+        else if (auto d = v.value_exact<double>())
+          s.params[key] = *d;
+        else if (auto b = v.value_exact<bool>())
+          s.params[key] = *b;
+        else if (auto str = v.value_exact<std::string>())
+          s.params[key] = *str;
+        else if (!err)
+          err = config_error{prefix + ".params." + key, "expected an integer, number, bool or string"};
+      }
+    } else if (!err) {
+      err = config_error{prefix + ".params", "expected a table of parameters"};
+    }
+  }
+  r.finish();
+  if (!err && s.name.empty())
+    err = config_error{prefix + ".name", "missing: every [[strategy]] needs a name"};
+  if (s.id.empty())
+    s.id = s.name;
+}
+
+} // namespace
+
+config_result parse_config(std::string_view toml_text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << "TOML syntax error at line " << e.source().begin.line << ", column "
+       << e.source().begin.column << ": " << e.description();
+    return config_error{"", os.str()};
+  }
+  engine_config cfg;
+  std::optional<config_error> err;
+  table_reader top{&root, "", err};
+  std::string mode = std::string{to_string_view(cfg.mode)};
+  top.read("mode", mode);
+  top.read("duration", cfg.duration);
+  top.read("log_level", cfg.log_level);
+  top.read("log_file", cfg.log_file);
+  top.read("data_dir", cfg.data_dir);
+  if (!err) {
+    if (auto m = parse_mode(mode))
+      cfg.mode = *m;
+    else
+      err = config_error{"mode", "expected \"sim\", \"paper\" or \"live\", got \"" + mode + "\""};
+  }
+
+  {
+    table_reader r{sub_table(top, root, "kis", err), "kis", err};
+    r.read("rest_url", cfg.rest_url);
+    r.read("ws_url", cfg.ws_url);
+    r.read("app_key", cfg.cred.app_key);
+    r.read("app_secret", cfg.cred.app_secret);
+    std::string account;
+    r.read("account", account);
+    r.read("hts_id", cfg.cred.hts_id);
+    r.read("custtype", cfg.cred.custtype);
+    r.finish();
+    if (!err && !account.empty())
+      if (auto e = parse_account(account, cfg.cred))
+        err = config_error{"kis.account", e->message};
+  }
+  {
+    table_reader r{sub_table(top, root, "budget", err), "budget", err};
+    r.read("rate_limit", cfg.budget.rate_limit);
+    r.read("safety_margin", cfg.budget.safety_margin);
+    r.read("order_reserve", cfg.budget.order_reserve);
+    r.read("quote_cache_ttl", cfg.budget.quote_cache_ttl);
+    r.read("query_retries", cfg.budget.query_retries);
+    r.finish();
+  }
+  {
+    table_reader r{sub_table(top, root, "sim", err), "sim", err};
+    r.read("seed", cfg.sim.seed);
+    r.read("rate_limit", cfg.sim.rate_limit);
+    r.read("env", cfg.sim.env);
+    r.read("fault_profile", cfg.sim.fault_profile);
+    r.finish();
+    if (!err && !api::parse_environment(cfg.sim.env))
+      err = config_error{"sim.env", "expected \"real\" or \"paper\""};
+  }
+  {
+    table_reader r{sub_table(top, root, "feed", err), "feed", err};
+    r.read("enabled", cfg.feed.enabled);
+    r.read("max_registrations", cfg.feed.max_registrations);
+    r.read("silence_timeout", cfg.feed.silence_timeout);
+    r.read("path", cfg.feed.path);
+    r.finish();
+    if (!err && (cfg.feed.max_registrations < 1 || cfg.feed.max_registrations > 41))
+      err = config_error{"feed.max_registrations", "must be between 1 and 41 (KIS's cap)"};
+  }
+  {
+    table_reader r{sub_table(top, root, "analyzers", err), "analyzers", err};
+    r.read("count", cfg.analyzers.count);
+    r.read("symbol_count", cfg.analyzers.symbol_count);
+    r.read("symbols", cfg.analyzers.symbols);
+    r.read("poll_interval", cfg.analyzers.poll_interval);
+    r.read("bar_seconds", cfg.analyzers.bar_seconds);
+    r.read("history_days", cfg.analyzers.history_days);
+    r.finish();
+    if (!err && cfg.analyzers.count < 1)
+      err = config_error{"analyzers.count", "must be at least 1"};
+  }
+  {
+    table_reader r{sub_table(top, root, "executor", err), "executor", err};
+    auto& e = cfg.executor;
+    r.read("queue_capacity", e.queue_capacity);
+    r.read("journal", e.journal);
+    r.read("max_order_qty", e.max_order_qty);
+    r.read("max_order_notional", e.max_order_notional);
+    r.read("max_position_qty", e.max_position_qty);
+    r.read("daily_loss_limit", e.daily_loss_limit);
+    r.read("price_collar_pct", e.price_collar_pct);
+    r.read("dedup_window", e.dedup_window);
+    r.read("check_buyable", e.check_buyable);
+    r.read("drain", e.drain);
+    r.finish();
+    if (!err && e.drain != "cancel" && e.drain != "finish")
+      err = config_error{"executor.drain", "expected \"cancel\" or \"finish\""};
+    if (!err && e.queue_capacity == 0)
+      err = config_error{"executor.queue_capacity", "must be at least 1"};
+  }
+  {
+    table_reader r{sub_table(top, root, "metrics", err), "metrics", err};
+    auto& m = cfg.metrics;
+    r.read("port", m.port);
+    r.read("interval", m.interval);
+    r.read("warn_cpu_pct", m.warn_cpu_pct);
+    r.read("warn_rss_mb", m.warn_rss_mb);
+    r.read("warn_mailbox_depth", m.warn_mailbox_depth);
+    r.read("warn_queue_depth", m.warn_queue_depth);
+    r.read("warn_budget_pct", m.warn_budget_pct);
+    r.read("warn_ws_slots", m.warn_ws_slots);
+    r.read("warn_token_left", m.warn_token_left);
+    r.finish();
+    if (!err && (m.port < -1 || m.port > 65535))
+      err = config_error{"metrics.port", "expected -1 (off), 0 (any) or a port number"};
+  }
+  if (const auto* node = top.raw("strategy"); node != nullptr && !err) {
+    cfg.strategies_configured = true;
+    if (const auto* arr = node->as_array()) {
+      std::size_t i = 0;
+      for (const auto& item : *arr) {
+        auto prefix = "strategy[" + std::to_string(i++) + "]";
+        if (const auto* t = item.as_table()) {
+          strategy_entry s;
+          read_strategy(*t, prefix, s, err);
+          cfg.strategies.push_back(std::move(s));
+        } else if (!err) {
+          err = config_error{prefix, "expected a [[strategy]] table"};
+        }
+      }
+    } else {
+      err = config_error{"strategy", "expected [[strategy]] tables"};
+    }
+  }
+  top.finish();
+  if (err)
+    return *err;
+  return cfg;
+}
+
+config_result load_config_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return config_error{"--config", "cannot read \"" + path + "\""};
+  std::ostringstream os;
+  os << in.rdbuf();
+  return parse_config(os.str(), path);
+}
+
+std::optional<config_error> parse_account(std::string_view text, api::credentials& cred) {
+  auto dash = text.find('-');
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (dash == std::string_view::npos || dash != 8 || text.size() != 11 || !digits(text.substr(0, 8))
+      || !digits(text.substr(9)))
+    return config_error{"KIS_ACCOUNT", "expected CANO-PRDT, 8 digits, a dash, 2 digits (e.g. 50000000-01)"};
+  cred.account_no = std::string{text.substr(0, 8)};
+  cred.account_product = std::string{text.substr(9)};
+  return std::nullopt;
+}
+
+std::optional<config_error> apply_env(engine_config& cfg, const env_lookup& env) {
+  if (auto v = env("KIS_APP_KEY"))
+    cfg.cred.app_key = *v;
+  if (auto v = env("KIS_APP_SECRET"))
+    cfg.cred.app_secret = *v;
+  if (auto v = env("KIS_HTS_ID"))
+    cfg.cred.hts_id = *v;
+  if (auto v = env("KIS_REST_URL"))
+    cfg.rest_url = *v;
+  if (auto v = env("KIS_WS_URL"))
+    cfg.ws_url = *v;
+  if (auto v = env("KIS_ACCOUNT"))
+    if (auto e = parse_account(*v, cfg.cred))
+      return e;
+  return std::nullopt;
+}
+
+env_lookup process_env() {
+  return [](const char* name) -> std::optional<std::string> {
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0')
+      return std::string{v};
+    return std::nullopt;
+  };
+}
+
+std::optional<config_error> validate(const engine_config& cfg) {
+  if (cfg.mode == run_mode::live && !cfg.confirm_live)
+    return config_error{"--confirm-live",
+                        "live mode sends real orders with real money: pass both --mode live and "
+                        "--confirm-live"};
+  if (cfg.mode == run_mode::sim)
+    return std::nullopt;
+  if (cfg.cred.app_key.empty())
+    return config_error{"kis.app_key", "missing credential for " + std::string{to_string_view(cfg.mode)}
+                                         + " mode (set KIS_APP_KEY)"};
+  if (cfg.cred.app_secret.empty())
+    return config_error{"kis.app_secret", "missing credential for "
+                                            + std::string{to_string_view(cfg.mode)}
+                                            + " mode (set KIS_APP_SECRET)"};
+  if (cfg.cred.account_no.empty())
+    return config_error{"kis.account", "missing account for " + std::string{to_string_view(cfg.mode)}
+                                         + " mode (set KIS_ACCOUNT as CANO-PRDT)"};
+  return std::nullopt;
+}
+
+} // namespace kis::runtime

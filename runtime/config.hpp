@@ -1,0 +1,136 @@
+// The engine's configuration: TOML file (toml++), then environment overrides, then CLI flags.
+// Every key is documented in config/engine.example.toml. An unknown key, a wrong type, a
+// malformed duration or a missing credential is a config_error that names the key.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kis/credentials.hpp"
+#include "kis/endpoints.hpp"
+#include "kis/result.hpp"
+
+namespace kis::runtime {
+
+enum class run_mode : std::uint8_t { sim, paper, live };
+
+std::string_view to_string_view(run_mode m) noexcept;
+std::optional<run_mode> parse_mode(std::string_view s) noexcept;
+
+// A strategy parameter as written in TOML.
+using param_value = std::variant<std::int64_t, double, bool, std::string>;
+
+struct strategy_entry {
+  std::string name;                            // registry name, e.g. "ma_cross"
+  std::string id;                              // instance id, defaults to name
+  std::vector<std::string> symbols;
+  std::map<std::string, param_value> params;
+  bool enabled = true;
+};
+
+struct budget_section {
+  int rate_limit = 0; // calls per second; 0 = KIS's figure for the mode (18 real, 1 paper)
+  std::chrono::milliseconds safety_margin{10};
+  int order_reserve = 1; // slots of every second kept for orders
+  std::chrono::milliseconds quote_cache_ttl{1000};
+  int query_retries = 3;
+};
+
+struct sim_section {
+  std::uint64_t seed = 42;
+  int rate_limit = 0; // 0 = same as KIS for the simulated environment
+  std::string env = "real";
+  std::string fault_profile = "none"; // none | flaky
+};
+
+struct feed_section {
+  bool enabled = true;
+  int max_registrations = 41;
+  std::chrono::milliseconds silence_timeout{30'000};
+  std::string path = "/tryitout";
+};
+
+struct analyzer_section {
+  int count = 5;          // analyzer actors
+  int symbol_count = 120; // when symbols is empty: the first N of the simulator's universe
+  std::vector<std::string> symbols;
+  std::chrono::milliseconds poll_interval{2000};
+  int bar_seconds = 60;
+  int history_days = 120;
+};
+
+struct executor_section {
+  std::size_t queue_capacity = 1000;
+  std::string journal; // empty = <data_dir>/journal-<mode>.sqlite
+  std::int64_t max_order_qty = 1000;
+  std::int64_t max_order_notional = 50'000'000;
+  std::int64_t max_position_qty = 5000;
+  std::int64_t daily_loss_limit = 5'000'000;
+  double price_collar_pct = 5.0;
+  std::chrono::milliseconds dedup_window{2000};
+  bool check_buyable = true;
+  std::string drain = "cancel"; // cancel | finish
+};
+
+struct metrics_section {
+  int port = -1; // -1 = no endpoint, 0 = ephemeral
+  std::chrono::milliseconds interval{1000};
+  double warn_cpu_pct = 80;
+  double warn_rss_mb = 2048;
+  std::uint64_t warn_mailbox_depth = 1000;
+  std::uint64_t warn_queue_depth = 500;
+  double warn_budget_pct = 95;
+  std::uint32_t warn_ws_slots = 40;
+  std::chrono::milliseconds warn_token_left{30 * 60 * 1000};
+};
+
+struct engine_config {
+  run_mode mode = run_mode::sim;
+  bool confirm_live = false;
+  std::chrono::milliseconds duration{60'000}; // 0 = until SIGINT/SIGTERM
+  std::string log_level = "info";
+  std::string log_file;
+  std::string data_dir = ".kis-engine";
+  std::string rest_url; // empty = the mode's default
+  std::string ws_url;
+  api::credentials cred;
+  budget_section budget;
+  sim_section sim;
+  feed_section feed;
+  analyzer_section analyzers;
+  executor_section executor;
+  metrics_section metrics;
+  std::vector<strategy_entry> strategies;
+  bool strategies_configured = false; // the file named strategies (even an empty list)
+};
+
+struct config_error {
+  std::string key; // dotted path, e.g. "executor.queue_capacity"
+  std::string message;
+  std::string to_string() const;
+};
+
+using config_result = std::variant<engine_config, config_error>;
+
+// Parse TOML text (source names the file for messages).
+config_result parse_config(std::string_view toml_text, std::string_view source = "config");
+config_result load_config_file(const std::string& path);
+
+// KIS_APP_KEY, KIS_APP_SECRET, KIS_ACCOUNT (CANO-PRDT), KIS_HTS_ID, KIS_REST_URL, KIS_WS_URL.
+using env_lookup = std::function<std::optional<std::string>(const char*)>;
+std::optional<config_error> apply_env(engine_config& cfg, const env_lookup& env);
+env_lookup process_env();
+
+// Checks that need the final mode: credentials for paper/live, --confirm-live for live.
+std::optional<config_error> validate(const engine_config& cfg);
+
+// "12345678-01" -> account_no, account_product.
+std::optional<config_error> parse_account(std::string_view text, api::credentials& cred);
+
+} // namespace kis::runtime

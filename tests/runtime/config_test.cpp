@@ -1,0 +1,160 @@
+// The config file: every documented key parses, and each kind of mistake is refused with a
+// message that names the key.
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "runtime/config.hpp"
+#include "runtime/duration.hpp"
+
+using namespace kis::runtime;
+using namespace std::chrono_literals;
+
+namespace {
+
+engine_config parse_ok(std::string_view text) {
+  auto r = parse_config(text, "test.toml");
+  if (auto* e = std::get_if<config_error>(&r)) {
+    ADD_FAILURE() << e->to_string();
+    return {};
+  }
+  return std::get<engine_config>(r);
+}
+
+config_error parse_bad(std::string_view text) {
+  auto r = parse_config(text, "test.toml");
+  if (auto* e = std::get_if<config_error>(&r))
+    return *e;
+  ADD_FAILURE() << "config was accepted: " << text;
+  return {};
+}
+
+env_lookup fake_env(std::map<std::string, std::string> vars) {
+  return [vars](const char* name) -> std::optional<std::string> {
+    if (auto i = vars.find(name); i != vars.end())
+      return i->second;
+    return std::nullopt;
+  };
+}
+
+} // namespace
+
+TEST(Duration, ParsesUnitsAndRefusesGarbage) {
+  EXPECT_EQ(parse_duration("30s"), 30s);
+  EXPECT_EQ(parse_duration("5m"), 5min);
+  EXPECT_EQ(parse_duration("250ms"), 250ms);
+  EXPECT_EQ(parse_duration("1h30m"), 90min);
+  EXPECT_EQ(parse_duration("0"), 0ms);
+  for (auto bad : {"", "30", "s", "-5s", "5x", "5 s", "1.5s", "99999999h"})
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+  EXPECT_EQ(format_duration(90s), "90s");
+  EXPECT_EQ(format_duration(5min), "5m");
+}
+
+TEST(Config, DefaultsAreSimWithoutCredentials) {
+  auto cfg = parse_ok("");
+  EXPECT_EQ(cfg.mode, run_mode::sim);
+  EXPECT_EQ(cfg.duration, 60s);
+  EXPECT_FALSE(validate(cfg));
+}
+
+TEST(Config, ExampleFileParses) {
+  auto r = load_config_file(KIS_EXAMPLE_CONFIG);
+  ASSERT_TRUE(std::holds_alternative<engine_config>(r))
+    << std::get<config_error>(r).to_string();
+  const auto& cfg = std::get<engine_config>(r);
+  EXPECT_EQ(cfg.mode, run_mode::sim);
+  EXPECT_FALSE(cfg.strategies.empty());
+}
+
+TEST(Config, ReadsEverySection) {
+  auto cfg = parse_ok(R"(
+mode = "paper"
+duration = "5m"
+[kis]
+app_key = "k"
+account = "12345678-01"
+hts_id = "trader1"
+[budget]
+rate_limit = 2
+safety_margin = "15ms"
+[feed]
+max_registrations = 20
+[analyzers]
+count = 3
+symbols = ["005930", "000660"]
+poll_interval = "1s"
+[executor]
+queue_capacity = 10
+drain = "finish"
+[metrics]
+port = 0
+[[strategy]]
+name = "ma_cross"
+symbols = ["005930"]
+params = { fast = 5, slow = 20, qty = 1, ratio = 0.5, note = "x", live = false }
+)");
+  EXPECT_EQ(cfg.mode, run_mode::paper);
+  EXPECT_EQ(cfg.duration, 5min);
+  EXPECT_EQ(cfg.cred.account_no, "12345678");
+  EXPECT_EQ(cfg.cred.account_product, "01");
+  EXPECT_EQ(cfg.budget.safety_margin, 15ms);
+  EXPECT_EQ(cfg.feed.max_registrations, 20);
+  EXPECT_EQ(cfg.analyzers.symbols.size(), 2u);
+  EXPECT_EQ(cfg.executor.drain, "finish");
+  EXPECT_EQ(cfg.metrics.port, 0);
+  ASSERT_EQ(cfg.strategies.size(), 1u);
+  EXPECT_EQ(cfg.strategies[0].id, "ma_cross");
+  EXPECT_EQ(std::get<std::int64_t>(cfg.strategies[0].params.at("slow")), 20);
+  EXPECT_EQ(std::get<double>(cfg.strategies[0].params.at("ratio")), 0.5);
+  EXPECT_TRUE(cfg.strategies_configured);
+}
+
+TEST(Config, MisspeltKeyIsNamed) {
+  EXPECT_EQ(parse_bad("[executor]\nqueue_capacty = 5\n").key, "executor.queue_capacty");
+  EXPECT_EQ(parse_bad("durration = \"5s\"\n").key, "durration");
+  EXPECT_EQ(parse_bad("[[strategy]]\nname = \"x\"\nsymbol = []\n").key, "strategy[0].symbol");
+  EXPECT_EQ(parse_bad("[budgett]\n").key, "budgett");
+}
+
+TEST(Config, WrongTypesAndValuesAreNamed) {
+  EXPECT_EQ(parse_bad("[analyzers]\ncount = \"five\"\n").key, "analyzers.count");
+  EXPECT_EQ(parse_bad("duration = \"5 minutes\"\n").key, "duration");
+  EXPECT_EQ(parse_bad("duration = 5\n").key, "duration");
+  EXPECT_EQ(parse_bad("mode = \"demo\"\n").key, "mode");
+  EXPECT_EQ(parse_bad("[feed]\nmax_registrations = 42\n").key, "feed.max_registrations");
+  EXPECT_EQ(parse_bad("[kis]\naccount = \"1234-01\"\n").key, "kis.account");
+  EXPECT_EQ(parse_bad("[executor]\nqueue_capacity = -1\n").key, "executor.queue_capacity");
+  EXPECT_EQ(parse_bad("kis = 3\n").key, "kis");
+  auto syntax = parse_bad("[kis\n");
+  EXPECT_NE(syntax.message.find("line 1"), std::string::npos) << syntax.message;
+}
+
+TEST(Config, EnvironmentOverridesAndCredentialChecks) {
+  auto cfg = parse_ok("mode = \"paper\"\n");
+  auto e = validate(cfg);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->key, "kis.app_key");
+  EXPECT_FALSE(apply_env(cfg, fake_env({{"KIS_APP_KEY", "PSabcdef"},
+                                        {"KIS_APP_SECRET", "secret-value"},
+                                        {"KIS_ACCOUNT", "50000000-01"},
+                                        {"KIS_HTS_ID", "trader"},
+                                        {"KIS_REST_URL", "http://127.0.0.1:1"}})));
+  EXPECT_EQ(cfg.cred.app_key, "PSabcdef");
+  EXPECT_EQ(cfg.cred.account_no, "50000000");
+  EXPECT_EQ(cfg.rest_url, "http://127.0.0.1:1");
+  EXPECT_FALSE(validate(cfg));
+  auto bad = apply_env(cfg, fake_env({{"KIS_ACCOUNT", "5000000001"}}));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->key, "KIS_ACCOUNT");
+}
+
+TEST(Config, LiveNeedsConfirmation) {
+  auto cfg = parse_ok("mode = \"live\"\n[kis]\napp_key=\"k\"\napp_secret=\"s\"\naccount=\"12345678-01\"\n");
+  auto e = validate(cfg);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->key, "--confirm-live");
+  cfg.confirm_live = true;
+  EXPECT_FALSE(validate(cfg));
+}
