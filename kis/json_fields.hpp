@@ -44,6 +44,39 @@ result<const boost::json::object*> get_object(const boost::json::object& o, std:
 result<std::vector<const boost::json::object*>> get_rows(const boost::json::object& o,
                                                          std::string_view key);
 
+// Reads many fields of one object and keeps the first error, so a decoder reads like a list
+// of fields and checks once at the end.
+class reader {
+public:
+  explicit reader(const boost::json::object& o) noexcept
+      : o_(&o) {}
+
+  std::string str(std::string_view key);
+  std::string opt_str(std::string_view key, std::string fallback = {});
+  std::int64_t integer(std::string_view key);
+  std::int64_t opt_integer(std::string_view key, std::int64_t fallback = 0);
+  double decimal(std::string_view key);
+  double opt_decimal(std::string_view key, double fallback = 0);
+  std::int64_t rounded(std::string_view key);     // required decimal, rounded
+  std::int64_t opt_rounded(std::string_view key); // optional decimal, rounded, 0 if absent
+
+  void fail(api_error e);
+  bool ok() const noexcept { return !error_; }
+  api_error take_error() { return std::move(*error_); }
+
+private:
+  template <class T>
+  T keep(result<T>&& r, T fallback) {
+    if (r)
+      return std::move(r).value();
+    fail(std::move(r).error());
+    return fallback;
+  }
+
+  const boost::json::object* o_;
+  std::optional<api_error> error_;
+};
+
 // Cuts text to at most max bytes on a UTF-8 boundary (messages from KIS that we echo).
 std::string capped(std::string_view s, std::size_t max = 160);
 
