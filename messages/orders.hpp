@@ -24,6 +24,24 @@ enum class order_kind : std::uint8_t {
   fok_market = 14,
 };
 
+// The KRX price grid (tick size by price level, KOSPI and KOSDAQ alike since 2023-01-25): a
+// limit price must be a multiple of it. Strategies and the executor's risk check share it.
+constexpr std::int64_t krx_tick_size(std::int64_t price) noexcept {
+  if (price < 2'000)
+    return 1;
+  if (price < 5'000)
+    return 5;
+  if (price < 20'000)
+    return 10;
+  if (price < 50'000)
+    return 50;
+  if (price < 200'000)
+    return 100;
+  if (price < 500'000)
+    return 500;
+  return 1'000;
+}
+
 // A strategy's wish to trade. price 0 with kind market means "at market".
 struct signal {
   std::string strategy_id;

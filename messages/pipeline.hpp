@@ -58,12 +58,14 @@ struct market_event {
   bar last_bar;
   indicators ind;
   std::vector<bar> history; // daily bars, only for event_kind::history
+  std::int64_t bid = 0;     // best bid / ask when known (book events, ticks), else 0
+  std::int64_t ask = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, market_event& x) {
   return f(caf::meta::type_name("market_event"), x.kind, x.symbol, x.price, x.qty, x.exchange_ns,
-           x.received_ns, x.last_bar, x.ind, x.history);
+           x.received_ns, x.last_bar, x.ind, x.history, x.bid, x.ask);
 }
 
 } // namespace kis

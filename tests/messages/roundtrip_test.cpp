@@ -223,8 +223,8 @@ kis::indicators sample() {
 }
 template <>
 kis::market_event sample() {
-  return {kis::event_kind::bar_closed, "005930",      70100, 3, 4, 5, sample_bar(),
-          sample<kis::indicators>(),   {sample_bar()}};
+  return {kis::event_kind::bar_closed, "005930",       70100, 3,    4, 5, sample_bar(),
+          sample<kis::indicators>(),   {sample_bar()}, 70000, 70200};
 }
 template <>
 kis::label sample() {
