@@ -29,6 +29,7 @@ enum class errc : std::uint8_t {
   kill_switch = 18,      // trading halted
   shutting_down = 19,    // draining: no new work accepted
   config = 20,           // bad configuration
+  cancelled = 21,        // the requester gave up its place (e.g. a rate-governor cancel)
 };
 
 constexpr std::string_view to_string_view(errc x) noexcept {
@@ -75,6 +76,8 @@ constexpr std::string_view to_string_view(errc x) noexcept {
     return "shutting_down";
   case errc::config:
     return "config";
+  case errc::cancelled:
+    return "cancelled";
   }
   return "unknown";
 }

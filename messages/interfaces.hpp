@@ -26,7 +26,8 @@ using rate_governor_actor = caf::typed_actor<
     caf::reacts_to<call_outcome>,             // what became of a permitted call
     caf::reacts_to<cancel_atom, std::string>, // a requester gives up its place in line
     caf::replies_to<caf::get_atom, stats_atom>::with<api_stats>,
-    caf::reacts_to<grant_atom, std::uint64_t>>; // internal: timer, with a generation
+    caf::replies_to<sample_atom>::with<actor_sample>, // counters and wait histograms
+    caf::reacts_to<grant_atom, std::uint64_t>>;       // internal: timer, with a generation
 
 // Owns the access token and the WebSocket approval key of one app key.
 using token_keeper_actor =
@@ -36,7 +37,10 @@ using token_keeper_actor =
                                                                                      // was refused
                      caf::replies_to<refresh_atom>::with<access_token>, // force_refresh
                      caf::replies_to<info_atom>::with<token_info>,
-                     caf::reacts_to<refresh_atom, std::uint64_t>>; // internal: refresh-ahead timer
+                     caf::replies_to<approval_atom, refresh_atom>::with<approval_key>, // after a
+                                                                                       // reconnect
+                     caf::reacts_to<refresh_atom, std::uint64_t>, // internal: refresh-ahead timer
+                     caf::reacts_to<done_atom, http_exchange>>;   // internal: an issue finished
 
 // The only actor that speaks HTTP. Each call holds a permit and a token.
 using rest_gateway_actor = caf::typed_actor<
