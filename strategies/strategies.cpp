@@ -1,1 +1,0 @@
-// Translation unit anchor for kis_strategies until the API lands.
