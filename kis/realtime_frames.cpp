@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <chrono>
 #include <cstring>
 
 #include <boost/json.hpp>
+
+#include "kis/kst.hpp"
 
 namespace kis::rt {
 
@@ -198,29 +199,6 @@ result<data_frame> split_frame(std::string_view text) {
   return f;
 }
 
-result<std::int64_t> kst_to_utc_ns(std::int32_t yyyymmdd, std::string_view hhmmss) {
-  using namespace std::chrono;
-  int h = 0, m = 0, s = 0;
-  if (hhmmss.size() != 6 || !to_small(hhmmss.substr(0, 2), h) ||
-      !to_small(hhmmss.substr(2, 2), m) || !to_small(hhmmss.substr(4, 2), s) || h > 23 || m > 59 ||
-      s > 60)
-    return malformed("time of day is not HHMMSS");
-  year_month_day ymd{year{yyyymmdd / 10000}, month{static_cast<unsigned>(yyyymmdd / 100 % 100)},
-                     day{static_cast<unsigned>(yyyymmdd % 100)}};
-  if (!ymd.ok())
-    return malformed("date is not a valid YYYYMMDD");
-  // KST is UTC+9 all year (no daylight saving).
-  auto t = sys_days{ymd} + hours{h} + minutes{m} + seconds{s} - hours{9};
-  return duration_cast<nanoseconds>(t.time_since_epoch()).count();
-}
-
-result<std::int64_t> kst_to_utc_ns(std::string_view yyyymmdd, std::string_view hhmmss) {
-  std::int32_t d = 0;
-  if (yyyymmdd.size() != 8 || !to_small(yyyymmdd, d))
-    return malformed("date is not YYYYMMDD");
-  return kst_to_utc_ns(d, hhmmss);
-}
-
 result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
                                  std::int64_t received_ns, std::vector<trade_tick>& out) {
   const auto start = out.size();
@@ -230,7 +208,7 @@ result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
                                if (r[0].empty())
                                  return bad_field(tr_trades, 0, "MKSC_SHRN_ISCD");
                                t.symbol.assign(r[0]);
-                               auto ts = kst_to_utc_ns(r[33], r[1]);
+                               auto ts = api::kst::parse_date_time(r[33], r[1]);
                                if (!ts)
                                  return bad_field(tr_trades, 33, "BSOP_DATE/STCK_CNTG_HOUR");
                                t.exchange_ns = *ts;
@@ -263,7 +241,7 @@ result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
 }
 
 result<std::size_t> parse_books(std::string_view payload, std::uint32_t count,
-                                std::int32_t kst_date, std::int64_t received_ns,
+                                std::string_view kst_date, std::int64_t received_ns,
                                 std::vector<order_book>& out) {
   const auto start = out.size();
   auto res = for_each_record(payload, count, book_fields, tr_book,
@@ -272,7 +250,7 @@ result<std::size_t> parse_books(std::string_view payload, std::uint32_t count,
                                if (r[0].empty())
                                  return bad_field(tr_book, 0, "MKSC_SHRN_ISCD");
                                b.symbol.assign(r[0]);
-                               auto ts = kst_to_utc_ns(kst_date, r[1]);
+                               auto ts = api::kst::parse_date_time(kst_date, r[1]);
                                if (!ts)
                                  return bad_field(tr_book, 1, "BSOP_HOUR");
                                b.exchange_ns = *ts;

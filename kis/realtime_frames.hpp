@@ -58,16 +58,12 @@ result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
 
 // Order-book records carry a time of day only; kst_date (YYYYMMDD) supplies the day.
 result<std::size_t> parse_books(std::string_view payload, std::uint32_t count,
-                                std::int32_t kst_date, std::int64_t received_ns,
+                                std::string_view kst_date, std::int64_t received_ns,
                                 std::vector<order_book>& out);
 
 // Plaintext notice records (after decryption); the 26- or 23-field layout by field count.
 result<std::size_t> parse_notices(std::string_view payload, std::uint32_t count,
                                   std::int64_t received_ns, std::vector<execution_notice>& out);
-
-// KST wall clock YYYYMMDD + HHMMSS -> UTC nanoseconds since the epoch.
-result<std::int64_t> kst_to_utc_ns(std::string_view yyyymmdd, std::string_view hhmmss);
-result<std::int64_t> kst_to_utc_ns(std::int32_t yyyymmdd, std::string_view hhmmss);
 
 // --- control JSON -------------------------------------------------------------------------
 

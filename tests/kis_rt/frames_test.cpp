@@ -128,7 +128,7 @@ TEST(ParseBooks, Captured62FieldFrame) {
   auto f = split_frame(captured_book);
   ASSERT_TRUE(f);
   std::vector<order_book> out;
-  auto n = parse_books(f->payload, f->count, 20260724, 5, out);
+  auto n = parse_books(f->payload, f->count, "20260724", 5, out);
   ASSERT_TRUE(n) << n.error().message;
   ASSERT_EQ(out.size(), 1u);
   const auto& b = out[0];
@@ -160,8 +160,8 @@ TEST(ParseBooks, FiftyNineFieldsAreEnoughFiftyEightAreNot) {
     return p.substr(0, pos - 1);
   };
   std::vector<order_book> out;
-  EXPECT_TRUE(parse_books(cut(59), 1, 20260724, 0, out));
-  auto short_one = parse_books(cut(58), 1, 20260724, 0, out);
+  EXPECT_TRUE(parse_books(cut(59), 1, "20260724", 0, out));
+  auto short_one = parse_books(cut(58), 1, "20260724", 0, out);
   ASSERT_FALSE(short_one);
   EXPECT_EQ(short_one.error().code, errc::malformed);
   EXPECT_EQ(out.size(), 1u);
@@ -269,20 +269,11 @@ TEST(Malformed, PrefixesWithTooFewFieldsFailAndNothingCrashes) {
     if (!f)
       continue;
     std::vector<order_book> out;
-    auto n = parse_books(f->payload, f->count, 20260724, 0, out);
+    auto n = parse_books(f->payload, f->count, "20260724", 0, out);
     if (fields_in(f->payload) < static_cast<long>(book_fields)) {
       EXPECT_FALSE(n) << len;
     }
   }
-}
-
-TEST(Kst, ConvertsExplicitlyToUtc) {
-  auto t = kst_to_utc_ns("20260101", "000000");
-  ASSERT_TRUE(t);
-  EXPECT_EQ(*t, (1'767'225'600LL - 9 * 3600) * 1'000'000'000LL);
-  EXPECT_FALSE(kst_to_utc_ns("2026010", "000000"));
-  EXPECT_FALSE(kst_to_utc_ns("20260230", "000000"));
-  EXPECT_FALSE(kst_to_utc_ns("20260101", "246000"));
 }
 
 TEST(TrIds, ChannelsMapToTrIds) {
