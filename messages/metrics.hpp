@@ -92,28 +92,28 @@ namespace kis::metric_names {
 // Well-known role metrics (without the kis_ prefix), so the roles that report a figure and the
 // views that read it (`metrics`, `top`, warnings, the Grafana sample) agree on one spelling.
 // gateway
-inline constexpr const char* api_calls = "api_calls_total";                 // counter
-inline constexpr const char* api_failures = "api_call_failures_total";      // counter
+inline constexpr const char* api_calls = "api_calls_total";                   // counter
+inline constexpr const char* api_failures = "api_call_failures_total";        // counter
 inline constexpr const char* api_calls_last_second = "api_calls_last_second"; // gauge
-inline constexpr const char* api_success_ratio = "api_success_ratio";       // gauge, 0..1
-inline constexpr const char* api_rate_limit = "api_rate_limit_per_second";  // gauge
+inline constexpr const char* api_success_ratio = "api_success_ratio";         // gauge, 0..1
+inline constexpr const char* api_rate_limit = "api_rate_limit_per_second";    // gauge
 // rate governor
-inline constexpr const char* permits_granted = "permits_granted_total";     // counter{class}
-inline constexpr const char* permits_waiting = "permits_waiting";           // gauge{class}
-inline constexpr const char* permit_wait = "permit_wait_seconds";           // histogram{class}
-inline constexpr const char* permit_rate = "permits_per_second";            // gauge
-inline constexpr const char* kis_error_codes = "api_error_codes_total";     // counter{code}
+inline constexpr const char* permits_granted = "permits_granted_total"; // counter{class}
+inline constexpr const char* permits_waiting = "permits_waiting";       // gauge{class}
+inline constexpr const char* permit_wait = "permit_wait_seconds";       // histogram{class}
+inline constexpr const char* permit_rate = "permits_per_second";        // gauge
+inline constexpr const char* kis_error_codes = "api_error_codes_total"; // counter{code}
 // token keeper
-inline constexpr const char* token_age = "token_age_seconds";               // gauge
-inline constexpr const char* token_remaining = "token_remaining_seconds";   // gauge
-inline constexpr const char* token_issues = "token_issues_total";           // counter
+inline constexpr const char* token_age = "token_age_seconds";             // gauge
+inline constexpr const char* token_remaining = "token_remaining_seconds"; // gauge
+inline constexpr const char* token_issues = "token_issues_total";         // counter
 // ws feed
-inline constexpr const char* ws_registrations = "ws_registrations";         // gauge
+inline constexpr const char* ws_registrations = "ws_registrations";             // gauge
 inline constexpr const char* ws_registrations_limit = "ws_registrations_limit"; // gauge (41)
-inline constexpr const char* ws_reconnects = "ws_reconnects_total";         // counter
-inline constexpr const char* ws_frames = "ws_frames_total";                 // counter
-inline constexpr const char* ws_frames_per_second = "ws_frames_per_second"; // gauge
-inline constexpr const char* ws_drops = "ws_drops_total";                   // counter{reason}
+inline constexpr const char* ws_reconnects = "ws_reconnects_total";             // counter
+inline constexpr const char* ws_frames = "ws_frames_total";                     // counter
+inline constexpr const char* ws_frames_per_second = "ws_frames_per_second";     // gauge
+inline constexpr const char* ws_drops = "ws_drops_total";                       // counter{reason}
 // order executor
 inline constexpr const char* executor_queue_depth = "executor_queue_depth"; // gauge
 inline constexpr const char* signals = "signals_total";                     // counter
