@@ -1,0 +1,133 @@
+// The rate governor's arithmetic without CAF: who may call KIS now, who waits and until when.
+// Time is plain nanoseconds on a monotonic clock chosen by the caller (the actor passes its
+// CAF clock, virtual under the test coordinator).
+//
+// Window rule: the scheduler remembers the last grant times. A grant at t is allowed only if
+// fewer than c grants lie in (t - L, t], where c is the per-window capacity and L the window
+// plus a safety margin, so no sliding second ever sees more than c grants.
+//
+// Reserve rule: classes below `order` must also leave R grants free in the window shortened by
+// R slots (slot = L / c). Under full query load queries still reach c grants per window, but
+// at any instant one of the last c grants expires within R slots, so an arriving order waits
+// at most about one slot instead of up to a whole window.
+//
+// Back-off (AIMD): a rate_limited outcome pauses all grants, then multiplies the effective
+// rate by decrease_factor; each success adds recovery_per_success back, up to the limit. The
+// capacity follows the rate: c = ceil(rate * window), window stretched to c / rate.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "messages/metrics.hpp"
+#include "messages/rest.hpp"
+
+namespace kis {
+
+struct governor_config {
+  std::uint32_t limit = 18;                                              // grants per window
+  std::chrono::nanoseconds window = std::chrono::seconds{1};             // KIS counts per second
+  std::chrono::nanoseconds safety_margin = std::chrono::milliseconds{5}; // network jitter
+  std::uint32_t order_reserve = 1; // slots of each window only orders may take
+  std::chrono::nanoseconds backoff_pause = std::chrono::seconds{1};
+  double decrease_factor = 0.5;       // multiplicative decrease on EGW00201
+  double recovery_per_success = 0.25; // calls/s regained per successful call
+  double min_rate = 1.0;              // never back off below this (calls/s)
+};
+
+// A permit the scheduler handed out, with the ticket it answers.
+struct scheduled_grant {
+  std::uint64_t ticket = 0;
+  std::string requester;
+  permit value;
+};
+
+class permit_scheduler {
+public:
+  // Upper bounds of the wait-time histogram, in seconds (the last bucket is +Inf).
+  static const std::vector<double>& wait_bounds();
+
+  explicit permit_scheduler(governor_config cfg);
+
+  // Queues a request; returns its ticket. poll() decides when it is granted.
+  std::uint64_t enqueue(permit_class cls, std::string requester, std::int64_t now_ns);
+
+  // Grants every waiting ticket that may go at now_ns, in priority and round-robin order.
+  std::vector<scheduled_grant> poll(std::int64_t now_ns);
+
+  // When the first waiting ticket can be granted; nullopt when nobody waits.
+  std::optional<std::int64_t> next_due(std::int64_t now_ns) const;
+
+  // Drops every waiting ticket of a requester; returns their ticket numbers.
+  std::vector<std::uint64_t> cancel_requester(std::string_view requester);
+
+  // Drops one waiting ticket; false if it was not waiting (already granted or unknown).
+  bool cancel_ticket(std::uint64_t ticket);
+
+  // Feedback from the gateway about one permitted call.
+  void on_outcome(call_result result, std::int64_t now_ns);
+
+  api_stats stats(std::int64_t now_ns) const;
+  double effective_rate() const noexcept { return rate_; }
+  std::size_t waiting() const noexcept;
+
+  // Counters and gauges in the metrics vocabulary (names without the kis_ prefix).
+  std::vector<metric_point> metric_points(std::int64_t now_ns) const;
+  // Permit wait time per class, cumulative buckets in seconds.
+  std::vector<histogram_point> wait_histograms() const;
+
+private:
+  struct ticket {
+    std::uint64_t id = 0;
+    std::int64_t enqueued_ns = 0;
+  };
+
+  // One class's queue: a FIFO per requester, served round-robin.
+  struct class_queue {
+    std::unordered_map<std::string, std::deque<ticket>> by_requester;
+    std::deque<std::string> turn; // requesters with waiting tickets, next first
+    std::size_t waiting = 0;
+  };
+
+  struct wait_histogram {
+    std::vector<std::uint64_t> buckets; // non-cumulative, one per bound plus +Inf
+    double sum = 0;
+    std::uint64_t count = 0;
+  };
+
+  struct shape {
+    std::uint32_t capacity;  // c
+    std::int64_t span_ns;    // L: stretched window plus margin
+    std::uint32_t reserve;   // R, at most c - 1
+    std::int64_t reserve_ns; // R slots
+  };
+
+  shape current_shape() const noexcept;
+  std::size_t count_since(std::int64_t after_ns) const noexcept;
+  // Earliest time >= now at which fewer than k grants lie in the trailing len_ns.
+  std::int64_t gate_due(std::uint32_t k, std::int64_t len_ns, std::int64_t now_ns) const noexcept;
+  std::int64_t class_due(permit_class cls, std::int64_t now_ns) const noexcept;
+  bool first_waiting(permit_class* cls) const noexcept; // the best class with waiters
+  void record_grant(permit_class cls, std::int64_t now_ns, std::int64_t waited_ns);
+  void remove_turn(class_queue& q, const std::string& requester);
+
+  governor_config cfg_;
+  double rate_; // effective calls per second
+  std::int64_t paused_until_ns_ = 0;
+  std::deque<std::int64_t> grants_; // last limit + 1 grant times, oldest first
+  class_queue queues_[permit_class_count];
+  std::unordered_map<std::uint64_t, std::pair<permit_class, std::string>> index_;
+  std::uint64_t next_ticket_ = 1;
+  std::uint64_t total_ = 0, successes_ = 0, failures_ = 0, rate_limited_ = 0;
+  std::uint32_t max_in_window_ = 0;
+  std::uint64_t granted_[permit_class_count] = {};
+  wait_histogram waits_[permit_class_count];
+};
+
+} // namespace kis
