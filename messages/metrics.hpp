@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -122,3 +124,16 @@ inline constexpr const char* orders = "orders";                             // g
 inline constexpr const char* fills = "fills_total";                         // counter
 inline constexpr const char* realized_pnl = "realized_pnl_krw";             // gauge
 } // namespace kis::metric_names
+
+namespace kis {
+
+// The sum of one role metric over all its label sets; nullopt when the actor does not report it.
+inline std::optional<double> find_total(const actor_sample& s, std::string_view name) {
+  std::optional<double> out;
+  for (const auto& p : s.values)
+    if (p.name == name)
+      out = out.value_or(0) + p.value;
+  return out;
+}
+
+} // namespace kis

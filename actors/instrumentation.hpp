@@ -1,0 +1,197 @@
+// A cheap per-actor recorder that every role embeds in its state.
+//
+// Adopting it takes a member and two calls:
+//
+//   struct my_state {
+//     kis::actor_recorder rec{"order_executor", "order_executor"}; // instance name, role
+//   };
+//   ... at spawn:   self->state.rec.attach(metrics);      // optional: no sink, no sends
+//   ... in handlers:
+//     [=](signal& s) -> caf::result<signal_ack> {
+//       auto m = self->state.rec.measure(self);           // counts, times, samples the mailbox
+//       if (refused) m.fail();                            // counted as an error
+//       self->state.rec.add(self->state.rec.counter(metric_names::signals));
+//       ...
+//     }
+//
+// Role extras are counters, gauges and histograms looked up once by name and labels and then
+// updated through a handle (no allocation on update). Names must be Prometheus-style snake case
+// (see kis::metric_names for the shared ones); label values are sanitized so that nothing that
+// looks like a key or a token can ever become a label (it turns into "redacted").
+//
+// Cost: counting is a few increments. Timing (two clock reads) and the mailbox probe run on a
+// stride of messages that adapts every publish interval so a busy actor times about
+// max_timed_per_interval messages per interval; a quiet one times every message. So the
+// processing-time histogram holds sampled observations; `processed` is exact.
+//
+// Publishing is push: at the end of a timed message, if publish_every has passed on the actor's
+// clock (virtual under the test coordinator), the recorder sends an actor_sample to the metrics
+// actor. Roles with their own timer may call publish(self) to report while idle.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "messages/interfaces.hpp"
+
+namespace kis {
+
+// --- label and name hygiene (shared with the metrics actor, which re-checks every sample) ---
+
+// True for short identifier-like values: at most 32 characters of [A-Za-z0-9_.:-] with no
+// run of more than 16 letters or digits. App keys, secrets, tokens and approval keys all fail.
+bool is_safe_label_value(std::string_view value) noexcept;
+// The value itself when safe, else "redacted".
+std::string safe_label_value(std::string_view value);
+// Prometheus metric or label name in snake case: [a-z_][a-z0-9_]*, at most 64 characters.
+bool is_valid_metric_name(std::string_view name) noexcept;
+// Applies the two rules above to a whole sample: unsafe values redacted, bad names dropped.
+void sanitize(actor_sample& sample);
+
+// --- histogram with fixed log-spaced buckets (1-2.5-5 per decade, 1 us .. 10 s) ---
+
+inline constexpr std::array<double, 22> latency_bounds = {
+    1e-6, 2.5e-6, 5e-6,   1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3,
+    5e-3, 1e-2,   2.5e-2, 5e-2, 0.1,    0.25, 0.5,  1.0,    2.5,  5.0,  10.0};
+
+class latency_histogram {
+public:
+  void observe(double seconds) noexcept;
+  std::uint64_t count() const noexcept { return count_; }
+  double sum() const noexcept { return sum_; }
+  // Cumulative counts per bound plus +Inf, as Prometheus wants them.
+  histogram_point to_point(std::string name, std::vector<label> labels) const;
+
+private:
+  std::array<std::uint64_t, latency_bounds.size() + 1> counts_{};
+  double sum_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+// --- the recorder ---
+
+struct recorder_options {
+  caf::timespan publish_every = std::chrono::seconds{1};
+  // Busy actors time about this many messages per interval; 0 times every message.
+  std::uint32_t max_timed_per_interval = 1024;
+};
+
+struct metric_handle {
+  std::uint32_t index = 0;
+};
+struct histogram_handle {
+  std::uint32_t index = 0;
+};
+
+using label_args = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+
+class actor_recorder {
+public:
+  class scope;
+
+  actor_recorder(std::string actor, std::string role, recorder_options opts = {});
+
+  // Where samples go. Without a sink the recorder only counts (tests, tools).
+  void attach(metrics_actor sink);
+  // A new instance name (e.g. once the runtime numbers analyzers); sanitized like a label.
+  void rename(std::string actor);
+
+  // Hot path: call begin at the start of a handler and end when it is done, or use measure().
+  void begin(caf::scheduled_actor* self) noexcept {
+    if (++seen_ >= stride_) {
+      seen_ = 0;
+      start_timed(self);
+    }
+  }
+  void end(caf::scheduled_actor* self, bool failed = false) {
+    ++processed_;
+    errors_ += failed ? 1u : 0u;
+    if (timing_)
+      finish_timed(self);
+  }
+  [[nodiscard]] scope measure(caf::scheduled_actor* self) noexcept;
+
+  // Role extras. Look a series up once (or each time: it is a short linear scan), then update.
+  metric_handle counter(std::string_view name, label_args labels = {});
+  metric_handle gauge(std::string_view name, label_args labels = {});
+  histogram_handle histogram(std::string_view name, label_args labels = {});
+  void add(metric_handle h, double delta = 1) noexcept { values_[h.index].value += delta; }
+  void set(metric_handle h, double value) noexcept { values_[h.index].value = value; }
+  void observe(histogram_handle h, double seconds) noexcept {
+    histograms_[h.index].hist.observe(seconds);
+  }
+  double value(metric_handle h) const noexcept { return values_[h.index].value; }
+
+  // Sends a sample now (if attached) and starts a new interval.
+  void publish(caf::scheduled_actor* self);
+  // The figures so far, stamped with the given wall time.
+  actor_sample sample(std::int64_t at_ns) const;
+
+  std::uint64_t processed() const noexcept { return processed_; }
+  std::uint64_t errors() const noexcept { return errors_; }
+  std::uint32_t stride() const noexcept { return stride_; }
+  const std::string& actor() const noexcept { return actor_; }
+
+private:
+  struct named_histogram {
+    std::string name;
+    std::vector<label> labels;
+    latency_histogram hist;
+  };
+
+  void start_timed(caf::scheduled_actor* self) noexcept;
+  void finish_timed(caf::scheduled_actor* self);
+  metric_handle series(std::string_view name, metric_type type, label_args labels);
+
+  std::string actor_;
+  std::string role_;
+  recorder_options opts_;
+  metrics_actor sink_;
+  std::uint64_t processed_ = 0;
+  std::uint64_t errors_ = 0;
+  std::uint64_t depth_ = 0;
+  std::uint64_t depth_max_ = 0; // since the last publish
+  std::uint32_t stride_ = 1;
+  std::uint32_t seen_ = 0;
+  bool timing_ = false;
+  std::chrono::steady_clock::time_point t0_{};
+  std::chrono::steady_clock::time_point next_publish_{};
+  std::uint64_t processed_at_publish_ = 0;
+  latency_histogram processing_;
+  std::vector<metric_point> values_;
+  std::vector<named_histogram> histograms_;
+};
+
+// Ends the measurement when it leaves scope; fail() marks the message as an error.
+class actor_recorder::scope {
+public:
+  scope(actor_recorder& rec, caf::scheduled_actor* self) noexcept
+      : rec_(&rec)
+      , self_(self) {
+    rec.begin(self);
+  }
+  scope(const scope&) = delete;
+  scope& operator=(const scope&) = delete;
+  ~scope() { rec_->end(self_, failed_); }
+  void fail() noexcept { failed_ = true; }
+
+private:
+  actor_recorder* rec_;
+  caf::scheduled_actor* self_;
+  bool failed_ = false;
+};
+
+inline actor_recorder::scope actor_recorder::measure(caf::scheduled_actor* self) noexcept {
+  return scope{*this, self};
+}
+
+} // namespace kis
