@@ -124,7 +124,7 @@ std::int32_t date_of(std::int64_t utc_ns) noexcept {
 std::string time_of(std::int64_t utc_ns) {
   auto local = kst_local(utc_ns);
   hh_mm_ss<seconds> hms{floor<seconds>(local - floor<days>(local))};
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d%02d%02d", static_cast<int>(hms.hours().count()),
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return buf;
@@ -141,7 +141,7 @@ std::int32_t add_days(std::int32_t yyyymmdd, int n) noexcept {
 std::string format_datetime(std::int64_t utc_ns) {
   auto date = date_of(utc_ns);
   auto t = time_of(utc_ns);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %.2s:%.2s:%.2s", date / 10000, date / 100 % 100,
                 date % 100, t.data(), t.data() + 2, t.data() + 4);
   return buf;

@@ -347,12 +347,14 @@ result<std::vector<kis::field>> fills_params(const credentials& c, const fills_q
     return invalid("order number must be digits");
   if (q.filter > 2)
     return invalid("filter must be 0 (all), 1 (filled) or 2 (unfilled)");
+  // Spelled out: g++ 12 warns falsely (-Wrestrict) on "0" + std::to_string(...).
+  const std::string ccld_dvsn{'0', static_cast<char>('0' + q.filter)};
   append(*p, {{"INQR_STRT_DT", *from},
               {"INQR_END_DT", *to},
               {"SLL_BUY_DVSN_CD", "00"},
               {"INQR_DVSN", "00"},
               {"PDNO", q.symbol},
-              {"CCLD_DVSN", "0" + std::to_string(q.filter)},
+              {"CCLD_DVSN", ccld_dvsn},
               {"ORD_GNO_BRNO", ""},
               {"ODNO", q.order_no},
               {"INQR_DVSN_3", "00"},
