@@ -1,0 +1,1 @@
+// Translation unit anchor for kis_sim until the simulator lands.
