@@ -50,7 +50,8 @@ using rest_gateway_actor = caf::typed_actor<
     caf::replies_to<revise_cancel_request>::with<order_ack>,
     caf::replies_to<balance_query>::with<balance>, caf::replies_to<buyable_query>::with<buyable>,
     caf::replies_to<fills_query>::with<std::vector<fill_record>>,
-    caf::reacts_to<done_atom, http_exchange>>; // internal: the transport finished a call
+    caf::reacts_to<done_atom, http_exchange>,  // internal: the transport finished a call
+    caf::reacts_to<poll_atom, std::uint64_t>>; // internal: retry a call after its back-off
 
 // Receives ticks and order-book snapshots from the feed.
 using market_sink_actor = caf::typed_actor<caf::reacts_to<trade_tick>, caf::reacts_to<order_book>>;
