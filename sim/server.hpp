@@ -16,6 +16,7 @@
 #include "kis/endpoints.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
+#include "sim/ws_server.hpp"
 
 namespace kis::sim {
 
@@ -54,6 +55,9 @@ struct options {
   std::int64_t initial_cash = 100'000'000;    // KRW on the account
   std::shared_ptr<const wall_clock> clock;    // null = the system clock
   faults fault;
+  // The WebSocket side's knobs (pings, drops, multi-record frames, wide books). Its port, env,
+  // hts_id, accept_key, clock and seed are taken from the fields above.
+  ws_options ws;
 };
 
 // What the server saw; a snapshot, safe to copy.
@@ -109,6 +113,7 @@ public:
   const options& config() const;
 
   sim::stats stats() const;
+  ws_stats realtime_stats() const; // zeros before start()
   std::vector<order_log_entry> orders() const;
 
   // Fault switches.

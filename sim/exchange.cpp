@@ -1,0 +1,429 @@
+#include "sim/exchange.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "kis/kst.hpp"
+
+namespace kis::sim {
+
+namespace {
+
+verdict reject(std::string code, std::string text) {
+  return verdict{false, std::move(code), std::move(text)};
+}
+
+// Order-server answers. 40580000 and APBK0952 are observed KIS codes; the rest are ours.
+verdict closed_market(bool paper) {
+  return reject("40580000", paper ? "모의투자 장종료 입니다." : "장운영시간이 아닙니다.");
+}
+verdict bad_account() {
+  return reject("OPSQ2000", "ERROR : INPUT INVALID_CHECK_ACNO");
+}
+verdict unknown_symbol() {
+  return reject("40100000", "종목코드를 확인하십시오.");
+}
+verdict bad_kind() {
+  return reject("40340000", "지원하지 않는 주문구분입니다.");
+}
+verdict bad_qty() {
+  return reject("40310000", "주문수량을 확인하십시오.");
+}
+verdict bad_tick() {
+  return reject("40320000", "호가단위에 맞지 않는 주문단가입니다.");
+}
+verdict out_of_band() {
+  return reject("40330000", "상하한가를 벗어난 주문단가입니다.");
+}
+verdict no_cash() {
+  return reject("APBK0952", "주문가능금액을 초과 했습니다");
+}
+verdict no_shares() {
+  return reject("40360000", "주문가능수량을 초과 했습니다.");
+}
+verdict nothing_to_revise() {
+  return reject("40350000", "정정취소 가능수량이 없습니다.");
+}
+
+std::string order_number(std::uint64_t n) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%010llu", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+// Clients send order numbers with or without the leading zeros.
+std::string_view strip_zeros(std::string_view s) noexcept {
+  auto pos = s.find_first_not_of('0');
+  return pos == std::string_view::npos ? std::string_view{} : s.substr(pos);
+}
+
+order_answer refused(verdict v) {
+  order_answer a;
+  a.v = std::move(v);
+  return a;
+}
+
+bool market_kind(std::string_view kind) noexcept {
+  return kind == "01";
+}
+
+} // namespace
+
+exchange::exchange(market& m, std::string cano, std::string product, std::string hts_id,
+                   std::int64_t cash, bool paper)
+    : m_(m)
+    , cano_(std::move(cano))
+    , product_(std::move(product))
+    , hts_id_(std::move(hts_id))
+    , cash_(cash)
+    , paper_(paper) {}
+
+bool exchange::owns(std::string_view cano, std::string_view product) const noexcept {
+  return cano == cano_ && product == product_;
+}
+
+verdict exchange::check_price(const std::string& symbol, std::string_view kind,
+                              std::int64_t price) const {
+  if (kind != "00" && kind != "01")
+    return bad_kind();
+  if (market_kind(kind))
+    return {};
+  const auto base = m_.info(symbol).base_price;
+  if (price <= 0 || price > upper_limit(base) || price < lower_limit(base))
+    return out_of_band();
+  if (!on_tick(price))
+    return bad_tick();
+  return {};
+}
+
+std::int64_t exchange::reserved_cash() const {
+  std::int64_t sum = 0;
+  for (const auto& o : orders_)
+    if (o.dir == side::buy)
+      sum += o.remaining() * o.reserve_price;
+  return sum;
+}
+
+std::int64_t exchange::reserved_qty(const std::string& symbol) const {
+  std::int64_t sum = 0;
+  for (const auto& o : orders_)
+    if (o.dir == side::sell && o.symbol == symbol)
+      sum += o.remaining();
+  return sum;
+}
+
+std::int64_t exchange::orderable_cash() const {
+  return cash_ - reserved_cash();
+}
+
+exchange::order& exchange::add(order o) {
+  o.org_no = branch_;
+  o.order_no = order_number(next_no_++);
+  auto now = m_.now_ns();
+  o.date = m_.session_date();
+  o.time = api::kst::time_of(now);
+  // Only trades after the order arrived may fill it.
+  if (cursors_.find(o.symbol) == cursors_.end())
+    cursors_.emplace(o.symbol, m_.current_step());
+  orders_.push_back(std::move(o));
+  return orders_.back();
+}
+
+order_answer exchange::place(const order_input& in) {
+  if (closed_)
+    return refused(closed_market(paper_));
+  if (!owns(in.cano, in.product))
+    return refused(bad_account());
+  if (!m_.known(in.symbol))
+    return refused(unknown_symbol());
+  if (in.qty <= 0)
+    return refused(bad_qty());
+  if (auto v = check_price(in.symbol, in.kind_code, in.price); !v.ok)
+    return refused(v);
+  const auto base = m_.info(in.symbol).base_price;
+  order o;
+  o.symbol = in.symbol;
+  o.dir = in.dir;
+  o.kind_code = in.kind_code;
+  o.qty = in.qty;
+  o.price = market_kind(in.kind_code) ? 0 : in.price;
+  o.reserve_price = market_kind(in.kind_code) ? upper_limit(base) : in.price;
+  if (in.dir == side::buy && in.qty * o.reserve_price > orderable_cash())
+    return refused(no_cash());
+  if (in.dir == side::sell) {
+    auto it = holdings_.find(in.symbol);
+    auto held = it == holdings_.end() ? 0 : it->second.qty;
+    if (in.qty > held - reserved_qty(in.symbol))
+      return refused(no_shares());
+  }
+  auto& added = add(std::move(o));
+  notify(added, false, added.qty, added.price);
+  order_answer ans{{}, added.org_no, added.order_no, added.time, added.symbol, added.dir};
+  if (paper_)
+    ans.v = {true, "40600000",
+             in.dir == side::buy ? "모의투자 매수주문이 완료 되었습니다."
+                                 : "모의투자 매도주문이 완료 되었습니다."};
+  else
+    ans.v = {true, "APBK0013", "주문 전송 완료 되었습니다."};
+  try_cross(orders_.back());
+  return ans;
+}
+
+order_answer exchange::revise(const revise_input& in) {
+  if (closed_)
+    return refused(closed_market(paper_));
+  if (!owns(in.cano, in.product))
+    return refused(bad_account());
+  auto it = std::find_if(orders_.begin(), orders_.end(), [&](const order& o) {
+    return strip_zeros(o.order_no) == strip_zeros(in.order_no) &&
+           (in.org_no.empty() || o.org_no == in.org_no);
+  });
+  if (it == orders_.end() || it->remaining() == 0)
+    return refused(nothing_to_revise());
+  const auto q = in.all_qty ? it->remaining() : in.qty;
+  if (q <= 0 || q > it->remaining())
+    return refused(bad_qty());
+  order o;
+  o.symbol = it->symbol;
+  o.dir = it->dir;
+  o.orig_order_no = it->order_no;
+  o.qty = q;
+  if (in.cancel) {
+    o.kind_code = it->kind_code;
+    o.price = it->price;
+    o.rctf = 2;
+  } else {
+    if (auto v = check_price(it->symbol, in.kind_code, in.price); !v.ok)
+      return refused(v);
+    const auto base = m_.info(it->symbol).base_price;
+    o.kind_code = in.kind_code;
+    o.price = market_kind(in.kind_code) ? 0 : in.price;
+    o.reserve_price = market_kind(in.kind_code) ? upper_limit(base) : in.price;
+    o.rctf = 1;
+    // The revised part releases its old reservation first.
+    if (o.dir == side::buy && q * o.reserve_price > orderable_cash() + q * it->reserve_price)
+      return refused(no_cash());
+  }
+  it->cancelled += q;
+  auto& added = add(std::move(o)); // may move orders_: `it` is dead from here on
+  notify(added, false, added.qty, added.price);
+  order_answer ans{{}, added.org_no, added.order_no, added.time, added.symbol, added.dir};
+  ans.v = paper_ ? verdict{true, "40600000",
+                           in.cancel ? "모의투자 취소주문이 완료 되었습니다."
+                                     : "모의투자 정정주문이 완료 되었습니다."}
+                 : verdict{true, "APBK0013", "주문 전송 완료 되었습니다."};
+  if (!in.cancel)
+    try_cross(orders_.back());
+  return ans;
+}
+
+void exchange::try_cross(order& o) {
+  if (o.remaining() == 0)
+    return;
+  const auto p = m_.last_price(o.symbol);
+  const bool crosses =
+      market_kind(o.kind_code) || (o.dir == side::buy ? o.price >= p : o.price <= p);
+  if (crosses)
+    fill(o, o.remaining(), p);
+}
+
+void exchange::match() {
+  for (auto& [symbol, cursor] : cursors_) {
+    auto trades = m_.trades_since(symbol, cursor);
+    for (const auto& t : trades) {
+      auto avail = t.qty;
+      for (auto& o : orders_) {
+        if (avail == 0)
+          break;
+        if (o.symbol != symbol || o.remaining() == 0 || market_kind(o.kind_code))
+          continue;
+        bool crossed = o.dir == side::buy ? t.price <= o.price : t.price >= o.price;
+        if (!crossed)
+          continue;
+        auto q = std::min(avail, o.remaining());
+        fill(o, q, o.price);
+        avail -= q;
+      }
+    }
+  }
+}
+
+void exchange::fill(order& o, std::int64_t qty, std::int64_t price) {
+  auto& h = holdings_[o.symbol];
+  if (o.dir == side::buy) {
+    cash_ -= qty * price;
+    h.qty += qty;
+    h.cost += qty * price;
+    h.bought_today += qty;
+  } else {
+    cash_ += qty * price;
+    h.cost -= h.qty == 0 ? 0 : h.cost * qty / h.qty;
+    h.qty -= qty;
+    h.sold_today += qty;
+  }
+  o.filled += qty;
+  o.filled_amount += qty * price;
+  ++fill_count_;
+  notify(o, true, qty, price);
+}
+
+void exchange::notify(const order& o, bool is_fill, std::int64_t qty, std::int64_t price) {
+  if (!on_notice)
+    return;
+  kis::execution_notice n;
+  n.hts_id = hts_id_;
+  n.account = cano_ + product_;
+  n.order_no = o.order_no;
+  n.orig_order_no = o.orig_order_no;
+  n.dir = o.dir;
+  n.revise_cancel = o.rctf;
+  n.order_kind_code = o.kind_code;
+  n.symbol = o.symbol;
+  n.qty = qty;
+  n.price = price;
+  n.time = api::kst::time_of(m_.now_ns());
+  n.is_fill = is_fill;
+  n.accept_state = is_fill ? 2 : 1;
+  n.branch = o.org_no;
+  n.order_qty = o.qty;
+  n.name = m_.info(o.symbol).name;
+  n.order_price = o.price;
+  on_notice(n);
+}
+
+std::vector<kis::holding> exchange::holdings() {
+  std::vector<kis::holding> out;
+  for (const auto& [symbol, h] : holdings_) {
+    if (h.qty == 0 && h.bought_today == 0 && h.sold_today == 0)
+      continue;
+    kis::holding r;
+    r.symbol = symbol;
+    r.name = m_.info(symbol).name;
+    r.qty = h.qty;
+    r.orderable_qty = h.qty - reserved_qty(symbol);
+    r.avg_price = h.qty == 0 ? 0 : (h.cost + h.qty / 2) / h.qty;
+    r.last_price = m_.last_price(symbol);
+    r.eval_amount = h.qty * r.last_price;
+    r.eval_pnl = r.eval_amount - h.cost;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+kis::balance exchange::totals() {
+  kis::balance b;
+  b.holdings = holdings();
+  b.deposit = cash_;
+  for (const auto& h : b.holdings) {
+    b.total_eval += h.eval_amount;
+    b.purchase_total += h.eval_amount - h.eval_pnl;
+    b.eval_pnl_total += h.eval_pnl;
+  }
+  b.total_eval += cash_;
+  b.net_assets = b.total_eval;
+  return b;
+}
+
+page<kis::holding> exchange::balance_page(std::size_t offset, std::size_t size) {
+  auto all = holdings();
+  page<kis::holding> p;
+  for (auto i = offset; i < all.size() && p.rows.size() < size; ++i)
+    p.rows.push_back(std::move(all[i]));
+  p.next = offset + p.rows.size();
+  p.more = p.next < all.size();
+  return p;
+}
+
+kis::buyable exchange::buyable(std::string_view symbol, std::int64_t price,
+                               std::string_view kind_code) {
+  kis::buyable b;
+  b.symbol = std::string{symbol};
+  b.orderable_cash = orderable_cash();
+  b.max_amount_no_margin = b.max_amount = b.orderable_cash;
+  if (symbol.empty() || !m_.known(symbol))
+    return b;
+  // A market buy is margined at the upper limit (KIS-PROTOCOL.md §4.4).
+  b.calc_price =
+      market_kind(kind_code) || price <= 0 ? upper_limit(m_.info(symbol).base_price) : price;
+  b.max_qty_no_margin = b.max_qty = b.orderable_cash / b.calc_price;
+  b.max_amount_no_margin = b.max_amount = b.max_qty * b.calc_price;
+  return b;
+}
+
+bool exchange::selected(const order& o, const ccld_query& q) const {
+  if (o.date < q.from || o.date > q.to)
+    return false;
+  if ((q.side_code == "01" && o.dir != side::sell) || (q.side_code == "02" && o.dir != side::buy))
+    return false;
+  if (!q.symbol.empty() && q.symbol != o.symbol)
+    return false;
+  if (!q.order_no.empty() && strip_zeros(q.order_no) != strip_zeros(o.order_no))
+    return false;
+  if (q.ccld_code == "01" && o.filled == 0)
+    return false;
+  if (q.ccld_code == "02" && o.remaining() == 0)
+    return false;
+  return true;
+}
+
+kis::fill_record exchange::row(const order& o) const {
+  kis::fill_record r;
+  r.date = std::to_string(o.date);
+  r.org_no = o.org_no;
+  r.order_no = o.order_no;
+  r.orig_order_no = o.orig_order_no;
+  r.symbol = o.symbol;
+  r.dir = o.dir;
+  r.order_kind_code = o.kind_code;
+  r.order_qty = o.qty;
+  r.order_price = o.price;
+  r.order_time = o.time;
+  r.filled_qty = o.filled;
+  r.avg_price = o.filled == 0 ? 0 : o.filled_amount / o.filled;
+  r.filled_amount = o.filled_amount;
+  r.cancelled = o.rctf == 2;
+  r.remaining_qty = o.remaining();
+  return r;
+}
+
+page<kis::fill_record> exchange::fills_page(const ccld_query& q, std::size_t offset,
+                                            std::size_t size) {
+  std::vector<const order*> hits;
+  for (const auto& o : orders_)
+    if (selected(o, q))
+      hits.push_back(&o);
+  if (!q.oldest_first)
+    std::reverse(hits.begin(), hits.end());
+  page<kis::fill_record> p;
+  for (auto i = offset; i < hits.size() && p.rows.size() < size; ++i)
+    p.rows.push_back(row(*hits[i]));
+  p.next = offset + p.rows.size();
+  p.more = p.next < hits.size();
+  return p;
+}
+
+ccld_totals exchange::fill_totals(const ccld_query& q) const {
+  ccld_totals t;
+  for (const auto& o : orders_)
+    if (selected(o, q) && o.rctf != 2) {
+      t.order_qty += o.qty;
+      t.filled_qty += o.filled;
+      t.filled_amount += o.filled_amount;
+    }
+  return t;
+}
+
+std::pair<std::int64_t, std::int64_t> exchange::today_qty(const std::string& symbol) const {
+  auto it = holdings_.find(symbol);
+  return it == holdings_.end() ? std::pair<std::int64_t, std::int64_t>{}
+                               : std::pair{it->second.bought_today, it->second.sold_today};
+}
+
+std::pair<std::int64_t, std::int64_t> exchange::traded_amounts() const {
+  std::int64_t bought = 0, sold = 0;
+  for (const auto& o : orders_)
+    (o.dir == side::buy ? bought : sold) += o.filled_amount;
+  return {bought, sold};
+}
+
+} // namespace kis::sim

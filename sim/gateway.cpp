@@ -1,0 +1,483 @@
+#include "sim/gateway.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <openssl/evp.h>
+
+#include "kis/kst.hpp"
+
+namespace kis::sim {
+
+namespace json = boost::json;
+
+namespace reply {
+
+http_response json(int status, const json::object& body, std::string_view tr_id,
+                   std::string_view tr_cont) {
+  http_response r;
+  r.status = status;
+  r.headers.emplace_back("content-type", "application/json; charset=UTF-8");
+  if (!tr_id.empty())
+    r.headers.emplace_back("tr_id", std::string{tr_id});
+  r.headers.emplace_back("tr_cont", std::string{tr_cont});
+  r.body = json::serialize(body);
+  return r;
+}
+
+http_response kis_error(int status, std::string_view code, std::string_view text,
+                        std::string_view tr_id) {
+  return json(status, {{"rt_cd", "1"}, {"msg_cd", code}, {"msg1", text}}, tr_id);
+}
+
+http_response oauth_error(int status, std::string_view code, std::string_view text) {
+  return json(status, {{"error_description", text}, {"error_code", code}});
+}
+
+} // namespace reply
+
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// Parameter names are matched without regard to case (the portal spells them in upper case,
+// the Postman samples in lower case).
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    if (pair.empty())
+      continue;
+    auto eq = pair.find('=');
+    auto name = url_decode(pair.substr(0, eq));
+    out[upper(name)] = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+  }
+  return out;
+}
+
+std::string header(const http_request& req, const std::string& name) {
+  auto it = req.headers.find(name);
+  return it == req.headers.end() ? std::string{} : it->second;
+}
+
+bool json_content(const http_request& req) {
+  auto ct = header(req, "content-type");
+  for (auto& c : ct)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ct.rfind("application/json", 0) == 0;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(digits[md[i] >> 4]);
+    out.push_back(digits[md[i] & 0xf]);
+  }
+  return out;
+}
+
+std::optional<json::object> parse_object(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object())
+    return std::nullopt;
+  return std::move(v.as_object());
+}
+
+std::string string_field(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string{it->value().as_string()} : "";
+}
+
+http_response hung() {
+  http_response r;
+  r.hang = true;
+  return r;
+}
+
+http_response bad_request() {
+  return reply::kis_error(400, "EGW00101", "유효하지 않은 요청입니다.");
+}
+
+} // namespace
+
+gateway::gateway(const options& opts)
+    : opts_(opts)
+    , clock_(opts.clock ? opts.clock : default_wall_clock())
+    , market_(opts.symbols, opts.seed, clock_, opts.market_step)
+    , exchange_(market_, opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
+                opts.initial_cash, opts.env == api::environment::paper)
+    , tokens_(token_policy{opts.token_spacing, opts.token_reuse, opts.token_lifetime},
+              opts.cred.app_key, opts.seed)
+    , limiter_(opts.rate_limit > 0 ? opts.rate_limit : api::default_rate_limit(opts.env))
+    , fault_gen_(opts.seed ^ 0xfa017ull)
+    , faults_(opts.fault) {
+  exchange_.set_market_closed(faults_.market_closed);
+  exchange_.on_notice = [this](const kis::execution_notice& n) { pending_.push_back(n); };
+}
+
+http_response gateway::handle(const http_request& req) {
+  http_response r;
+  {
+    std::lock_guard lock{mu_};
+    ++stats_.http_requests;
+    exchange_.match();
+    r = route(req);
+  }
+  flush();
+  return r;
+}
+
+void gateway::flush() {
+  std::lock_guard sink_lock{sink_mu_};
+  std::vector<kis::execution_notice> out;
+  {
+    std::lock_guard lock{mu_};
+    out.swap(pending_);
+  }
+  if (notice_sink)
+    for (const auto& n : out)
+      notice_sink(n);
+}
+
+std::optional<gateway::hang_rule> gateway::take_hang(std::string_view key) {
+  auto it = std::find_if(hangs_.begin(), hangs_.end(),
+                         [&](const hang_rule& h) { return h.key == key && h.count > 0; });
+  if (it == hangs_.end())
+    return std::nullopt;
+  auto rule = *it;
+  if (--it->count == 0)
+    hangs_.erase(it);
+  ++stats_.hung_responses;
+  return rule;
+}
+
+http_response gateway::route(const http_request& req) {
+  auto qpos = req.target.find('?');
+  std::string_view path{req.target.data(), std::min(qpos, req.target.size())};
+  std::vector<const api::endpoint*> candidates;
+  for (const auto& ep : api::all_endpoints())
+    if (ep.path == path)
+      candidates.push_back(&ep);
+  if (candidates.empty())
+    return reply::kis_error(404, "EGW00300", "요청하신 URL을 찾을 수 없습니다.");
+  const auto& first = *candidates.front();
+  auto method = first.method == api::http_method::get ? "GET" : "POST";
+  if (req.method != method)
+    return bad_request();
+  if (first.method == api::http_method::post && !json_content(req))
+    return reply::kis_error(400, "EGW00132", "Content-Type이 유효하지 않습니다.");
+
+  if (first.oauth) {
+    auto hang = take_hang(first.path);
+    if (hang && !hang->execute)
+      return hung();
+    auto r = oauth(first, req);
+    r.hang = hang.has_value();
+    return r;
+  }
+
+  auto tr = header(req, "tr_id");
+  if (auto refused = check_credentials(req, tr))
+    return *refused;
+  if (first.id == endpoint_id::hashkey)
+    return hashkey(req);
+  if (auto refused = check_token(req, tr))
+    return *refused;
+  if (header(req, "custtype") != opts_.cred.custtype) {
+    ++stats_.auth_failures;
+    return reply::kis_error(400, "EGW00208", "custtype이 유효하지 않습니다.", tr);
+  }
+
+  // The budget counts every authenticated call, whatever becomes of it afterwards.
+  const auto now = clock_->now_ns();
+  arrivals_.add(now);
+  stats_.max_calls_in_window =
+      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now));
+  if (!limiter_.admit(now)) {
+    ++stats_.rate_rejections;
+    return reply::kis_error(500, "EGW00201", "초당 거래건수를 초과하였습니다.", tr);
+  }
+
+  call c;
+  for (auto* ep : candidates)
+    if (auto want = api::tr_id(*ep, opts_.env); want && !want->empty() && *want == tr)
+      c.ep = ep;
+  if (c.ep == nullptr)
+    return reply::kis_error(200, "OPSQ0002", "없는 서비스 코드 입니다", tr);
+  ++stats_.calls_by_tr_id[tr];
+
+  if (faults_.error_rate > 0 && fault_gen_.unit() < faults_.error_rate) {
+    ++stats_.injected_errors;
+    return reply::kis_error(500, "EGW00001", "일시적인 오류가 발생했습니다.", tr);
+  }
+  auto hang = take_hang(tr);
+  if (hang && !hang->execute)
+    return hung();
+
+  c.tr_id = tr;
+  c.tr_cont = header(req, "tr_cont");
+  c.req = &req;
+  if (c.ep->method == api::http_method::get) {
+    c.params =
+        parse_query(qpos == std::string::npos ? std::string_view{}
+                                              : std::string_view{req.target}.substr(qpos + 1));
+  } else {
+    auto body = parse_object(req.body);
+    if (!body)
+      return reply::kis_error(200, "OPSQ9995", "JSON PARSING ERROR : invalid json format", tr);
+    for (const auto& [k, v] : *body) {
+      if (!v.is_string())
+        return reply::kis_error(200, "OPSQ2002", "ERROR : INPUT_FIELD_TYPE " + upper(k), tr);
+      c.params[upper(k)] = std::string{v.as_string()};
+    }
+    auto hash = header(req, "hashkey");
+    if (!hash.empty() && hash != sha256_hex(req.body))
+      return reply::kis_error(400, "EGW00131", "유효하지 않은 hashkey입니다.", tr);
+  }
+  auto r = dispatch(c);
+  r.hang = hang.has_value();
+  r.delay = faults_.delay;
+  return r;
+}
+
+std::optional<http_response> gateway::check_credentials(const http_request& req,
+                                                        std::string_view tr) {
+  auto refuse = [&](std::string_view code, std::string_view text) {
+    ++stats_.auth_failures;
+    return reply::kis_error(403, code, text, tr);
+  };
+  auto key = header(req, "appkey"), secret = header(req, "appsecret");
+  if (key.empty())
+    return refuse("EGW00102", "AppKey는 필수입니다.");
+  if (key != opts_.cred.app_key)
+    return refuse("EGW00103", "유효하지 않은 AppKey입니다.");
+  if (secret.empty())
+    return refuse("EGW00104", "AppSecret은 필수입니다.");
+  if (secret != opts_.cred.app_secret)
+    return refuse("EGW00105", "유효하지 않은 AppSecret입니다.");
+  return std::nullopt;
+}
+
+std::optional<http_response> gateway::check_token(const http_request& req, std::string_view tr) {
+  auto refuse = [&](std::string_view code, std::string_view text) {
+    ++stats_.auth_failures;
+    return reply::kis_error(500, code, text, tr);
+  };
+  auto auth = header(req, "authorization");
+  constexpr std::string_view bearer = "Bearer ";
+  if (auth.rfind(bearer, 0) != 0)
+    return refuse("EGW00205", "credentials_type이 유효하지 않습니다.(Bearer)");
+  switch (tokens_.check(std::string_view{auth}.substr(bearer.size()), clock_->now_ns())) {
+  case token_check::ok:
+    return std::nullopt;
+  case token_check::expired:
+    return refuse("EGW00123", "기간이 만료된 token 입니다.");
+  case token_check::invalid:
+    break;
+  }
+  return refuse("EGW00121", "유효하지 않은 token 입니다.");
+}
+
+http_response gateway::oauth(const api::endpoint& ep, const http_request& req) {
+  auto body = parse_object(req.body);
+  if (!body)
+    return reply::oauth_error(400, "EGW00101", "유효하지 않은 요청입니다.");
+  const bool approval = ep.id == endpoint_id::approval_key;
+  if (ep.id != endpoint_id::token_revoke) {
+    auto grant = string_field(*body, "grant_type");
+    if (grant.empty())
+      return reply::oauth_error(400, "EGW00115", "grant_type은 필수입니다.");
+    if (grant != "client_credentials")
+      return reply::oauth_error(400, "EGW00116", "지원하지 않는 grant_type입니다.");
+  }
+  // Approval names the secret "secretkey" (KIS-PROTOCOL.md §2.4).
+  auto key = string_field(*body, "appkey");
+  auto secret = string_field(*body, approval ? "secretkey" : "appsecret");
+  auto refuse = [&](std::string_view code, std::string_view text) {
+    ++stats_.auth_failures;
+    return reply::oauth_error(403, code, text);
+  };
+  if (key.empty())
+    return refuse("EGW00102", "AppKey는 필수입니다.");
+  if (key != opts_.cred.app_key)
+    return refuse("EGW00103", "유효하지 않은 AppKey입니다.");
+  if (secret.empty())
+    return refuse("EGW00104", "AppSecret은 필수입니다.");
+  if (secret != opts_.cred.app_secret)
+    return refuse("EGW00105", "유효하지 않은 AppSecret입니다.");
+
+  const auto now = clock_->now_ns();
+  if (approval) {
+    ++stats_.approval_issues;
+    return reply::json(200, {{"approval_key", tokens_.issue_approval(now)}});
+  }
+  if (ep.id == endpoint_id::token_revoke) {
+    if (!tokens_.revoke(string_field(*body, "token")))
+      return refuse("EGW00121", "유효하지 않은 token 입니다.");
+    return reply::json(200, {{"code", 200}, {"message", "접근토큰 폐기에 성공하였습니다"}});
+  }
+  ++stats_.token_requests;
+  auto got = tokens_.issue(now);
+  if (got.what == token_authority::outcome::too_soon) {
+    ++stats_.token_too_soon;
+    return reply::oauth_error(403, "EGW00133", "접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)");
+  }
+  if (got.what == token_authority::outcome::issued)
+    ++stats_.token_issues;
+  return reply::json(
+      200, {{"access_token", got.token.value},
+            {"access_token_token_expired", api::kst::format_datetime(got.token.expires_ns)},
+            {"token_type", "Bearer"},
+            {"expires_in", (got.token.expires_ns - now) / 1'000'000'000}});
+}
+
+http_response gateway::hashkey(const http_request& req) {
+  const auto now = clock_->now_ns();
+  arrivals_.add(now);
+  stats_.max_calls_in_window =
+      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now));
+  if (!limiter_.admit(now)) {
+    ++stats_.rate_rejections;
+    return reply::kis_error(500, "EGW00201", "초당 거래건수를 초과하였습니다.");
+  }
+  auto body = parse_object(req.body);
+  if (!body)
+    return bad_request();
+  return reply::json(200, {{"BODY", *body}, {"HASH", sha256_hex(req.body)}});
+}
+
+// --- the WebSocket side and the test switches ------------------------------------------------
+
+bool gateway::known_symbol(std::string_view symbol) const {
+  return market_.known(symbol);
+}
+
+std::vector<kis::trade_tick> gateway::trades(std::string_view symbol) {
+  std::vector<kis::trade_tick> out;
+  {
+    std::lock_guard lock{mu_};
+    if (!market_.known(symbol))
+      return out;
+    auto it = ws_cursors_.find(symbol);
+    if (it == ws_cursors_.end()) // a new subscriber starts with the latest print
+      it = ws_cursors_.emplace(std::string{symbol}, market_.current_step() - 1).first;
+    out = market_.trades_since(symbol, it->second);
+    exchange_.match();
+  }
+  flush();
+  return out;
+}
+
+kis::order_book gateway::book(std::string_view symbol) {
+  std::lock_guard lock{mu_};
+  return market_.known(symbol) ? market_.book(symbol) : kis::order_book{};
+}
+
+bool gateway::accept_approval_key(std::string_view key) const {
+  std::lock_guard lock{mu_};
+  return tokens_.approval_valid(key, clock_->now_ns());
+}
+
+void gateway::tick() {
+  {
+    std::lock_guard lock{mu_};
+    exchange_.match();
+  }
+  flush();
+}
+
+sim::stats gateway::stats() const {
+  std::lock_guard lock{mu_};
+  auto s = stats_;
+  s.fills = exchange_.fills();
+  return s;
+}
+
+std::vector<order_log_entry> gateway::orders() const {
+  std::lock_guard lock{mu_};
+  return order_log_;
+}
+
+void gateway::set_faults(const faults& f) {
+  std::lock_guard lock{mu_};
+  faults_ = f;
+  exchange_.set_market_closed(f.market_closed);
+}
+
+void gateway::hang_next(std::string tr_id, int count, bool execute) {
+  std::lock_guard lock{mu_};
+  hangs_.push_back(hang_rule{std::move(tr_id), count, execute});
+}
+
+void gateway::expire_tokens() {
+  std::lock_guard lock{mu_};
+  tokens_.expire_all();
+}
+
+void gateway::step_market(std::int64_t steps) {
+  {
+    std::lock_guard lock{mu_};
+    market_.step(steps);
+    exchange_.match();
+  }
+  flush();
+}
+
+kis::quote gateway::quote(std::string_view symbol) {
+  std::lock_guard lock{mu_};
+  return market_.known(symbol) ? market_.quote(symbol) : kis::quote{};
+}
+
+std::vector<std::string> gateway::symbols() const {
+  std::lock_guard lock{mu_};
+  return market_.symbols();
+}
+
+std::int64_t gateway::cash() const {
+  std::lock_guard lock{mu_};
+  return exchange_.deposit();
+}
+
+std::vector<kis::holding> gateway::holdings() {
+  std::lock_guard lock{mu_};
+  return exchange_.holdings();
+}
+
+} // namespace kis::sim

@@ -1,1 +1,0 @@
-// Translation unit anchor for kis_sim until the simulator lands.
