@@ -4,6 +4,9 @@
 #include <bit>
 #include <iterator>
 
+#include <caf/actor_cast.hpp>
+#include <caf/actor_registry.hpp>
+#include <caf/actor_system.hpp>
 #include <caf/scheduled_actor.hpp>
 #include <caf/send.hpp>
 
@@ -45,6 +48,10 @@ std::int64_t wall_now_ns() {
 }
 
 } // namespace
+
+caf::atom_value metrics_registry_key() noexcept {
+  return caf::atom("metrics");
+}
 
 bool is_safe_label_value(std::string_view value) noexcept {
   if (value.empty() || value.size() > 32)
@@ -114,6 +121,10 @@ void actor_recorder::attach(metrics_actor sink) {
   sink_ = std::move(sink);
 }
 
+void actor_recorder::on_publish(std::function<void(actor_sample&)> fill) {
+  fill_ = std::move(fill);
+}
+
 void actor_recorder::rename(std::string actor) {
   actor_ = safe_label_value(actor);
 }
@@ -144,8 +155,11 @@ void actor_recorder::publish(caf::scheduled_actor* self) {
     auto want = std::max<std::uint64_t>(1, handled / opts_.max_timed_per_interval);
     stride_ = static_cast<std::uint32_t>(std::bit_floor(std::min<std::uint64_t>(want, 1u << 16)));
   }
+  if (!sink_)
+    sink_ =
+        caf::actor_cast<metrics_actor>(self->home_system().registry().get(metrics_registry_key()));
   if (sink_)
-    caf::anon_send(sink_, sample(wall_now_ns()));
+    caf::send_as(caf::actor_cast<caf::actor>(self), sink_, sample(wall_now_ns()));
   depth_max_ = depth_;
 }
 
@@ -165,6 +179,8 @@ actor_sample actor_recorder::sample(std::int64_t at_ns) const {
   for (const auto& h : histograms_)
     if (!h.name.empty())
       out.histograms.push_back(h.hist.to_point(h.name, h.labels));
+  if (fill_)
+    fill_(out);
   return out;
 }
 

@@ -5,7 +5,8 @@
 //   struct my_state {
 //     kis::actor_recorder rec{"order_executor", "order_executor"}; // instance name, role
 //   };
-//   ... at spawn:   self->state.rec.attach(metrics);      // optional: no sink, no sends
+//   ... nothing at spawn: the recorder finds the node's metrics actor in CAF's registry
+//       (spawn_metrics puts it there); attach(metrics) names one explicitly instead.
 //   ... in handlers:
 //     [=](signal& s) -> caf::result<signal_ack> {
 //       auto m = self->state.rec.measure(self);           // counts, times, samples the mailbox
@@ -26,24 +27,31 @@
 //
 // Publishing is push: at the end of a timed message, if publish_every has passed on the actor's
 // clock (virtual under the test coordinator), the recorder sends an actor_sample to the metrics
-// actor. Roles with their own timer may call publish(self) to report while idle.
+// actor, as the actor itself (the metrics actor monitors it and forgets it once it is gone).
+// Roles with their own timer may call publish(self) to report while idle, and on_publish adds
+// figures the role computes only when asked (e.g. a scheduler's own counters).
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
 #include "messages/interfaces.hpp"
 
 namespace kis {
+
+// The key under which spawn_metrics registers the metrics actor in the node's actor registry.
+caf::atom_value metrics_registry_key() noexcept;
 
 // --- label and name hygiene (shared with the metrics actor, which re-checks every sample) ---
 
@@ -100,8 +108,11 @@ public:
 
   actor_recorder(std::string actor, std::string role, recorder_options opts = {});
 
-  // Where samples go. Without a sink the recorder only counts (tests, tools).
+  // Where samples go. Without one the recorder looks up the registry's metrics actor when it
+  // publishes, and only counts while there is none.
   void attach(metrics_actor sink);
+  // Called while a sample is built, to append the role's computed values and histograms.
+  void on_publish(std::function<void(actor_sample&)> fill);
   // A new instance name (e.g. once the runtime numbers analyzers); sanitized like a label.
   void rename(std::string actor);
 
@@ -156,6 +167,7 @@ private:
   std::string role_;
   recorder_options opts_;
   metrics_actor sink_;
+  std::function<void(actor_sample&)> fill_;
   std::uint64_t processed_ = 0;
   std::uint64_t errors_ = 0;
   std::uint64_t depth_ = 0;

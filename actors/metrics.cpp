@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <caf/actor_registry.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -44,7 +45,7 @@ using time_point = caf::actor_clock::time_point;
 struct metrics_state {
   struct entry {
     actor_sample sample;
-    time_point seen;
+    caf::actor_addr from; // monitored; null for anonymous senders
   };
 
   metrics_config cfg;
@@ -155,13 +156,6 @@ void evaluate(self_ptr self) {
   }
 }
 
-void forget_silent(self_ptr self) {
-  auto& st = self->state;
-  auto now = self->clock().now();
-  std::erase_if(st.actors,
-                [&](const auto& kv) { return now - kv.second.seen > st.cfg.forget_after; });
-}
-
 metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg) {
   if (!cfg.probe)
     cfg.probe = read_process_usage;
@@ -170,14 +164,20 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
   self->state.cfg = std::move(cfg);
   probe(self);
   self->delayed_send(self, self->state.cfg.collect_every, collect_atom_v);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    std::erase_if(self->state.actors, [&](const auto& kv) { return kv.second.from == dm.source; });
+  });
   return {
       [=](actor_sample& s) {
         auto& st = self->state;
         auto m = st.rec.measure(self);
         sanitize(s);
         st.rec.add(st.samples);
-        auto key = s.actor;
-        st.actors[key] = {std::move(s), self->clock().now()};
+        auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        auto& e = st.actors[s.actor];
+        if (from && e.from != from)
+          self->monitor(from);
+        e = {std::move(s), std::move(from)};
       },
       [=](caf::get_atom) -> metrics_snapshot {
         auto m = self->state.rec.measure(self);
@@ -187,7 +187,6 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
         auto& st = self->state;
         auto m = st.rec.measure(self);
         probe(self);
-        forget_silent(self);
         evaluate(self);
         if (st.cfg.publish)
           st.cfg.publish(std::make_shared<const metrics_snapshot>(make_snapshot(self)));
@@ -201,7 +200,9 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
 } // namespace
 
 metrics_actor spawn_metrics(caf::actor_system& sys, metrics_config cfg) {
-  return sys.spawn(metrics_behavior, std::move(cfg));
+  auto handle = sys.spawn(metrics_behavior, std::move(cfg));
+  sys.registry().put(metrics_registry_key(), caf::actor_cast<caf::strong_actor_ptr>(handle));
+  return handle;
 }
 
 } // namespace kis

@@ -51,7 +51,6 @@ struct metrics_warning {
 
 struct metrics_config {
   caf::timespan collect_every = std::chrono::seconds{1};
-  caf::timespan forget_after = std::chrono::seconds{60}; // silent actors leave the snapshot
   warning_thresholds warn;
   // Runs on the metrics actor's thread, so it must be thread-safe (spdlog is).
   std::function<void(const metrics_warning&)> log;
@@ -62,6 +61,9 @@ struct metrics_config {
   std::shared_ptr<const wall_clock> clock; // snapshot time stamps; defaults to the system clock
 };
 
+// Also registers the actor under metrics_registry_key(), where recorders find it. An actor
+// stays in the snapshot while it lives (quiet ones keep their last sample) and leaves when it
+// terminates: the metrics actor monitors every sender.
 metrics_actor spawn_metrics(caf::actor_system& sys, metrics_config cfg);
 
 } // namespace kis

@@ -38,6 +38,14 @@ worker_actor::behavior_type worker(worker_actor::stateful_pointer<worker_state> 
   };
 }
 
+// Attaches nothing and adds a figure computed at publish time.
+worker_actor::behavior_type registry_worker(worker_actor::stateful_pointer<worker_state> self) {
+  self->state.rec.on_publish([](kis::actor_sample& s) {
+    s.values.push_back({"computed_total", kis::metric_type::counter, {}, 42});
+  });
+  return {[=](int) { auto m = self->state.rec.measure(self); }};
+}
+
 // Fake /proc: the test decides how much CPU the process used.
 struct fake_process {
   std::shared_ptr<double> cpu = std::make_shared<double>(0);
@@ -159,15 +167,27 @@ TEST_F(MetricsActorTest, KeepsTheLatestSamplePerActorAndPublishesOnEveryTick) {
   EXPECT_NE(find(**published, "analyzer-2"), nullptr);
 }
 
-TEST_F(MetricsActorTest, ForgetsActorsThatFellSilent) {
-  kis::actor_sample a;
-  a.actor = "analyzer-9";
-  a.role = "analyzer";
-  self->send(metrics, a);
+TEST_F(MetricsActorTest, QuietActorsStayAndTerminatedOnesLeave) {
+  auto w = sys.spawn(worker, metrics);
+  self->send(w, 1);
   sched.run();
-  for (int i = 0; i < 61; ++i)
-    tick();
-  EXPECT_EQ(find(snapshot(), "analyzer-9"), nullptr);
+  for (int i = 0; i < 120; ++i)
+    tick(); // two quiet minutes
+  EXPECT_NE(find(snapshot(), "worker-1"), nullptr);
+  caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  sched.run();
+  EXPECT_EQ(find(snapshot(), "worker-1"), nullptr);
+}
+
+TEST_F(MetricsActorTest, RecordersFindTheMetricsActorInTheRegistry) {
+  auto w = sys.spawn(registry_worker); // no attach()
+  self->send(w, 1);
+  sched.run();
+  auto s = find(snapshot(), "worker-1");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(kis::find_total(*s, "computed_total"), 42.0);
+  caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  sched.run();
 }
 
 TEST_F(MetricsActorTest, WarnsOncePerEpisode) {
