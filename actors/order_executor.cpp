@@ -1,0 +1,685 @@
+#include "actors/order_executor.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/order_journal.hpp"
+#include "actors/risk_checks.hpp"
+#include "kis/kst.hpp"
+#include "messages/errors.hpp"
+
+namespace kis {
+namespace {
+
+using steady_time = caf::actor_clock::time_point;
+
+struct queued_signal {
+  signal sig;
+  caf::typed_response_promise<signal_ack> rp;
+};
+
+struct tracked_order {
+  journal_entry e;
+  std::int32_t reconcile_left = 0;
+  bool cancel_sent = false;
+};
+
+bool final_status(order_status s) noexcept {
+  return s == order_status::filled || s == order_status::cancelled || s == order_status::rejected;
+}
+
+std::string_view status_name(order_status s) noexcept {
+  switch (s) {
+  case order_status::queued:
+    return "queued";
+  case order_status::journaled:
+    return "journaled";
+  case order_status::sent:
+    return "sent";
+  case order_status::partially_filled:
+    return "partially_filled";
+  case order_status::filled:
+    return "filled";
+  case order_status::cancelled:
+    return "cancelled";
+  case order_status::rejected:
+    return "rejected";
+  case order_status::unknown:
+    return "unknown";
+  }
+  return "?";
+}
+
+int seconds_of_day(const std::string& hhmmss) {
+  if (hhmmss.size() < 6)
+    return -1;
+  auto d = [&](std::size_t i) { return hhmmss[i] - '0'; };
+  return (d(0) * 10 + d(1)) * 3600 + (d(2) * 10 + d(3)) * 60 + d(4) * 10 + d(5);
+}
+
+class executor final : public order_executor_actor::base {
+public:
+  executor(caf::actor_config& ac, executor_config cfg, std::shared_ptr<order_journal> journal,
+           rest_gateway_actor gateway, ws_feed_actor feed)
+      : order_executor_actor::base(ac)
+      , cfg_(std::move(cfg))
+      , journal_(std::move(journal))
+      , gateway_(std::move(gateway))
+      , feed_(std::move(feed))
+      , clock_(cfg_.clock ? cfg_.clock : default_wall_clock())
+      , risk_(cfg_.risk)
+      , dups_(cfg_.dedup_window) {}
+
+  const char* name() const override { return "order_executor"; }
+
+  behavior_type make_behavior() override {
+    restore();
+    subscribe_notices();
+    return {
+        [this](signal& s) -> caf::result<signal_ack> { return on_signal(std::move(s)); },
+        [this](execution_notice& n) { on_notice(n); },
+        [this](follow_atom, const std::string& id, strategy_actor st) {
+          strategies_[id] = std::move(st);
+        },
+        [this](kill_atom, bool on, const std::string& why) { set_kill(on, why); },
+        [this](drain_atom) -> caf::result<executor_summary> { return on_drain(); },
+        [this](status_atom) { return summary(); },
+        [this](poll_atom) {
+          timer_armed_ = false;
+          work();
+        },
+    };
+  }
+
+private:
+  // --- intake -------------------------------------------------------------------------------
+
+  caf::result<signal_ack> on_signal(signal s) {
+    ++signals_;
+    if (s.created_ns == 0)
+      s.created_ns = clock_->now_ns();
+    if (draining_)
+      return refused(make_kis_error(errc::shutting_down, "draining: no new signals"));
+    if (killed_)
+      return refused(make_kis_error(errc::kill_switch, "kill switch on: " + kill_reason_));
+    if (auto err = risk_.check_signal(s))
+      return refused(std::move(err));
+    if (dups_.seen(s, clock().now()))
+      return refused(make_kis_error(errc::duplicate, "same signal inside the " +
+                                                         std::to_string(cfg_.dedup_window.count()) +
+                                                         " ms window"));
+    if (queue_.size() >= cfg_.queue_capacity)
+      return refused(make_kis_error(errc::queue_full, "signal queue full (" +
+                                                          std::to_string(cfg_.queue_capacity) +
+                                                          " waiting)"));
+    auto rp = make_response_promise<signal_ack>();
+    queue_.emplace(std::make_pair(-s.priority, ++seq_), queued_signal{std::move(s), rp});
+    dispatch();
+    return rp;
+  }
+
+  caf::error refused(caf::error err) {
+    ++refused_[to_string(view(err).code)];
+    return err;
+  }
+
+  void dispatch() {
+    while (ready_ && !queue_.empty() && in_flight_ < cfg_.max_in_flight) {
+      auto node = queue_.extract(queue_.begin());
+      ++in_flight_;
+      stage(node.mapped().sig, +1);
+      check_market(std::move(node.mapped()));
+    }
+  }
+
+  // Exposure of signals between dequeue and journal, so parallel ones cannot overrun limits.
+  void stage(const signal& s, std::int64_t sign) {
+    auto& e = staged_[s.symbol];
+    (s.dir == side::buy ? e.pending_buy : e.pending_sell) += sign * s.qty;
+  }
+
+  // Ends a dequeued signal that will not become an order.
+  void refuse_staged(queued_signal& q, caf::error err) {
+    stage(q.sig, -1);
+    --in_flight_;
+    q.rp.deliver(refused(std::move(err)));
+    dispatch();
+    maybe_finish_drain();
+  }
+
+  exposure exposure_of(const std::string& symbol) const {
+    exposure x;
+    if (auto i = staged_.find(symbol); i != staged_.end())
+      x = i->second;
+    if (auto p = positions_.find(symbol); p != positions_.end())
+      x.position = p->second.qty;
+    for (const auto& [cid, o] : orders_)
+      if (o.e.symbol == symbol)
+        (o.e.dir == side::buy ? x.pending_buy : x.pending_sell) += o.e.qty - o.e.filled_qty;
+    return x;
+  }
+
+  // --- stages of one signal: quote, risk, buyable, journal, send ----------------------------
+
+  void check_market(queued_signal q) {
+    auto i = quotes_.find(q.sig.symbol);
+    if (i != quotes_.end() && clock().now() - i->second.second <= cfg_.quote_max_age) {
+      check_risk(std::move(q), i->second.first);
+      return;
+    }
+    request(gateway_, cfg_.request_timeout, price_query{q.sig.symbol, "J", true})
+        .then(
+            [this, q](quote& qt) mutable {
+              quotes_[qt.symbol] = {qt, clock().now()};
+              check_risk(std::move(q), qt);
+            },
+            [this, q](caf::error& err) mutable {
+              refuse_staged(q, make_kis_error(errc::risk_refused, "no quote for " + q.sig.symbol +
+                                                                      ": " + describe(err)));
+            });
+  }
+
+  void check_risk(queued_signal q, const quote& qt) {
+    if (killed_)
+      return refuse_staged(q, make_kis_error(errc::kill_switch, "kill switch on: " + kill_reason_));
+    stage(q.sig, -1); // the signal's own exposure must not count against itself
+    auto err = risk_.check_market(q.sig, qt, exposure_of(q.sig.symbol));
+    stage(q.sig, +1);
+    if (err)
+      return refuse_staged(q, std::move(err));
+    if (q.sig.dir != side::buy || !cfg_.check_buyable)
+      return write_intent(std::move(q));
+    buyable_query bq{q.sig.symbol, risk_checks::reference_price(q.sig, qt), 1};
+    request(gateway_, cfg_.request_timeout, bq)
+        .then(
+            [this, q](buyable& b) mutable {
+              if (auto e = risk_.check_buyable(q.sig, b))
+                return refuse_staged(q, std::move(e));
+              write_intent(std::move(q));
+            },
+            [this, q](caf::error& failure) mutable {
+              refuse_staged(q, make_kis_error(errc::risk_refused,
+                                              "buyable check failed: " + describe(failure)));
+            });
+  }
+
+  void write_intent(queued_signal q) {
+    if (killed_ || draining_)
+      return refuse_staged(q, make_kis_error(killed_ ? errc::kill_switch : errc::shutting_down,
+                                             "stopped before sending"));
+    auto now = clock_->now_ns();
+    journal_entry e;
+    e.strategy_id = q.sig.strategy_id;
+    e.symbol = q.sig.symbol;
+    e.dir = q.sig.dir;
+    e.kind = q.sig.kind;
+    e.qty = q.sig.qty;
+    e.price = q.sig.price;
+    e.reason = q.sig.reason;
+    e.status = order_status::journaled;
+    e.trading_day = api::kst::date_of(now);
+    e.intent_time = api::kst::time_of(now);
+    e.created_ns = e.updated_ns = now;
+    if (auto err = journal_->record_intent(e)) // never send what is not journaled
+      return refuse_staged(q, std::move(err));
+    stage(q.sig, -1);
+    ++accepted_;
+    auto cid = e.client_id;
+    status_of_[cid] = e.status;
+    orders_[cid] = tracked_order{e, 0, false};
+    q.rp.deliver(signal_ack{cid, queue_.size()});
+    notify(orders_[cid].e);
+    order_request req{cid, e.symbol, e.dir, e.kind, e.qty, e.price};
+    request(gateway_, cfg_.request_timeout, req)
+        .then(
+            [this, cid](order_ack& ack) {
+              --in_flight_;
+              on_ack(cid, ack);
+              dispatch();
+            },
+            [this, cid](caf::error& err) {
+              --in_flight_;
+              on_send_error(cid, err);
+              dispatch();
+            });
+  }
+
+  // --- results ------------------------------------------------------------------------------
+
+  void on_ack(const std::string& cid, const order_ack& ack) {
+    auto i = orders_.find(cid);
+    if (i == orders_.end())
+      return;
+    adopt(i->second, ack.org_no, ack.order_no, ack.message);
+    replay_unmatched(ack.order_no);
+    maybe_finish_drain();
+  }
+
+  void on_send_error(const std::string& cid, const caf::error& err) {
+    auto i = orders_.find(cid);
+    if (i == orders_.end())
+      return;
+    auto& o = i->second;
+    auto v = view(err);
+    bool definite = err.category() == caf::atom("kis") && v.code != errc::outcome_unknown;
+    o.e.message = describe(err);
+    if (definite) { // KIS answered, or nothing left the machine: the order does not exist
+      set_status(o, order_status::rejected);
+    } else { // it may have reached KIS: find out, never resend
+      o.reconcile_left = cfg_.reconcile_attempts;
+      set_status(o, order_status::unknown);
+      arm(std::chrono::milliseconds{0});
+    }
+    maybe_finish_drain();
+  }
+
+  void adopt(tracked_order& o, const std::string& org_no, const std::string& order_no,
+             const std::string& msg) {
+    o.e.org_no = org_no;
+    o.e.order_no = order_no;
+    if (!msg.empty())
+      o.e.message = msg;
+    if (!order_no.empty())
+      by_order_no_[order_no] = o.e.client_id;
+    set_status(o, order_status::sent);
+  }
+
+  // Journals the new state, tells the strategy, and forgets the order once it is final.
+  void set_status(tracked_order& o, order_status s, std::int64_t last_qty = 0,
+                  std::int64_t last_px = 0) {
+    o.e.status = s;
+    o.e.updated_ns = clock_->now_ns();
+    if (auto err = journal_->update(o.e))
+      ++journal_errors_;
+    status_of_[o.e.client_id] = s;
+    notify(o.e, last_qty, last_px);
+    if (final_status(s))
+      orders_.erase(o.e.client_id); // o dangles from here on
+  }
+
+  void notify(const journal_entry& e, std::int64_t last_qty = 0, std::int64_t last_px = 0) {
+    auto i = strategies_.find(e.strategy_id);
+    if (i == strategies_.end())
+      return;
+    order_update up{e.client_id, e.strategy_id, e.symbol,        e.dir,       e.status,
+                    e.order_no,  e.qty,         e.filled_qty,    e.avg_price, last_qty,
+                    last_px,     e.message,     clock_->now_ns()};
+    send(i->second, std::move(up));
+  }
+
+  void apply_fill(tracked_order& o, std::int64_t qty, std::int64_t price, const char* source) {
+    qty = std::min(qty, o.e.qty - o.e.filled_qty); // never more than the order
+    if (qty <= 0)
+      return;
+    auto total = o.e.avg_price * o.e.filled_qty + price * qty;
+    o.e.filled_qty += qty;
+    o.e.avg_price = total / o.e.filled_qty;
+    if (auto err = journal_->record_fill(
+            {o.e.client_id, o.e.symbol, o.e.dir, qty, price, clock_->now_ns(), source}))
+      ++journal_errors_;
+    book_fill(o.e.symbol, o.e.dir, qty, price);
+    auto s = o.e.filled_qty >= o.e.qty ? order_status::filled : order_status::partially_filled;
+    set_status(o, s, qty, price);
+    check_loss_limit();
+  }
+
+  void book_fill(const std::string& symbol, side dir, std::int64_t qty, std::int64_t price) {
+    ++fills_;
+    auto& p = positions_[symbol];
+    p.symbol = symbol;
+    p.last_price = price;
+    auto signed_qty = dir == side::buy ? qty : -qty;
+    bool adds = p.qty == 0 || (p.qty > 0) == (signed_qty > 0);
+    if (adds) {
+      p.avg_price = (p.avg_price * std::abs(p.qty) + price * qty) / (std::abs(p.qty) + qty);
+      p.qty += signed_qty;
+      return;
+    }
+    auto closing = std::min(qty, std::abs(p.qty));
+    auto pnl = (price - p.avg_price) * closing * (p.qty > 0 ? 1 : -1);
+    p.realized_pnl += pnl;
+    realized_ += pnl;
+    p.qty += signed_qty;
+    if (qty > closing) // flipped through zero
+      p.avg_price = price;
+    else if (p.qty == 0)
+      p.avg_price = 0;
+  }
+
+  void check_loss_limit() {
+    if (!killed_ && cfg_.risk.daily_loss_limit > 0 && -realized_ >= cfg_.risk.daily_loss_limit)
+      set_kill(true, "daily loss limit reached (realised " + std::to_string(realized_) + " KRW)");
+  }
+
+  // --- execution notices ----------------------------------------------------------------------
+
+  void on_notice(const execution_notice& n) {
+    const auto& key =
+        n.revise_cancel == 2 && !n.orig_order_no.empty() ? n.orig_order_no : n.order_no;
+    auto c = by_order_no_.find(key);
+    tracked_order* o = nullptr;
+    if (c != by_order_no_.end()) {
+      if (auto i = orders_.find(c->second); i != orders_.end())
+        o = &i->second;
+    } else if (auto* u = match_unknown(n.symbol, n.dir, n.order_qty, n.order_price, {})) {
+      adopt(*u, n.branch, n.order_no, "found by execution notice");
+      o = u;
+    }
+    if (o == nullptr) {
+      if (c == by_order_no_.end() && unmatched_.size() < 1000)
+        unmatched_.push_back(n); // maybe the ack is still on its way
+      return;
+    }
+    if (n.rejected)
+      set_status(*o, order_status::rejected);
+    else if (n.is_fill)
+      apply_fill(*o, n.qty, n.price, "notice");
+    else if (n.revise_cancel == 2 && n.accept_state >= 2)
+      set_status(*o, order_status::cancelled);
+    maybe_finish_drain();
+  }
+
+  void replay_unmatched(const std::string& order_no) {
+    std::vector<execution_notice> mine;
+    auto is_mine = [&](const execution_notice& n) { return n.order_no == order_no; };
+    std::copy_if(unmatched_.begin(), unmatched_.end(), std::back_inserter(mine), is_mine);
+    std::erase_if(unmatched_, is_mine);
+    for (const auto& n : mine)
+      on_notice(n);
+  }
+
+  // An order whose fate is unknown that fits what KIS reports, oldest first.
+  tracked_order* match_unknown(const std::string& symbol, side dir, std::int64_t qty,
+                               std::int64_t price, const std::string& order_time) {
+    for (auto& [cid, o] : orders_) {
+      if (o.e.status != order_status::unknown || o.e.symbol != symbol || o.e.dir != dir ||
+          o.e.qty != qty || (o.e.price != price && o.e.price != 0))
+        continue;
+      auto t = seconds_of_day(order_time), mine = seconds_of_day(o.e.intent_time);
+      if (t >= 0 && mine >= 0 && t + 60 < mine) // placed before we even decided: not ours
+        continue;
+      return &o;
+    }
+    return nullptr;
+  }
+
+  // --- reconciliation and fill polling --------------------------------------------------------
+
+  bool any_unknown() const {
+    return std::any_of(orders_.begin(), orders_.end(),
+                       [](const auto& kv) { return kv.second.e.status == order_status::unknown; });
+  }
+
+  bool want_fill_poll() const { return !notices_ && !orders_.empty(); }
+
+  void work() {
+    dispatch();
+    auto now = clock().now();
+    if ((any_unknown() || want_fill_poll() || !ready_) && !poll_outstanding_ && now >= next_poll_)
+      query_fills();
+    maybe_finish_drain();
+    if (any_unknown() || want_fill_poll() || drain_rp_)
+      arm(std::min(cfg_.reconcile_interval, cfg_.fill_poll_interval));
+  }
+
+  void arm(std::chrono::milliseconds delay) {
+    if (timer_armed_)
+      return;
+    timer_armed_ = true;
+    delayed_send(this, delay, poll_atom_v);
+  }
+
+  void query_fills() {
+    poll_outstanding_ = true;
+    auto today = api::kst::date_of(clock_->now_ns());
+    auto from = today;
+    for (const auto& [cid, o] : orders_)
+      if (o.e.trading_day > 0)
+        from = std::min(from, o.e.trading_day);
+    request(gateway_, cfg_.request_timeout, fills_query{from, today, "", "", 0})
+        .then(
+            [this](std::vector<fill_record>& rows) {
+              poll_done();
+              apply_rows(rows);
+              work();
+            },
+            [this](caf::error&) {
+              poll_done();
+              work();
+            });
+  }
+
+  void poll_done() {
+    poll_outstanding_ = false;
+    next_poll_ = clock().now() + std::min(cfg_.reconcile_interval, cfg_.fill_poll_interval);
+    if (!ready_) { // the start-up pass is over: open entries are known or protected
+      ready_ = true;
+      dispatch();
+    }
+  }
+
+  void apply_rows(const std::vector<fill_record>& rows) {
+    std::vector<const fill_record*> foreign;
+    for (const auto& r : rows) {
+      auto c = by_order_no_.find(r.order_no);
+      if (c == by_order_no_.end()) {
+        foreign.push_back(&r);
+        continue;
+      }
+      if (auto i = orders_.find(c->second); i != orders_.end())
+        update_from_row(i->second, r);
+    }
+    for (const auto* r : foreign) {
+      if (by_order_no_.count(r->order_no) != 0)
+        continue;
+      if (auto* o = match_unknown(r->symbol, r->dir, r->order_qty, r->order_price, r->order_time)) {
+        auto cid = o->e.client_id;
+        adopt(*o, r->org_no, r->order_no, "found by inquire-daily-ccld");
+        if (auto i = orders_.find(cid); i != orders_.end())
+          update_from_row(i->second, *r);
+      }
+    }
+    std::vector<std::string> gone;
+    for (auto& [cid, o] : orders_)
+      if (o.e.status == order_status::unknown && --o.reconcile_left <= 0)
+        gone.push_back(cid);
+    for (const auto& cid : gone) {
+      auto& o = orders_[cid];
+      o.e.message = "not placed: inquire-daily-ccld never showed it after " +
+                    std::to_string(cfg_.reconcile_attempts) + " checks; not resent";
+      set_status(o, order_status::rejected);
+    }
+  }
+
+  void update_from_row(tracked_order& o, const fill_record& r) {
+    auto cid = o.e.client_id;
+    if (r.filled_qty > o.e.filled_qty) {
+      auto delta = r.filled_qty - o.e.filled_qty;
+      auto px = r.filled_amount > 0 ? (r.filled_amount - o.e.avg_price * o.e.filled_qty) / delta
+                                    : r.avg_price;
+      apply_fill(o, delta, px, "ccld");
+    }
+    auto i = orders_.find(cid);
+    if (i == orders_.end())
+      return; // filled
+    if (r.cancelled && r.remaining_qty == 0)
+      set_status(i->second, order_status::cancelled);
+    else if (r.rejected_qty > 0 && r.filled_qty == 0 && r.remaining_qty == 0)
+      set_status(i->second, order_status::rejected);
+  }
+
+  // --- start-up -------------------------------------------------------------------------------
+
+  void restore() {
+    for (const auto& f : journal_->fills())
+      book_fill(f.symbol, f.dir, f.qty, f.price);
+    for (auto& e : journal_->open_entries()) {
+      tracked_order o{e, cfg_.reconcile_attempts, false};
+      if (e.order_no.empty()) // the crash came between journal and answer
+        o.e.status = order_status::unknown;
+      else
+        by_order_no_[e.order_no] = e.client_id;
+      status_of_[e.client_id] = o.e.status;
+      orders_[e.client_id] = std::move(o);
+    }
+    ready_ = orders_.empty();
+    if (!ready_)
+      query_fills(); // reconcile before the first new order
+  }
+
+  void subscribe_notices() {
+    if (!feed_ || cfg_.hts_id.empty())
+      return;
+    subscribe_request req{feed_channel::notices, cfg_.hts_id, 100};
+    request(feed_, cfg_.request_timeout, req, caf::actor_cast<notice_sink_actor>(this))
+        .then([this](subscription&) { notices_ = true; },
+              [this](caf::error&) { notices_ = false; });
+  }
+
+  // --- kill switch and drain ------------------------------------------------------------------
+
+  void set_kill(bool on, const std::string& why) {
+    killed_ = on;
+    kill_reason_ = why;
+    if (on)
+      refuse_queue(errc::kill_switch, "kill switch on: " + why);
+  }
+
+  void refuse_queue(errc code, const std::string& why) {
+    for (auto& [key, q] : queue_)
+      q.rp.deliver(refused(make_kis_error(code, why)));
+    queue_.clear();
+  }
+
+  caf::result<executor_summary> on_drain() {
+    draining_ = true;
+    refuse_queue(errc::shutting_down, "draining: signal not sent");
+    auto rp = make_response_promise<executor_summary>();
+    drain_rp_ = rp;
+    drain_deadline_ = clock().now() + cfg_.drain_timeout;
+    if (cfg_.drain == drain_policy::cancel)
+      cancel_open();
+    arm(std::min(cfg_.drain_timeout, cfg_.reconcile_interval));
+    maybe_finish_drain();
+    return rp;
+  }
+
+  void cancel_open() {
+    for (auto& [cid, o] : orders_) {
+      if (o.cancel_sent || o.e.order_no.empty() || o.e.status == order_status::unknown)
+        continue;
+      o.cancel_sent = true;
+      revise_cancel_request rq{cid, o.e.org_no, o.e.order_no, revise_or_cancel::cancel, o.e.kind,
+                               0,   0,          true};
+      request(gateway_, cfg_.request_timeout, rq)
+          .then(
+              [this, id = cid](order_ack&) {
+                if (auto i = orders_.find(id); i != orders_.end())
+                  set_status(i->second, order_status::cancelled);
+                maybe_finish_drain();
+              },
+              [this, id = cid](caf::error& err) {
+                if (auto i = orders_.find(id); i != orders_.end())
+                  i->second.e.message = "cancel failed: " + describe(err);
+                maybe_finish_drain();
+              });
+    }
+  }
+
+  void maybe_finish_drain() {
+    if (!drain_rp_)
+      return;
+    if (cfg_.drain == drain_policy::cancel)
+      cancel_open(); // orders adopted since the drain began
+    bool quiet = in_flight_ == 0 && orders_.empty();
+    if (!quiet && clock().now() < drain_deadline_)
+      return;
+    if (auto err = journal_->checkpoint())
+      ++journal_errors_;
+    drain_rp_->deliver(summary());
+    drain_rp_.reset();
+  }
+
+  // --- reporting ------------------------------------------------------------------------------
+
+  executor_summary summary() const {
+    executor_summary s;
+    s.signals = signals_;
+    s.accepted = accepted_;
+    for (const auto& [why, n] : refused_)
+      s.refused.push_back({why, n});
+    std::map<std::string, std::uint64_t> by_status;
+    for (const auto& [cid, st] : status_of_)
+      ++by_status[std::string{status_name(st)}];
+    for (const auto& [st, n] : by_status)
+      s.orders.push_back({st, n});
+    s.fills = fills_;
+    for (const auto& [sym, p] : positions_)
+      s.positions.push_back(p);
+    s.realized_pnl = realized_;
+    s.queue_depth = queue_.size();
+    s.killed = killed_;
+    s.journal_path = journal_->path();
+    return s;
+  }
+
+  std::string describe(const caf::error& err) const {
+    if (err.category() == caf::atom("kis")) {
+      auto v = view(err);
+      return to_string(v.code) + (v.kis_code.empty() ? "" : " " + v.kis_code) + ": " + v.message;
+    }
+    return home_system().render(err);
+  }
+
+  executor_config cfg_;
+  std::shared_ptr<order_journal> journal_;
+  rest_gateway_actor gateway_;
+  ws_feed_actor feed_;
+  std::shared_ptr<const wall_clock> clock_;
+  risk_checks risk_;
+  duplicate_window dups_;
+  std::map<std::pair<std::int32_t, std::uint64_t>, queued_signal> queue_; // {-priority, seq}
+  std::uint64_t seq_ = 0;
+  std::size_t in_flight_ = 0;
+  std::map<std::string, exposure> staged_;
+  std::map<std::string, tracked_order> orders_;    // open orders by client id
+  std::map<std::string, std::string> by_order_no_; // ODNO -> client id
+  std::map<std::string, order_status> status_of_;  // every order of this run
+  std::vector<execution_notice> unmatched_;
+  std::map<std::string, std::pair<quote, steady_time>> quotes_;
+  std::map<std::string, position> positions_;
+  std::map<std::string, strategy_actor> strategies_;
+  std::map<std::string, std::uint64_t> refused_;
+  std::uint64_t signals_ = 0, accepted_ = 0, fills_ = 0, journal_errors_ = 0;
+  std::int64_t realized_ = 0;
+  bool ready_ = false, killed_ = false, draining_ = false, notices_ = false;
+  bool timer_armed_ = false, poll_outstanding_ = false;
+  std::string kill_reason_;
+  steady_time next_poll_{}, drain_deadline_{};
+  std::optional<caf::typed_response_promise<executor_summary>> drain_rp_;
+};
+
+} // namespace
+
+caf::expected<order_executor_actor> spawn_order_executor(caf::actor_system& sys,
+                                                         executor_config cfg,
+                                                         rest_gateway_actor gateway,
+                                                         ws_feed_actor feed) {
+  if (cfg.journal_path.empty())
+    return make_kis_error(errc::config, "executor: journal path is empty");
+  if (cfg.queue_capacity == 0 || cfg.max_in_flight == 0)
+    return make_kis_error(errc::config, "executor: queue_capacity and max_in_flight must be > 0");
+  auto journal = std::make_shared<order_journal>();
+  if (auto err = journal->open(cfg.journal_path))
+    return err;
+  return sys.spawn<executor>(std::move(cfg), std::move(journal), std::move(gateway),
+                             std::move(feed));
+}
+
+} // namespace kis
