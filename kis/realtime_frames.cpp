@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 
 #include <boost/json.hpp>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kis/kst.hpp"
 
@@ -19,28 +22,26 @@ api_error malformed(std::string msg) {
   return api::make_api_error(errc::malformed, std::move(msg));
 }
 
-// Walks '^'-separated fields without copying.
-class field_reader {
-public:
-  explicit field_reader(std::string_view s) noexcept
-      : rest_(s) {}
-
-  std::string_view next() noexcept {
-    const auto* hit = static_cast<const char*>(std::memchr(rest_.data(), '^', rest_.size()));
-    if (hit == nullptr) {
-      auto out = rest_;
-      rest_ = {};
-      return out;
-    }
-    auto n = static_cast<std::size_t>(hit - rest_.data());
-    auto out = rest_.substr(0, n);
-    rest_.remove_prefix(n + 1);
-    return out;
+// Calls on_caret(pos) for every '^' in s, in order: 16 bytes per step where SSE2 exists,
+// because a byte loop over the ~230 bytes of a record was most of the parse time.
+template <class F>
+void for_each_caret(std::string_view s, F&& on_caret) noexcept {
+  const char* d = s.data();
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i caret = _mm_set1_epi8('^');
+  for (; i + 16 <= n; i += 16) {
+    auto chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, caret)));
+    for (; mask != 0; mask &= mask - 1)
+      on_caret(i + static_cast<std::size_t>(__builtin_ctz(mask)));
   }
-
-private:
-  std::string_view rest_;
-};
+#endif
+  for (; i < n; ++i)
+    if (d[i] == '^')
+      on_caret(i);
+}
 
 // The fields the parsers read, per record; the documented maximum is 59 (H0STASP0).
 constexpr std::size_t max_kept = 64;
@@ -54,21 +55,36 @@ result<std::size_t> for_each_record(std::string_view payload, std::uint32_t coun
                                     std::size_t min_fields, std::string_view tr, Fn&& fn) {
   if (count == 0)
     return malformed(std::string{tr} + ": record count is zero");
-  auto total = static_cast<std::size_t>(std::count(payload.begin(), payload.end(), '^')) + 1;
+  // Separator positions: on the stack for frames up to ~20 trade records, else on the heap.
+  constexpr std::size_t on_stack = 1024;
+  std::array<std::uint32_t, on_stack> local;
+  std::vector<std::uint32_t> spill;
+  std::size_t carets = 0;
+  for_each_caret(payload, [&](std::size_t pos) {
+    if (carets == on_stack)
+      spill.assign(local.begin(), local.end());
+    if (carets < on_stack)
+      local[carets] = static_cast<std::uint32_t>(pos);
+    else
+      spill.push_back(static_cast<std::uint32_t>(pos));
+    ++carets;
+  });
+  const std::uint32_t* sep = spill.empty() ? local.data() : spill.data();
+  const std::size_t total = carets + 1;
   if (total % count != 0)
     return malformed(std::string{tr} + ": " + std::to_string(total) + " fields do not split into " +
                      std::to_string(count) + " records");
-  auto per = total / count;
+  const std::size_t per = total / count;
   if (per < min_fields)
     return malformed(std::string{tr} + ": " + std::to_string(per) +
                      " fields per record, expected " + std::to_string(min_fields));
-  field_reader rd{payload};
   record rec{};
-  for (std::uint32_t r = 0; r < count; ++r) {
-    for (std::size_t f = 0; f < per; ++f) {
-      auto v = rd.next();
-      if (f < max_kept)
-        rec[f] = v;
+  for (std::size_t r = 0; r < count; ++r) {
+    for (std::size_t f = 0; f < per && f < max_kept; ++f) {
+      const std::size_t g = r * per + f;
+      const std::size_t begin = g == 0 ? 0 : sep[g - 1] + 1;
+      const std::size_t end = g < carets ? sep[g] : payload.size();
+      rec[f] = payload.substr(begin, end - begin);
     }
     if (auto err = fn(rec, per); !err.message.empty())
       return err;

@@ -115,6 +115,19 @@ TEST(ParseTrades, FourRecordFrame) {
   EXPECT_EQ(out[3].acc_volume, 11701513);
 }
 
+TEST(ParseTrades, LargeFramesBeyondTheStackBufferParse) {
+  // 30 records x 46 fields: past the separators kept on the stack.
+  auto rec = payload_of(captured_trade);
+  std::string payload = rec;
+  for (int i = 1; i < 30; ++i)
+    payload += "^" + rec;
+  std::vector<trade_tick> out;
+  auto n = parse_trades(payload, 30, 0, out);
+  ASSERT_TRUE(n) << n.error().message;
+  ASSERT_EQ(out.size(), 30u);
+  EXPECT_EQ(out[29].acc_volume, 11701513);
+}
+
 TEST(ParseTrades, ExtraTrailingFieldsPerRecordAreIgnored) {
   auto rec = payload_of(captured_trade) + "^extra1^extra2";
   std::vector<trade_tick> out;
