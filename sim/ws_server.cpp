@@ -130,6 +130,8 @@ public:
       , server_(std::move(server)) {}
 
   void start() {
+    beast::error_code ignored; // small control replies must not wait for Nagle
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay{true}, ignored);
     ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds{10},
                                                    websocket::stream_base::none(), false});
     ws_.set_option(websocket::stream_base::decorator(
@@ -165,7 +167,7 @@ public:
     if (closing_)
       return;
     closing_ = true;
-    queue_.clear();
+    // The queue stays: a write in flight still refers to its front.
     beast::get_lowest_layer(ws_).close();
   }
 
@@ -196,7 +198,7 @@ private:
   void write() {
     ws_.async_write(net::buffer(queue_.front()),
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      if (ec) {
+                      if (ec || self->closing_) {
                         self->cut();
                         return;
                       }
@@ -315,9 +317,10 @@ void ws_server::impl::detach(ws_session& s) {
 }
 
 void ws_server::impl::drop(ws_session& s) {
+  // Books first, so whoever sees the connection close also sees the stats that say why.
+  detach(s);
   count([](ws_stats& st) { ++st.drops; });
   s.cut();
-  detach(s);
 }
 
 void ws_server::impl::drop_all() {

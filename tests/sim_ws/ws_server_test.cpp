@@ -1,0 +1,638 @@
+// kis-sim's WebSocket server against a small Beast client on loopback: the OPSP replies,
+// the 41 cap, data frames that parse back, encrypted notices, PINGPONG and drops.
+// The only Beast TU of the tests.
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "client_side.hpp"
+#include "sim/frames.hpp"
+#include "sim/ws_server.hpp"
+
+namespace kis::sim {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+using test::split;
+
+constexpr std::string_view key_a = "approval-key-A";
+constexpr std::string_view key_b = "approval-key-B";
+constexpr std::string_view hts = "simuser";
+
+// The market as the tests script it: trades are handed over once, books on demand.
+class fake_source final : public realtime_source {
+public:
+  explicit fake_source(std::size_t symbols) {
+    for (std::size_t i = 1; i <= symbols; ++i) {
+      char code[8];
+      std::snprintf(code, sizeof code, "%06zu", i);
+      order_book b;
+      b.symbol = code;
+      b.asks = {{70100, 10}, {70200, 20}};
+      b.bids = {{70000, 30}};
+      b.total_ask_qty = 30;
+      b.total_bid_qty = 30;
+      books_.emplace(code, std::move(b));
+    }
+  }
+
+  bool known_symbol(std::string_view s) const override {
+    std::lock_guard lock{mu_};
+    return books_.contains(s);
+  }
+  std::vector<trade_tick> trades(std::string_view s) override {
+    std::lock_guard lock{mu_};
+    auto it = pending_.find(s);
+    if (it == pending_.end())
+      return {};
+    return std::exchange(it->second, {});
+  }
+  order_book book(std::string_view s) override {
+    std::lock_guard lock{mu_};
+    auto it = books_.find(s);
+    return it != books_.end() ? it->second : order_book{};
+  }
+
+  void add_trades(const std::string& symbol, std::size_t n) {
+    std::lock_guard lock{mu_};
+    auto& q = pending_[symbol];
+    for (std::size_t i = 0; i < n; ++i) {
+      trade_tick t;
+      t.symbol = symbol;
+      t.exchange_ns = 1'785'000'000'000'000'000 + static_cast<std::int64_t>(i) * 1'000'000'000;
+      t.price = 70100 + static_cast<std::int64_t>(i) * 100;
+      t.change = 600;
+      t.sign = price_sign::up;
+      t.qty = static_cast<std::int64_t>(i) + 1;
+      t.acc_volume = 1000 + t.qty;
+      t.open = t.high = t.low = 69500;
+      t.side = i % 2 == 0 ? aggressor::buy : aggressor::sell;
+      q.push_back(t);
+    }
+  }
+  void change_book(const std::string& symbol, std::int64_t ask_qty) {
+    std::lock_guard lock{mu_};
+    auto& b = books_.at(symbol);
+    b.asks.at(0).qty = ask_qty;
+    b.total_ask_qty = ask_qty + 20;
+  }
+
+private:
+  mutable std::mutex mu_;
+  std::map<std::string, order_book, std::less<>> books_;
+  std::map<std::string, std::vector<trade_tick>, std::less<>> pending_;
+};
+
+enum class answer { echo, pong_frame, none };
+
+// A client with its own io thread; everything it receives is queued for the test to take.
+class ws_client {
+public:
+  explicit ws_client(std::uint16_t port, answer mode = answer::echo)
+      : ws_(ioc_)
+      , mode_(mode) {
+    beast::get_lowest_layer(ws_).connect(tcp::endpoint{net::ip::address_v4::loopback(), port});
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay{true});
+    ws_.handshake("127.0.0.1:" + std::to_string(port), "/tryitout");
+    ws_.text(true);
+    read();
+    thread_ = std::thread{[this] { ioc_.run(); }};
+  }
+  ~ws_client() {
+    net::post(ioc_, [this] { beast::get_lowest_layer(ws_).close(); });
+    thread_.join();
+  }
+
+  void send(std::string text) {
+    net::post(ioc_, [this, t = std::move(text)]() mutable { queue({false, std::move(t)}); });
+  }
+
+  // The next message of any kind.
+  std::optional<std::string> next(std::chrono::milliseconds timeout = 3s) {
+    std::unique_lock lock{mu_};
+    if (!cv_.wait_for(lock, timeout, [&] { return !in_.empty() || closed_; }) || in_.empty())
+      return std::nullopt;
+    auto m = std::move(in_.front());
+    in_.pop_front();
+    return m;
+  }
+  // The next control reply (JSON), skipping data frames and PINGPONG.
+  std::optional<boost::json::object> control() {
+    while (auto m = next()) {
+      if (m->starts_with('{') && !is_ping(*m))
+        return boost::json::parse(*m).as_object();
+    }
+    return std::nullopt;
+  }
+  // The next data frame for tr_id, split at its first three '|'.
+  std::optional<std::vector<std::string>> data(std::string_view tr_id) {
+    while (auto m = next()) {
+      auto parts = split(*m, '|');
+      if (parts.size() == 4 && parts[1] == tr_id)
+        return parts;
+    }
+    return std::nullopt;
+  }
+  bool wait_closed(std::chrono::milliseconds timeout = 3s) {
+    std::unique_lock lock{mu_};
+    return cv_.wait_for(lock, timeout, [&] { return closed_; });
+  }
+  int pings() const {
+    std::lock_guard lock{mu_};
+    return pings_;
+  }
+
+private:
+  struct outgoing {
+    bool pong = false;
+    std::string text;
+  };
+  static bool is_ping(std::string_view m) {
+    return m.starts_with('{') && m.find("\"PINGPONG\"") != std::string_view::npos;
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
+      std::lock_guard lock{mu_};
+      if (ec) {
+        closed_ = true;
+        cv_.notify_all();
+        return;
+      }
+      auto m = beast::buffers_to_string(buffer_.data());
+      buffer_.consume(buffer_.size());
+      if (is_ping(m)) {
+        ++pings_;
+        if (mode_ != answer::none)
+          queue({mode_ == answer::pong_frame, m});
+      }
+      in_.push_back(std::move(m));
+      cv_.notify_all();
+      read();
+    });
+  }
+  void queue(outgoing o) {
+    out_.push_back(std::move(o));
+    if (out_.size() == 1)
+      write();
+  }
+  void write() {
+    auto done = [this](beast::error_code ec, std::size_t = 0) {
+      if (ec)
+        return;
+      out_.pop_front();
+      if (!out_.empty())
+        write();
+    };
+    if (out_.front().pong)
+      ws_.async_pong(websocket::ping_data{out_.front().text.substr(0, 125)}, done);
+    else
+      ws_.async_write(net::buffer(out_.front().text), done);
+  }
+
+  net::io_context ioc_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  answer mode_;
+  std::deque<outgoing> out_; // io thread only
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> in_;
+  bool closed_ = false;
+  int pings_ = 0;
+  std::thread thread_;
+};
+
+std::string reg(std::string_view key, std::string_view tr_id, std::string_view tr_key,
+                std::string_view tr_type = "1") {
+  boost::json::object header{
+      {"approval_key", key}, {"custtype", "P"}, {"tr_type", tr_type}, {"content-type", "utf-8"}};
+  boost::json::object input{{"tr_id", tr_id}, {"tr_key", tr_key}};
+  return boost::json::serialize(
+      boost::json::object{{"header", header}, {"body", {{"input", input}}}});
+}
+
+std::string msg_cd(const std::optional<boost::json::object>& reply) {
+  if (!reply)
+    return "(no reply)";
+  return std::string{reply->at("body").at("msg_cd").as_string()};
+}
+
+std::string symbol(int i) {
+  char code[8];
+  std::snprintf(code, sizeof code, "%06d", i);
+  return code;
+}
+
+class SimWs : public ::testing::Test {
+protected:
+  void start(ws_options o = {}) {
+    o.accept_key = [](std::string_view k) { return k == key_a || k == key_b; };
+    o.hts_id = hts;
+    o.push_interval = 5ms;
+    o.seed = 42;
+    server_.emplace(ioc_, source_, std::move(o));
+    io_ = std::thread{[this] { ioc_.run(); }};
+  }
+  void TearDown() override {
+    server_.reset();
+    guard_.reset();
+    if (io_.joinable())
+      io_.join();
+  }
+  template <class Pred>
+  bool eventually(Pred p, std::chrono::milliseconds timeout = 3s) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (!p()) {
+      if (std::chrono::steady_clock::now() > until)
+        return false;
+      std::this_thread::sleep_for(2ms);
+    }
+    return true;
+  }
+  std::uint16_t port() const { return server_->port(); }
+  ws_stats stats() const { return server_->stats(); }
+
+  fake_source source_{45};
+  net::io_context ioc_;
+  net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
+  std::optional<ws_server> server_;
+  std::thread io_;
+};
+
+TEST_F(SimWs, AcksCarryIvAndKeyAndEncryptFlag) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  auto ack = c.control();
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->at("header").at("tr_id").as_string(), "H0STCNT0");
+  EXPECT_EQ(ack->at("header").at("tr_key").as_string(), "000001");
+  EXPECT_EQ(ack->at("header").at("encrypt").as_string(), "N");
+  EXPECT_EQ(ack->at("body").at("rt_cd").as_string(), "0");
+  EXPECT_EQ(msg_cd(ack), "OPSP0000");
+  EXPECT_EQ(ack->at("body").at("msg1").as_string(), "SUBSCRIBE SUCCESS");
+  EXPECT_EQ(ack->at("body").at("output").at("iv").as_string().size(), 16u);
+  EXPECT_EQ(ack->at("body").at("output").at("key").as_string().size(), 32u);
+
+  c.send(reg(key_a, "H0STCNI0", hts));
+  auto notice = c.control();
+  ASSERT_TRUE(notice);
+  EXPECT_EQ(notice->at("header").at("encrypt").as_string(), "Y");
+  EXPECT_NE(notice->at("body").at("output").at("key"), ack->at("body").at("output").at("key"));
+  EXPECT_TRUE(eventually([&] { return stats().registrations == 2; }));
+}
+
+TEST_F(SimWs, FortySecondRegistrationIsRefused) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNI0", hts));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+  for (int i = 1; i <= 20; ++i) {
+    c.send(reg(key_a, "H0STCNT0", symbol(i)));
+    EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+    c.send(reg(key_a, "H0STASP0", symbol(i)));
+    EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+  }
+  c.send(reg(key_a, "H0STCNT0", symbol(21)));
+  auto over = c.control();
+  ASSERT_TRUE(over);
+  EXPECT_EQ(msg_cd(over), "OPSP0008");
+  EXPECT_EQ(over->at("body").at("msg1").as_string(), "MAX SUBSCRIBE OVER");
+  EXPECT_EQ(over->at("header").at("tr_key").as_string(), symbol(21));
+  EXPECT_EQ(stats().registrations, 41u);
+  EXPECT_EQ(stats().refusals["OPSP0008"], 1u);
+
+  // Giving one back frees a slot.
+  c.send(reg(key_a, "H0STASP0", symbol(20), "2"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0001");
+  c.send(reg(key_a, "H0STCNT0", symbol(21)));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+}
+
+TEST_F(SimWs, SameRegistrationTwiceIsAlreadyInSubscribe) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0002");
+  EXPECT_EQ(stats().registrations, 1u);
+}
+
+TEST_F(SimWs, OneSessionPerApprovalKey) {
+  start();
+  auto first = std::make_unique<ws_client>(port());
+  first->send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(first->control()), "OPSP0000");
+
+  ws_client second{port()};
+  second.send(reg(key_a, "H0STCNT0", "000002"));
+  auto in_use = second.control();
+  EXPECT_EQ(msg_cd(in_use), "OPSP8996");
+  EXPECT_EQ(in_use->at("body").at("msg1").as_string(), "ALREADY IN USE appkey");
+
+  first.reset(); // the key is free once its session is gone
+  ASSERT_TRUE(eventually([&] { return stats().sessions == 1; }));
+  second.send(reg(key_a, "H0STCNT0", "000002"));
+  EXPECT_EQ(msg_cd(second.control()), "OPSP0000");
+}
+
+TEST_F(SimWs, UnknownKeySymbolOrTrIsRefused) {
+  start();
+  ws_client c{port()};
+  c.send(reg("not-issued", "H0STCNT0", "000001"));
+  auto unknown = c.control();
+  EXPECT_EQ(msg_cd(unknown), "OPSP0011");
+  // The refusal never echoes the key it refused.
+  EXPECT_EQ(boost::json::serialize(*unknown).find("not-issued"), std::string::npos);
+  c.send(reg(key_a, "H0STCNT0", "999999"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP8992");
+  c.send(reg(key_a, "H0STCNI9", hts)); // the paper notice TR on a real server
+  EXPECT_EQ(msg_cd(c.control()), "OPSP8991");
+  EXPECT_EQ(stats().registrations, 0u);
+}
+
+TEST_F(SimWs, WrongHtsIdGetsNullHeader) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNI0", "someone-else"));
+  auto r = c.control();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->at("header").at("tr_id").as_string(), "(null)");
+  EXPECT_EQ(r->at("body").at("rt_cd").as_string(), "9");
+  EXPECT_EQ(msg_cd(r), "OPSP0017");
+}
+
+TEST_F(SimWs, UnregisterThenNotFound) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+  c.send(reg(key_a, "H0STCNT0", "000001", "2"));
+  auto gone = c.control();
+  EXPECT_EQ(msg_cd(gone), "OPSP0001");
+  EXPECT_EQ(gone->at("body").at("msg1").as_string(), "UNSUBSCRIBE SUCCESS");
+  c.send(reg(key_a, "H0STCNT0", "000001", "2"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0003");
+  EXPECT_EQ(stats().registrations, 0u);
+}
+
+TEST_F(SimWs, MalformedJsonGetsParseErrorAndSessionLives) {
+  start();
+  ws_client c{port()};
+  c.send("{\"header\": oops");
+  auto r = c.control();
+  EXPECT_EQ(msg_cd(r), "OPSP9999");
+  EXPECT_EQ(r->at("header").at("tr_id").as_string(), "(null)");
+  c.send(R"({"header":{"approval_key":"x","tr_type":"1"},"body":{}})");
+  EXPECT_EQ(msg_cd(c.control()), "OPSP9997");
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+}
+
+TEST_F(SimWs, TradeFramesHave46FieldsAndParseBack) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000007"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  source_.add_trades("000007", 1);
+  auto frame = c.data("H0STCNT0");
+  ASSERT_TRUE(frame);
+  EXPECT_EQ((*frame)[0], "0");
+  EXPECT_EQ((*frame)[2], "001");
+  const auto f = split((*frame)[3], '^');
+  ASSERT_EQ(f.size(), frames::trade_fields);
+  EXPECT_EQ(f[0], "000007");
+  EXPECT_EQ(f[2], "70100");
+  EXPECT_EQ(f[3], "2");
+  EXPECT_EQ(f[4], "600");
+  EXPECT_EQ(f[12], "1");
+  EXPECT_EQ(f[13], "1001");
+  EXPECT_EQ(f[21], "1");
+  EXPECT_EQ(f[36], "10"); // ASKP_RSQN1 from the book
+  EXPECT_EQ(f[1].size(), 6u);
+  EXPECT_EQ(f[33].size(), 8u);
+}
+
+TEST_F(SimWs, PendingTradesArePackedFourToAFrame) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000003"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  source_.add_trades("000003", 6);
+  auto first = c.data("H0STCNT0");
+  auto second = c.data("H0STCNT0");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ((*first)[2], "004");
+  EXPECT_EQ(split((*first)[3], '^').size(), 4 * frames::trade_fields);
+  EXPECT_EQ((*second)[2], "002");
+  const auto f = split((*second)[3], '^');
+  ASSERT_EQ(f.size(), 2 * frames::trade_fields);
+  EXPECT_EQ(f[frames::trade_fields + 2], "70600"); // the sixth trade, last
+  EXPECT_TRUE(eventually([&] { return stats().records_sent >= 6; }));
+}
+
+TEST_F(SimWs, SingleRecordFramesWhenMultiRecordIsOff) {
+  ws_options o;
+  o.multi_record = false;
+  start(o);
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000003"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  source_.add_trades("000003", 3);
+  for (int i = 0; i < 3; ++i) {
+    auto frame = c.data("H0STCNT0");
+    ASSERT_TRUE(frame);
+    EXPECT_EQ((*frame)[2], "001");
+  }
+}
+
+TEST_F(SimWs, BookFramesHave59Fields) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STASP0", "000002"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  auto frame = c.data("H0STASP0"); // the snapshot a new subscriber gets at once
+  ASSERT_TRUE(frame);
+  const auto f = split((*frame)[3], '^');
+  ASSERT_EQ(f.size(), frames::book_fields);
+  EXPECT_EQ(f[3], "70100");
+  EXPECT_EQ(f[13], "70000");
+
+  source_.change_book("000002", 99);
+  auto changed = c.data("H0STASP0");
+  ASSERT_TRUE(changed);
+  const auto g = split((*changed)[3], '^');
+  EXPECT_EQ(g[23], "99");
+  EXPECT_EQ(g[54], "89"); // TOTAL_ASKP_RSQN_ICDC: 119 - 30
+}
+
+TEST_F(SimWs, WideBooksHave62Fields) {
+  ws_options o;
+  o.wide_book = true;
+  start(o);
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STASP0", "000002"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  auto frame = c.data("H0STASP0");
+  ASSERT_TRUE(frame);
+  const auto f = split((*frame)[3], '^');
+  ASSERT_EQ(f.size(), frames::wide_book_fields);
+  EXPECT_EQ(f[59], "70050");
+}
+
+execution_notice fill() {
+  execution_notice n;
+  n.account = "5012345601";
+  n.order_no = "0000000042";
+  n.dir = side::sell;
+  n.order_kind_code = "00";
+  n.symbol = "000001";
+  n.qty = 5;
+  n.price = 70100;
+  n.time = "093000";
+  n.is_fill = true;
+  n.accept_state = 2;
+  n.order_qty = 5;
+  n.name = "시뮬레이션";
+  n.order_price = 70100;
+  return n;
+}
+
+void expect_notice_decrypts(ws_client& c, std::string_view tr_id, const boost::json::object& ack) {
+  const auto& out = ack.at("body").at("output");
+  auto frame = c.data(tr_id);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ((*frame)[0], "1");
+  EXPECT_EQ((*frame)[2], "001");
+  auto plain =
+      test::decrypt_notice((*frame)[3], out.at("key").as_string(), out.at("iv").as_string());
+  ASSERT_TRUE(plain);
+  const auto f = split(*plain, '^');
+  ASSERT_EQ(f.size(), frames::notice_fields);
+  EXPECT_EQ(f[0], hts);
+  EXPECT_EQ(f[2], "0000000042");
+  EXPECT_EQ(f[4], "01");
+  EXPECT_EQ(f[9], "5");
+  EXPECT_EQ(f[13], "2");
+  EXPECT_EQ(f[24], "시뮬레이션");
+}
+
+TEST_F(SimWs, NoticeDecryptsWithTheAckKey) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000001")); // another TR's key must not be the one used
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  c.send(reg(key_a, "H0STCNI0", hts));
+  auto ack = c.control();
+  ASSERT_EQ(msg_cd(ack), "OPSP0000");
+  server_->publish_notice(fill());
+  expect_notice_decrypts(c, "H0STCNI0", *ack);
+  EXPECT_TRUE(eventually([&] { return stats().notices_sent == 1; }));
+}
+
+TEST_F(SimWs, PaperNoticesUseH0STCNI9) {
+  ws_options o;
+  o.env = api::environment::paper;
+  start(o);
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNI0", hts));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP8991");
+  c.send(reg(key_a, "H0STCNI9", hts));
+  auto ack = c.control();
+  ASSERT_EQ(msg_cd(ack), "OPSP0000");
+  server_->publish_notice(fill());
+  expect_notice_decrypts(c, "H0STCNI9", *ack);
+}
+
+TEST_F(SimWs, PingsAnsweredByEchoOrPongFrame) {
+  ws_options o;
+  o.ping_interval = 40ms;
+  o.unanswered_pings_to_drop = 2;
+  start(o);
+  ws_client echo{port(), answer::echo};
+  ws_client pong{port(), answer::pong_frame};
+  ASSERT_TRUE(eventually([&] { return echo.pings() >= 4 && pong.pings() >= 4; }));
+  auto ping = echo.next();
+  ASSERT_TRUE(ping);
+  auto header = boost::json::parse(*ping).at("header");
+  EXPECT_EQ(header.at("tr_id").as_string(), "PINGPONG");
+  EXPECT_EQ(header.at("datetime").as_string().size(), 14u);
+  const auto s = stats();
+  EXPECT_EQ(s.drops, 0u);
+  EXPECT_EQ(s.unanswered_pings, 0u);
+  EXPECT_GE(s.pongs_received, 6u);
+  EXPECT_EQ(s.sessions, 2u);
+}
+
+TEST_F(SimWs, SilentClientIsDropped) {
+  ws_options o;
+  o.ping_interval = 20ms;
+  o.unanswered_pings_to_drop = 2;
+  start(o);
+  ws_client silent{port(), answer::none};
+  EXPECT_TRUE(silent.wait_closed());
+  EXPECT_GE(silent.pings(), 2);
+  EXPECT_TRUE(eventually([&] { return stats().sessions == 0; }));
+  EXPECT_EQ(stats().drops, 1u);
+  EXPECT_EQ(stats().unanswered_pings, 2u);
+}
+
+TEST_F(SimWs, DropSessionsCutsEveryoneAndFreesKeys) {
+  start();
+  ws_client a{port()};
+  ws_client b{port()};
+  a.send(reg(key_a, "H0STCNT0", "000001"));
+  b.send(reg(key_b, "H0STCNT0", "000001"));
+  ASSERT_EQ(msg_cd(a.control()), "OPSP0000");
+  ASSERT_EQ(msg_cd(b.control()), "OPSP0000");
+  server_->drop_sessions();
+  EXPECT_TRUE(a.wait_closed());
+  EXPECT_TRUE(b.wait_closed());
+  const auto s = stats();
+  EXPECT_EQ(s.drops, 2u);
+  EXPECT_EQ(s.sessions, 0u);
+  EXPECT_EQ(s.registrations, 0u);
+
+  ws_client again{port()};
+  again.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(again.control()), "OPSP0000");
+}
+
+TEST_F(SimWs, DropEveryCutsSessionsPeriodically) {
+  ws_options o;
+  o.drop_every = 50ms;
+  start(o);
+  ws_client first{port()};
+  EXPECT_TRUE(first.wait_closed());
+  ws_client second{port()};
+  EXPECT_TRUE(second.wait_closed());
+  EXPECT_GE(stats().drops, 2u);
+  EXPECT_EQ(stats().sessions_total, 2u);
+}
+
+} // namespace
+} // namespace kis::sim
