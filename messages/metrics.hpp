@@ -93,17 +93,18 @@ typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
 namespace kis::metric_names {
 // Well-known role metrics (without the kis_ prefix), so the roles that report a figure and the
 // views that read it (`metrics`, `top`, warnings, the Grafana sample) agree on one spelling.
-// gateway
-inline constexpr const char* api_calls = "api_calls_total";                   // counter
-inline constexpr const char* api_failures = "api_call_failures_total";        // counter
-inline constexpr const char* api_calls_last_second = "api_calls_last_second"; // gauge
-inline constexpr const char* api_success_ratio = "api_success_ratio";         // gauge, 0..1
-inline constexpr const char* api_rate_limit = "api_rate_limit_per_second";    // gauge
+// REST calls (the rate governor sees every outcome, so it reports these)
+inline constexpr const char* api_calls = "rest_calls_total";                   // counter
+inline constexpr const char* api_successes = "rest_call_successes_total";      // counter
+inline constexpr const char* api_failures = "rest_call_failures_total";        // counter
+inline constexpr const char* api_calls_last_second = "rest_calls_last_second"; // gauge
+inline constexpr const char* api_success_ratio = "rest_success_ratio";         // gauge, 0..1
+inline constexpr const char* api_rate_limit = "rest_rate_limit";               // gauge
 // rate governor
 inline constexpr const char* permits_granted = "permits_granted_total"; // counter{class}
 inline constexpr const char* permits_waiting = "permits_waiting";       // gauge{class}
 inline constexpr const char* permit_wait = "permit_wait_seconds";       // histogram{class}
-inline constexpr const char* permit_rate = "permits_per_second";        // gauge
+inline constexpr const char* permit_rate = "rest_effective_rate";       // gauge
 inline constexpr const char* kis_error_codes = "api_error_codes_total"; // counter{code}
 // token keeper
 inline constexpr const char* token_age = "token_age_seconds";             // gauge

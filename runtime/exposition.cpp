@@ -19,6 +19,7 @@ const std::map<std::string_view, std::string_view>& help_texts() {
   namespace m = metric_names;
   static const std::map<std::string_view, std::string_view> texts{
       {m::api_calls, "REST calls made to KIS."},
+      {m::api_successes, "REST calls that succeeded."},
       {m::api_failures, "REST calls that failed (transport, HTTP or KIS error)."},
       {m::api_calls_last_second, "REST calls in the last second."},
       {m::api_success_ratio, "Share of REST calls that succeeded."},
@@ -199,11 +200,11 @@ json::object histogram_json(const histogram_point& h) {
 }
 
 json::object summary_json(const engine_summary& s) {
-  return {{"api_calls_total", s.api_calls},
-          {"api_success_ratio", s.api_success_ratio},
-          {"api_calls_last_second", s.api_calls_last_second},
-          {"api_call_failures_total", s.api_failures},
-          {"api_rate_limit_per_second", s.api_rate_limit},
+  return {{"rest_calls_total", s.api_calls},
+          {"rest_success_ratio", s.api_success_ratio},
+          {"rest_calls_last_second", s.api_calls_last_second},
+          {"rest_call_failures_total", s.api_failures},
+          {"rest_rate_limit", s.api_rate_limit},
           {"ws_registrations", s.ws_slots},
           {"ws_registrations_limit", s.ws_slots_limit},
           {"orders", s.orders},

@@ -117,7 +117,7 @@ TEST(Exposition, UsesConventionalNamesAndActorLabels) {
   EXPECT_EQ(t.types.at("kis_process_cpu_seconds_total"), "counter");
   EXPECT_EQ(t.types.at("kis_actor_messages_processed_total"), "counter");
   EXPECT_EQ(t.types.at("kis_actor_processing_seconds"), "histogram");
-  EXPECT_EQ(t.types.at("kis_api_calls_total"), "counter");
+  EXPECT_EQ(t.types.at("kis_rest_calls_total"), "counter");
   EXPECT_EQ(t.types.at("kis_permit_wait_seconds"), "histogram");
   bool found = false;
   for (const auto& s : t.samples)
@@ -162,9 +162,9 @@ TEST(Exposition, EscapesBackslashQuoteAndNewlineInLabelValues) {
 TEST(Exposition, AMetricNameWithTwoTypesKeepsTheFirst) {
   auto snap = sample_snapshot();
   // ws_feed sorts after rest_gateway, whose counter therefore comes first
-  snap.actors[2].values.push_back({"api_calls_total", kis::metric_type::gauge, {}, 5});
+  snap.actors[2].values.push_back({"rest_calls_total", kis::metric_type::gauge, {}, 5});
   auto t = parse(kis::to_prometheus(snap));
-  EXPECT_EQ(t.types.at("kis_api_calls_total"), "counter");
+  EXPECT_EQ(t.types.at("kis_rest_calls_total"), "counter");
 }
 
 TEST(Json, RoundTripsASnapshot) {

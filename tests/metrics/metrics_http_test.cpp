@@ -95,7 +95,7 @@ TEST_F(MetricsHttpTest, MetricsCommandPrintsJsonOnRequest) {
   std::ostringstream out, err;
   ASSERT_EQ(kis::run_metrics_command(server.url(), true, out, err), 0) << err.str();
   EXPECT_TRUE(kis::snapshot_from_json(out.str()));
-  EXPECT_NE(out.str().find("\"summary\":{\"api_calls_total\""), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("\"summary\":{\"rest_calls_total\""), std::string::npos) << out.str();
 }
 
 TEST_F(MetricsHttpTest, TopDrawsFramesAndStops) {
