@@ -8,6 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/instrumentation.hpp"
 #include "messages/errors.hpp"
 
 namespace kis {
@@ -27,6 +28,7 @@ struct governor_state {
   std::uint64_t generation = 0;
   bool armed = false;
   std::int64_t armed_due = 0;
+  actor_recorder rec{"rate_governor", "rate_governor"}; // samples go to the metrics actor
 
   static inline const char* name = "rate_governor";
 };
@@ -101,6 +103,7 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
   });
   return {
       [self](permit_request& req) -> caf::result<permit> {
+        auto m = self->state.rec.measure(self);
         if (static_cast<std::size_t>(req.cls) >= permit_class_count)
           return make_kis_error(errc::invalid_argument, "unknown permit class");
         auto& st = self->state;
@@ -117,16 +120,21 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         return rp;
       },
       [self](const call_outcome& out) {
+        auto m = self->state.rec.measure(self);
         self->state.sched.on_outcome(out.result, now_ns(self));
         // A back-off moves the next grant later; recovery may move it earlier.
         grant_due(self);
       },
       [self](cancel_atom, const std::string& requester) {
+        auto m = self->state.rec.measure(self);
         for (auto t : self->state.sched.cancel_requester(requester))
           drop(self, t, "the requester cancelled its permit requests");
         grant_due(self);
       },
-      [self](caf::get_atom, stats_atom) { return self->state.sched.stats(now_ns(self)); },
+      [self](caf::get_atom, stats_atom) {
+        auto m = self->state.rec.measure(self);
+        return self->state.sched.stats(now_ns(self));
+      },
       [self](sample_atom) {
         const auto now = now_ns(self);
         actor_sample s;
@@ -138,6 +146,7 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         return s;
       },
       [self](grant_atom, std::uint64_t generation) {
+        auto m = self->state.rec.measure(self);
         if (generation != self->state.generation)
           return; // superseded by an earlier wake-up
         self->state.armed = false;
@@ -167,6 +176,13 @@ std::optional<std::string> validate(const governor_config& cfg) {
 rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config cfg) {
   return sys.spawn([cfg](governor_ptr self) {
     self->state.sched = permit_scheduler{cfg};
+    // The scheduler's own figures (calls, permits by class, waits) ride along in each sample.
+    self->state.rec.on_publish([self](actor_sample& s) {
+      auto values = self->state.sched.metric_points(now_ns(self));
+      s.values.insert(s.values.end(), values.begin(), values.end());
+      auto hists = self->state.sched.wait_histograms();
+      s.histograms.insert(s.histograms.end(), hists.begin(), hists.end());
+    });
     return governor(self);
   });
 }
