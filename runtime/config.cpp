@@ -14,9 +14,12 @@ namespace kis::runtime {
 
 std::string_view to_string_view(run_mode m) noexcept {
   switch (m) {
-    case run_mode::sim: return "sim";
-    case run_mode::paper: return "paper";
-    case run_mode::live: return "live";
+  case run_mode::sim:
+    return "sim";
+  case run_mode::paper:
+    return "paper";
+  case run_mode::live:
+    return "live";
   }
   return "unknown";
 }
@@ -42,7 +45,9 @@ namespace {
 class table_reader {
 public:
   table_reader(const toml::table* t, std::string prefix, std::optional<config_error>& err)
-    : table_(t), prefix_(std::move(prefix)), err_(err) {}
+      : table_(t)
+      , prefix_(std::move(prefix))
+      , err_(err) {}
 
   template <class T>
   void read(std::string_view key, T& out) {
@@ -98,7 +103,7 @@ private:
       fail(key, "expected a number");
   }
   template <class Int>
-    requires std::is_integral_v<Int>
+  requires std::is_integral_v<Int>
   void convert(const toml::node& n, const std::string& key, Int& out) {
     auto v = n.value_exact<std::int64_t>();
     if (!v) {
@@ -155,7 +160,7 @@ const toml::table* sub_table(table_reader& top, const toml::table& root, std::st
       err = config_error{std::string{name}, "expected a table ([" + std::string{name} + "])"};
     return nullptr;
   }
-  (void) root;
+  (void)root;
   return node->as_table();
 }
 
@@ -166,6 +171,12 @@ void read_strategy(const toml::table& t, const std::string& prefix, strategy_ent
   r.read("id", s.id);
   r.read("symbols", s.symbols);
   r.read("enabled", s.enabled);
+  if (const auto* trade = r.raw("trade")) {
+    if (auto v = trade->value_exact<bool>())
+      s.trade = *v;
+    else if (!err)
+      err = config_error{prefix + ".trade", "expected true or false"};
+  }
   if (const auto* p = r.raw("params")) {
     if (const auto* pt = p->as_table()) {
       for (auto&& [k, v] : *pt) {
@@ -179,7 +190,8 @@ void read_strategy(const toml::table& t, const std::string& prefix, strategy_ent
         else if (auto str = v.value_exact<std::string>())
           s.params[key] = *str;
         else if (!err)
-          err = config_error{prefix + ".params." + key, "expected an integer, number, bool or string"};
+          err = config_error{prefix + ".params." + key,
+                             "expected an integer, number, bool or string"};
       }
     } else if (!err) {
       err = config_error{prefix + ".params", "expected a table of parameters"};
@@ -301,11 +313,11 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("port", m.port);
     r.read("interval", m.interval);
     r.read("warn_cpu_pct", m.warn_cpu_pct);
-    r.read("warn_rss_mb", m.warn_rss_mb);
+    r.read("warn_rss_pct", m.warn_rss_pct);
     r.read("warn_mailbox_depth", m.warn_mailbox_depth);
     r.read("warn_queue_depth", m.warn_queue_depth);
     r.read("warn_budget_pct", m.warn_budget_pct);
-    r.read("warn_ws_slots", m.warn_ws_slots);
+    r.read("warn_ws_slots_pct", m.warn_ws_slots_pct);
     r.read("warn_token_left", m.warn_token_left);
     r.finish();
     if (!err && (m.port < -1 || m.port > 65535))
@@ -349,9 +361,10 @@ std::optional<config_error> parse_account(std::string_view text, api::credential
   auto digits = [](std::string_view s) {
     return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
   };
-  if (dash == std::string_view::npos || dash != 8 || text.size() != 11 || !digits(text.substr(0, 8))
-      || !digits(text.substr(9)))
-    return config_error{"KIS_ACCOUNT", "expected CANO-PRDT, 8 digits, a dash, 2 digits (e.g. 50000000-01)"};
+  if (dash == std::string_view::npos || dash != 8 || text.size() != 11 ||
+      !digits(text.substr(0, 8)) || !digits(text.substr(9)))
+    return config_error{"KIS_ACCOUNT",
+                        "expected CANO-PRDT, 8 digits, a dash, 2 digits (e.g. 50000000-01)"};
   cred.account_no = std::string{text.substr(0, 8)};
   cred.account_product = std::string{text.substr(9)};
   return std::nullopt;
@@ -390,15 +403,17 @@ std::optional<config_error> validate(const engine_config& cfg) {
   if (cfg.mode == run_mode::sim)
     return std::nullopt;
   if (cfg.cred.app_key.empty())
-    return config_error{"kis.app_key", "missing credential for " + std::string{to_string_view(cfg.mode)}
-                                         + " mode (set KIS_APP_KEY)"};
+    return config_error{"kis.app_key", "missing credential for " +
+                                           std::string{to_string_view(cfg.mode)} +
+                                           " mode (set KIS_APP_KEY)"};
   if (cfg.cred.app_secret.empty())
-    return config_error{"kis.app_secret", "missing credential for "
-                                            + std::string{to_string_view(cfg.mode)}
-                                            + " mode (set KIS_APP_SECRET)"};
+    return config_error{"kis.app_secret", "missing credential for " +
+                                              std::string{to_string_view(cfg.mode)} +
+                                              " mode (set KIS_APP_SECRET)"};
   if (cfg.cred.account_no.empty())
-    return config_error{"kis.account", "missing account for " + std::string{to_string_view(cfg.mode)}
-                                         + " mode (set KIS_ACCOUNT as CANO-PRDT)"};
+    return config_error{"kis.account", "missing account for " +
+                                           std::string{to_string_view(cfg.mode)} +
+                                           " mode (set KIS_ACCOUNT as CANO-PRDT)"};
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@
 #include "kis/credentials.hpp"
 #include "kis/endpoints.hpp"
 #include "kis/result.hpp"
+#include "strategies/strategy.hpp"
 
 namespace kis::runtime {
 
@@ -23,15 +24,13 @@ enum class run_mode : std::uint8_t { sim, paper, live };
 std::string_view to_string_view(run_mode m) noexcept;
 std::optional<run_mode> parse_mode(std::string_view s) noexcept;
 
-// A strategy parameter as written in TOML.
-using param_value = std::variant<std::int64_t, double, bool, std::string>;
-
 struct strategy_entry {
-  std::string name;                            // registry name, e.g. "ma_cross"
-  std::string id;                              // instance id, defaults to name
+  std::string name; // registry name, e.g. "ma_cross"
+  std::string id;   // instance id, defaults to name
   std::vector<std::string> symbols;
   std::map<std::string, param_value> params;
   bool enabled = true;
+  std::optional<bool> trade; // unset: examples trade only in sim, user strategies everywhere
 };
 
 struct budget_section {
@@ -81,13 +80,13 @@ struct executor_section {
 struct metrics_section {
   int port = -1; // -1 = no endpoint, 0 = ephemeral
   std::chrono::milliseconds interval{1000};
-  double warn_cpu_pct = 80;
-  double warn_rss_mb = 2048;
+  double warn_cpu_pct = 80; // of all cores
+  double warn_rss_pct = 80; // of physical memory
   std::uint64_t warn_mailbox_depth = 1000;
   std::uint64_t warn_queue_depth = 500;
-  double warn_budget_pct = 95;
-  std::uint32_t warn_ws_slots = 40;
-  std::chrono::milliseconds warn_token_left{30 * 60 * 1000};
+  double warn_budget_pct = 90;   // calls in the last second vs the limit
+  double warn_ws_slots_pct = 90; // registrations vs the cap
+  std::chrono::milliseconds warn_token_left{10 * 60 * 1000};
 };
 
 struct engine_config {

@@ -61,8 +61,7 @@ TEST(Config, DefaultsAreSimWithoutCredentials) {
 
 TEST(Config, ExampleFileParses) {
   auto r = load_config_file(KIS_EXAMPLE_CONFIG);
-  ASSERT_TRUE(std::holds_alternative<engine_config>(r))
-    << std::get<config_error>(r).to_string();
+  ASSERT_TRUE(std::holds_alternative<engine_config>(r)) << std::get<config_error>(r).to_string();
   const auto& cfg = std::get<engine_config>(r);
   EXPECT_EQ(cfg.mode, run_mode::sim);
   EXPECT_FALSE(cfg.strategies.empty());
@@ -151,7 +150,8 @@ TEST(Config, EnvironmentOverridesAndCredentialChecks) {
 }
 
 TEST(Config, LiveNeedsConfirmation) {
-  auto cfg = parse_ok("mode = \"live\"\n[kis]\napp_key=\"k\"\napp_secret=\"s\"\naccount=\"12345678-01\"\n");
+  auto cfg = parse_ok(
+      "mode = \"live\"\n[kis]\napp_key=\"k\"\napp_secret=\"s\"\naccount=\"12345678-01\"\n");
   auto e = validate(cfg);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->key, "--confirm-live");
