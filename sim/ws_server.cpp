@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <random>
 #include <set>
@@ -250,9 +251,16 @@ void ws_server::impl::close_from_owner() {
     closed_ = true;
   }
   if (strand_.running_in_this_thread() || ioc_.stopped())
-    shutdown();
-  else
-    net::post(strand_, [self = shared_from_this()] { self->shutdown(); });
+    return shutdown();
+  // Wait for the io thread, so that every socket is closed when the owner goes on (and the
+  // session <-> server references are broken); give up if nobody runs the io_context.
+  auto done = std::make_shared<std::promise<void>>();
+  auto closed = done->get_future();
+  net::post(strand_, [self = shared_from_this(), done] {
+    self->shutdown();
+    done->set_value();
+  });
+  closed.wait_for(std::chrono::seconds{2});
 }
 
 void ws_server::impl::shutdown() {

@@ -24,6 +24,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "client_side.hpp"
+#include "fake_source.hpp"
 #include "sim/frames.hpp"
 #include "sim/ws_server.hpp"
 
@@ -35,75 +36,12 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
+using test::fake_source;
 using test::split;
 
 constexpr std::string_view key_a = "approval-key-A";
 constexpr std::string_view key_b = "approval-key-B";
 constexpr std::string_view hts = "simuser";
-
-// The market as the tests script it: trades are handed over once, books on demand.
-class fake_source final : public realtime_source {
-public:
-  explicit fake_source(std::size_t symbols) {
-    for (std::size_t i = 1; i <= symbols; ++i) {
-      char code[8];
-      std::snprintf(code, sizeof code, "%06zu", i);
-      order_book b;
-      b.symbol = code;
-      b.asks = {{70100, 10}, {70200, 20}};
-      b.bids = {{70000, 30}};
-      b.total_ask_qty = 30;
-      b.total_bid_qty = 30;
-      books_.emplace(code, std::move(b));
-    }
-  }
-
-  bool known_symbol(std::string_view s) const override {
-    std::lock_guard lock{mu_};
-    return books_.contains(s);
-  }
-  std::vector<trade_tick> trades(std::string_view s) override {
-    std::lock_guard lock{mu_};
-    auto it = pending_.find(s);
-    if (it == pending_.end())
-      return {};
-    return std::exchange(it->second, {});
-  }
-  order_book book(std::string_view s) override {
-    std::lock_guard lock{mu_};
-    auto it = books_.find(s);
-    return it != books_.end() ? it->second : order_book{};
-  }
-
-  void add_trades(const std::string& symbol, std::size_t n) {
-    std::lock_guard lock{mu_};
-    auto& q = pending_[symbol];
-    for (std::size_t i = 0; i < n; ++i) {
-      trade_tick t;
-      t.symbol = symbol;
-      t.exchange_ns = 1'785'000'000'000'000'000 + static_cast<std::int64_t>(i) * 1'000'000'000;
-      t.price = 70100 + static_cast<std::int64_t>(i) * 100;
-      t.change = 600;
-      t.sign = price_sign::up;
-      t.qty = static_cast<std::int64_t>(i) + 1;
-      t.acc_volume = 1000 + t.qty;
-      t.open = t.high = t.low = 69500;
-      t.side = i % 2 == 0 ? aggressor::buy : aggressor::sell;
-      q.push_back(t);
-    }
-  }
-  void change_book(const std::string& symbol, std::int64_t ask_qty) {
-    std::lock_guard lock{mu_};
-    auto& b = books_.at(symbol);
-    b.asks.at(0).qty = ask_qty;
-    b.total_ask_qty = ask_qty + 20;
-  }
-
-private:
-  mutable std::mutex mu_;
-  std::map<std::string, order_book, std::less<>> books_;
-  std::map<std::string, std::vector<trade_tick>, std::less<>> pending_;
-};
 
 enum class answer { echo, pong_frame, none };
 
@@ -632,6 +570,15 @@ TEST_F(SimWs, DropEveryCutsSessionsPeriodically) {
   EXPECT_TRUE(second.wait_closed());
   EXPECT_GE(stats().drops, 2u);
   EXPECT_EQ(stats().sessions_total, 2u);
+}
+
+TEST_F(SimWs, DestroyingTheServerClosesItsSessions) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  server_.reset(); // returns once the io thread has closed the sockets
+  EXPECT_TRUE(c.wait_closed(500ms));
 }
 
 } // namespace
