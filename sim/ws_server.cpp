@@ -31,7 +31,7 @@ using strand_type = net::strand<net::io_context::executor_type>;
 
 class ws_session;
 
-// The iv/key a ws_session's ack for one tr_id carried.
+// The iv/key that a session's ack for one tr_id carried.
 struct ws_keys {
   std::string iv;  // 16 chars
   std::string key; // 32 chars
@@ -163,7 +163,7 @@ public:
       write();
   }
 
-  // Cuts the TCP connection; the pending read then fails and detaches the ws_session.
+  // Cuts the TCP connection; the pending read then fails and detaches the session.
   void cut() {
     if (closing_)
       return;
