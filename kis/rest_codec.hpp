@@ -116,6 +116,9 @@ result<access_token> decode_token(const boost::json::object& root, std::int64_t 
 // The approval key is valid 24 h from issue (KIS-PROTOCOL.md §2.4).
 result<approval_key> decode_approval(const boost::json::object& root, std::int64_t now_ns);
 
+// The HASH of a hashkey answer, for the optional "hashkey" header of an order.
+result<std::string> decode_hashkey(const boost::json::object& root);
+
 // Appends one balance page to an accumulated balance (totals: the latest page's output2).
 void merge_balance(balance& into, balance&& page);
 

@@ -399,6 +399,14 @@ result<approval_key> decode_approval(const bj::object& root, std::int64_t now_ns
   return finish(r, std::move(k));
 }
 
+result<std::string> decode_hashkey(const bj::object& root) {
+  reader r{root};
+  auto hash = r.str("HASH");
+  if (r.ok() && hash.empty())
+    r.fail(json::malformed("HASH", "empty"));
+  return finish(r, std::move(hash));
+}
+
 void merge_balance(balance& into, balance&& page) {
   into.holdings.insert(into.holdings.end(), std::make_move_iterator(page.holdings.begin()),
                        std::make_move_iterator(page.holdings.end()));

@@ -103,6 +103,10 @@ TEST_P(SimRest, EveryEndpointRoundTrips) {
   EXPECT_FALSE(buy_ack.order_no.empty());
   EXPECT_FALSE(buy_ack.org_no.empty());
 
+  auto hash = call(endpoint_id::hashkey, unwrap(order_params(buy, cred)));
+  ASSERT_TRUE(hash) << hash.error().message;
+  EXPECT_EQ(unwrap(decode_hashkey(*hash)).size(), 64u); // sha-256, hex
+
   kis::order_request sell{"s1", sym, kis::side::sell, kis::order_kind::limit, 1, q.upper_limit};
   auto sell_ack = unwrap(decode_order_ack(
       unwrap(call(order_endpoint(sell.dir), unwrap(order_params(sell, cred)))), "s1"));

@@ -354,4 +354,9 @@ TEST(DecodeApproval, KeyValidForADay) {
   EXPECT_FALSE(decode_approval(parsed(R"({"approval":"x"})"), 7));
 }
 
+TEST(DecodeHashkey, Hash) {
+  EXPECT_EQ(*decode_hashkey(parsed(R"({"BODY":{"CANO":"1"},"HASH":"abc123"})")), "abc123");
+  EXPECT_FALSE(decode_hashkey(parsed(R"({"BODY":{}})")));
+}
+
 } // namespace
