@@ -10,6 +10,7 @@
 
 #include "actors/analyzer.hpp"
 #include "actors/order_executor.hpp"
+#include "actors/pipeline.hpp"
 #include "actors/strategy_host.hpp"
 #include "strategies/registry.hpp"
 #include "tests/pipeline/fakes.hpp"
@@ -270,6 +271,40 @@ TEST_F(AnalyzerTest, WatchOnlyHostSendsNothing) {
   ASSERT_EQ(buy_every_tick::updates.size(), 1u);
   EXPECT_NE(buy_every_tick::updates[0].reason.find("watch only"), std::string::npos);
   caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
+  kis::pipeline_config pc;
+  pc.mode = kis::trading_mode::paper;
+  pc.analyzers = 2;
+  pc.symbols = {"A", "B", "C"};
+  pc.analyzer = cfg;
+  pc.executor.journal_path =
+      (std::filesystem::temp_directory_path() / "kis-pipeline-test.sqlite").string();
+  pc.executor.clock = cfg.clock;
+  kis::strategy_config ma;
+  ma.name = "ma_cross";
+  ma.symbols = {"C", "D"};
+  kis::strategy_config orb = ma;
+  orb.name = "orb";
+  orb.trade = true; // named explicitly for paper
+  pc.strategies = {ma, orb};
+  auto p = kis::spawn_pipeline(sys, pc, gateway, feed);
+  ASSERT_TRUE(p) << sys.render(p.error());
+  sched.run();
+  EXPECT_EQ(p->analyzers.size(), 2u);
+  EXPECT_EQ(p->owner_of.size(), 4u);
+  EXPECT_EQ(p->owner_of.at("A"), 0u);
+  EXPECT_EQ(p->owner_of.at("B"), 1u);
+  EXPECT_EQ(p->strategy_ids, (std::vector<std::string>{"ma_cross", "orb"}));
+  EXPECT_EQ(p->trading, (std::vector<bool>{false, true}));
+  EXPECT_EQ(fd->trades.size(), 4u); // every symbol asked the feed once
+  kis::stop_pipeline(*p);
+  sched.run();
+  pc.strategies.push_back(ma); // same id twice
+  auto dup = kis::spawn_pipeline(sys, pc, gateway, feed);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(kis::view(dup.error()).code, kis::errc::config);
 }
 
 TEST(StrategyFactory, UnknownNamesAndBadParamsAreConfigErrors) {

@@ -1,0 +1,116 @@
+#include "actors/pipeline.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/analyzer.hpp"
+#include "actors/order_executor.hpp"
+#include "actors/strategy_host.hpp"
+#include "messages/errors.hpp"
+#include "strategies/registry.hpp"
+
+namespace kis {
+
+caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
+                                       rest_gateway_actor gateway, ws_feed_actor feed) {
+  // Everything that can be wrong in the config is found before the first spawn.
+  std::vector<std::shared_ptr<strategy>> made;
+  std::set<std::string> ids;
+  for (auto& sc : cfg.strategies) {
+    if (sc.id.empty())
+      sc.id = sc.name;
+    if (!ids.insert(sc.id).second)
+      return make_kis_error(errc::config, "strategy id '" + sc.id + "' is used twice");
+    auto st = make_strategy(sc);
+    if (!st)
+      return st.error();
+    made.push_back(std::move(*st));
+  }
+  std::vector<std::string> symbols;
+  auto add = [&](const std::string& s) {
+    if (std::find(symbols.begin(), symbols.end(), s) == symbols.end())
+      symbols.push_back(s);
+  };
+  for (const auto& s : cfg.symbols)
+    add(s);
+  for (const auto& sc : cfg.strategies)
+    for (const auto& s : sc.symbols)
+      add(s);
+
+  pipeline p;
+  auto exec = spawn_order_executor(sys, cfg.executor, gateway, feed);
+  if (!exec)
+    return exec.error();
+  p.executor = *exec;
+
+  auto groups = std::max<std::size_t>(1, std::min(cfg.analyzers, symbols.size()));
+  std::vector<analyzer_config> acs(groups, cfg.analyzer);
+  for (std::size_t i = 0; i < symbols.size(); ++i) { // round robin keeps groups even
+    acs[i % groups].symbols.push_back(symbols[i]);
+    p.owner_of[symbols[i]] = i % groups;
+  }
+  for (std::size_t i = 0; i < groups && !symbols.empty(); ++i) {
+    acs[i].name = "analyzer-" + std::to_string(i);
+    p.analyzers.push_back(spawn_analyzer(sys, acs[i], gateway, feed));
+  }
+
+  for (std::size_t i = 0; i < cfg.strategies.size(); ++i) {
+    const auto& sc = cfg.strategies[i];
+    const auto* info = strategy_registry::global().find(sc.name);
+    bool trade = may_trade(cfg.mode, info != nullptr && info->example, sc.trade);
+    auto host = spawn_strategy_host(
+        sys, made[i], {sc.id, trade, sc.signal_timeout, cfg.executor.clock}, p.executor);
+    for (const auto& sym : sc.symbols)
+      caf::anon_send(p.analyzers[p.owner_of[sym]], follow_atom_v, sym, host);
+    p.strategies.push_back(host);
+    p.strategy_ids.push_back(sc.id);
+    p.trading.push_back(trade);
+  }
+  return p;
+}
+
+pipeline_summary collect_summary(caf::actor_system& sys, const pipeline& p, bool drain,
+                                 std::chrono::milliseconds timeout) {
+  pipeline_summary out;
+  caf::scoped_actor self{sys};
+  auto take_summary = [&](executor_summary& s) { out.executor = std::move(s); };
+  auto ignore = [](caf::error&) {};
+  if (drain)
+    self->request(p.executor, timeout, drain_atom_v).receive(take_summary, ignore);
+  else
+    self->request(p.executor, timeout, status_atom_v).receive(take_summary, ignore);
+  auto append = [](std::vector<metric_point>& into) {
+    return
+        [&into](std::vector<metric_point>& ms) { into.insert(into.end(), ms.begin(), ms.end()); };
+  };
+  for (const auto& a : p.analyzers)
+    self->request(a, timeout, status_atom_v).receive(append(out.analyzers), ignore);
+  for (const auto& s : p.strategies)
+    self->request(s, timeout, status_atom_v).receive(append(out.strategies), ignore);
+  for (const auto& m : out.analyzers) {
+    if (m.name != "analyzer_symbols")
+      continue;
+    for (const auto& l : m.labels) {
+      if (l.name == "source" && l.value == "ws")
+        out.symbols_ws += static_cast<std::uint64_t>(m.value);
+      if (l.name == "source" && l.value == "poll")
+        out.symbols_polled += static_cast<std::uint64_t>(m.value);
+    }
+  }
+  return out;
+}
+
+void stop_pipeline(const pipeline& p) {
+  for (const auto& s : p.strategies)
+    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  for (const auto& a : p.analyzers)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  if (p.executor)
+    caf::anon_send_exit(p.executor, caf::exit_reason::user_shutdown);
+}
+
+} // namespace kis

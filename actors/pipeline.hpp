@@ -1,0 +1,50 @@
+// Spawns the whole trading pipeline from its configuration, given the gateway and the feed:
+// one order executor, N analyzers sharing the symbols, one strategy host per [[strategy]].
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/pipeline_config.hpp"
+#include "messages/interfaces.hpp"
+
+namespace kis {
+
+struct pipeline {
+  order_executor_actor executor;
+  std::vector<analyzer_actor> analyzers;
+  std::vector<strategy_actor> strategies;
+  std::vector<std::string> strategy_ids;
+  std::vector<bool> trading;                   // per strategy: may it send orders in this mode
+  std::map<std::string, std::size_t> owner_of; // symbol -> index into analyzers
+};
+
+// What the runtime prints at the end of a run.
+struct pipeline_summary {
+  executor_summary executor;
+  std::uint64_t symbols_ws = 0;
+  std::uint64_t symbols_polled = 0;
+  std::vector<metric_point> analyzers;  // every analyzer's status
+  std::vector<metric_point> strategies; // every host's status
+};
+
+// The symbols of every strategy plus cfg.symbols, split into cfg.analyzers groups. Config
+// errors (unknown strategy, bad params, empty journal path) come back as errc::config before
+// anything is spawned. feed may be null.
+caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
+                                       rest_gateway_actor gateway, ws_feed_actor feed);
+
+// Blocking (for the runtime's main thread, never inside an actor): drains the executor when
+// drain is true, otherwise asks its status, and gathers every analyzer's and host's figures.
+pipeline_summary collect_summary(caf::actor_system& sys, const pipeline& p, bool drain,
+                                 std::chrono::milliseconds timeout);
+
+// Stops every actor of the pipeline.
+void stop_pipeline(const pipeline& p);
+
+} // namespace kis
