@@ -141,6 +141,12 @@ void actor_recorder::finish_timed(caf::scheduled_actor* self) {
   timing_ = false;
   processing_.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count());
+  // A burst backs off at once instead of timing every message until the next publish.
+  if (opts_.max_timed_per_interval > 0 && ++timed_ >= opts_.max_timed_per_interval &&
+      stride_ < (1u << 16)) {
+    stride_ *= 2;
+    timed_ = 0;
+  }
   // The first timed message publishes at once, so a new actor shows up without delay.
   if (self->clock().now() >= next_publish_)
     publish(self);
@@ -151,6 +157,7 @@ void actor_recorder::publish(caf::scheduled_actor* self) {
   // Adapt the timing stride so a busy actor times about max_timed_per_interval messages.
   auto handled = processed_ - processed_at_publish_;
   processed_at_publish_ = processed_;
+  timed_ = 0;
   if (opts_.max_timed_per_interval > 0) {
     auto want = std::max<std::uint64_t>(1, handled / opts_.max_timed_per_interval);
     stride_ = static_cast<std::uint32_t>(std::bit_floor(std::min<std::uint64_t>(want, 1u << 16)));

@@ -21,8 +21,9 @@
 // looks like a key or a token can ever become a label (it turns into "redacted").
 //
 // Cost: counting is a few increments. Timing (two clock reads) and the mailbox probe run on a
-// stride of messages that adapts every publish interval so a busy actor times about
-// max_timed_per_interval messages per interval; a quiet one times every message. So the
+// stride of messages: it doubles whenever an interval has timed max_timed_per_interval
+// messages and is reset from the message rate at every publish, so a busy actor times about
+// that many messages per interval and a quiet one times every message. So the
 // processing-time histogram holds sampled observations; `processed` is exact.
 //
 // Publishing is push: at the end of a timed message, if publish_every has passed on the actor's
@@ -174,6 +175,7 @@ private:
   std::uint64_t depth_max_ = 0; // since the last publish
   std::uint32_t stride_ = 1;
   std::uint32_t seen_ = 0;
+  std::uint32_t timed_ = 0; // timed messages in this interval
   bool timing_ = false;
   std::chrono::steady_clock::time_point t0_{};
   std::chrono::steady_clock::time_point next_publish_{};
