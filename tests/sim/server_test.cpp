@@ -76,7 +76,12 @@ struct SimServer : ::testing::Test {
   client http;
   std::string token;
 
+  // Time stands still unless a test moves it, so the sliding-window limiter sees a burst as
+  // one instant however slow the machine is.
+  std::shared_ptr<kis::manual_wall_clock> clock = std::make_shared<kis::manual_wall_clock>();
+
   void SetUp() override {
+    opts.clock = clock;
     sim = std::make_unique<server>(opts);
     sim->start();
     std::string body = R"({"grant_type":"client_credentials","appkey":")" + opts.cred.app_key +
@@ -117,7 +122,6 @@ TEST_F(SimServer, UnknownPathIs404) {
 
 TEST_F(SimServer, BurstOverTheLimitIsRefused) {
   int ok = 0, limited = 0;
-  auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 30; ++i) {
     auto r = price();
     if (r.status == 200)
@@ -125,8 +129,6 @@ TEST_F(SimServer, BurstOverTheLimitIsRefused) {
     else if (r.status == 500 && field(r.body, "msg_cd") == "EGW00201")
       ++limited;
   }
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_LT(elapsed, 1s) << "the machine is too slow for this burst to land in one second";
   EXPECT_EQ(ok, 18);
   EXPECT_EQ(limited, 12);
   EXPECT_EQ(sim->stats().max_calls_in_window, 30u);
