@@ -54,7 +54,10 @@ std::string name_for(std::string_view code) {
   for (const auto& k : known_names)
     if (k.code == code)
       return std::string{k.name};
-  return "모의종목" + std::string{code};
+  // append() rather than "literal" + string: g++ 12 -O3 reports a false -Wrestrict on the latter.
+  std::string name = "모의종목";
+  name.append(code);
+  return name;
 }
 
 constexpr int history_days = 520; // about two years of weekdays
@@ -98,7 +101,8 @@ std::vector<std::string> default_universe() {
     out.emplace_back(k.code);
   for (int i = 0; out.size() < 120; ++i) {
     auto digits = std::to_string(100'000 + 100 + i * 7); // "100100".."100723"
-    out.push_back("9" + digits.substr(1));
+    digits[0] = '9';
+    out.push_back(std::move(digits));
   }
   return out;
 }
