@@ -34,28 +34,6 @@ bool final_status(order_status s) noexcept {
   return s == order_status::filled || s == order_status::cancelled || s == order_status::rejected;
 }
 
-std::string_view status_name(order_status s) noexcept {
-  switch (s) {
-  case order_status::queued:
-    return "queued";
-  case order_status::journaled:
-    return "journaled";
-  case order_status::sent:
-    return "sent";
-  case order_status::partially_filled:
-    return "partially_filled";
-  case order_status::filled:
-    return "filled";
-  case order_status::cancelled:
-    return "cancelled";
-  case order_status::rejected:
-    return "rejected";
-  case order_status::unknown:
-    return "unknown";
-  }
-  return "?";
-}
-
 int seconds_of_day(const std::string& hhmmss) {
   if (hhmmss.size() < 6)
     return -1;
@@ -157,8 +135,7 @@ private:
     exposure x;
     if (auto i = staged_.find(symbol); i != staged_.end())
       x = i->second;
-    if (auto p = positions_.find(symbol); p != positions_.end())
-      x.position = p->second.qty;
+    x.position = ledger_.qty(symbol);
     for (const auto& [cid, o] : orders_)
       if (o.e.symbol == symbol)
         (o.e.dir == side::buy ? x.pending_buy : x.pending_sell) += o.e.qty - o.e.filled_qty;
@@ -323,38 +300,18 @@ private:
     if (auto err = journal_->record_fill(
             {o.e.client_id, o.e.symbol, o.e.dir, qty, price, clock_->now_ns(), source}))
       ++journal_errors_;
-    book_fill(o.e.symbol, o.e.dir, qty, price);
+    ++fills_;
+    ledger_.fill(o.e.symbol, o.e.dir, qty, price);
     auto s = o.e.filled_qty >= o.e.qty ? order_status::filled : order_status::partially_filled;
     set_status(o, s, qty, price);
     check_loss_limit();
   }
 
-  void book_fill(const std::string& symbol, side dir, std::int64_t qty, std::int64_t price) {
-    ++fills_;
-    auto& p = positions_[symbol];
-    p.symbol = symbol;
-    p.last_price = price;
-    auto signed_qty = dir == side::buy ? qty : -qty;
-    bool adds = p.qty == 0 || (p.qty > 0) == (signed_qty > 0);
-    if (adds) {
-      p.avg_price = (p.avg_price * std::abs(p.qty) + price * qty) / (std::abs(p.qty) + qty);
-      p.qty += signed_qty;
-      return;
-    }
-    auto closing = std::min(qty, std::abs(p.qty));
-    auto pnl = (price - p.avg_price) * closing * (p.qty > 0 ? 1 : -1);
-    p.realized_pnl += pnl;
-    realized_ += pnl;
-    p.qty += signed_qty;
-    if (qty > closing) // flipped through zero
-      p.avg_price = price;
-    else if (p.qty == 0)
-      p.avg_price = 0;
-  }
-
   void check_loss_limit() {
-    if (!killed_ && cfg_.risk.daily_loss_limit > 0 && -realized_ >= cfg_.risk.daily_loss_limit)
-      set_kill(true, "daily loss limit reached (realised " + std::to_string(realized_) + " KRW)");
+    if (!killed_ && cfg_.risk.daily_loss_limit > 0 &&
+        -ledger_.realized() >= cfg_.risk.daily_loss_limit)
+      set_kill(true, "daily loss limit reached (realised " + std::to_string(ledger_.realized()) +
+                         " KRW)");
   }
 
   // --- execution notices ----------------------------------------------------------------------
@@ -518,7 +475,7 @@ private:
 
   void restore() {
     for (const auto& f : journal_->fills())
-      book_fill(f.symbol, f.dir, f.qty, f.price);
+      ledger_.fill(f.symbol, f.dir, f.qty, f.price);
     for (auto& e : journal_->open_entries()) {
       tracked_order o{e, cfg_.reconcile_attempts, false};
       if (e.order_no.empty()) // the crash came between journal and answer
@@ -616,13 +573,12 @@ private:
       s.refused.push_back({why, n});
     std::map<std::string, std::uint64_t> by_status;
     for (const auto& [cid, st] : status_of_)
-      ++by_status[std::string{status_name(st)}];
+      ++by_status[std::string{to_string_view(st)}];
     for (const auto& [st, n] : by_status)
       s.orders.push_back({st, n});
     s.fills = fills_;
-    for (const auto& [sym, p] : positions_)
-      s.positions.push_back(p);
-    s.realized_pnl = realized_;
+    s.positions = ledger_.positions();
+    s.realized_pnl = ledger_.realized();
     s.queue_depth = queue_.size();
     s.killed = killed_;
     s.journal_path = journal_->path();
@@ -653,11 +609,10 @@ private:
   std::map<std::string, order_status> status_of_;  // every order of this run
   std::vector<execution_notice> unmatched_;
   std::map<std::string, std::pair<quote, steady_time>> quotes_;
-  std::map<std::string, position> positions_;
+  position_ledger ledger_;
   std::map<std::string, strategy_actor> strategies_;
   std::map<std::string, std::uint64_t> refused_;
   std::uint64_t signals_ = 0, accepted_ = 0, fills_ = 0, journal_errors_ = 0;
-  std::int64_t realized_ = 0;
   bool ready_ = false, killed_ = false, draining_ = false, notices_ = false;
   bool timer_armed_ = false, poll_outstanding_ = false;
   std::string kill_reason_;

@@ -74,6 +74,28 @@ constexpr const char* entry_columns =
 
 } // namespace
 
+std::string_view to_string_view(order_status s) noexcept {
+  switch (s) {
+  case order_status::queued:
+    return "queued";
+  case order_status::journaled:
+    return "journaled";
+  case order_status::sent:
+    return "sent";
+  case order_status::partially_filled:
+    return "partially_filled";
+  case order_status::filled:
+    return "filled";
+  case order_status::cancelled:
+    return "cancelled";
+  case order_status::rejected:
+    return "rejected";
+  case order_status::unknown:
+    return "unknown";
+  }
+  return "?";
+}
+
 order_journal::~order_journal() {
   if (db_ != nullptr)
     sqlite3_close(db_);

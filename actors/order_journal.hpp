@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -15,6 +16,9 @@
 struct sqlite3;
 
 namespace kis {
+
+// The journal's (and the summary's) name of a status.
+std::string_view to_string_view(order_status s) noexcept;
 
 struct journal_entry {
   std::int64_t seq = 0;

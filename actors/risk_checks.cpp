@@ -107,4 +107,38 @@ bool duplicate_window::seen(const signal& s, time_point now) {
   return false;
 }
 
+void position_ledger::fill(const std::string& symbol, side dir, std::int64_t qty,
+                           std::int64_t price) {
+  auto& p = by_symbol_[symbol];
+  p.symbol = symbol;
+  p.last_price = price;
+  auto signed_qty = dir == side::buy ? qty : -qty;
+  if (p.qty == 0 || (p.qty > 0) == (signed_qty > 0)) { // opening or adding
+    p.avg_price = (p.avg_price * std::abs(p.qty) + price * qty) / (std::abs(p.qty) + qty);
+    p.qty += signed_qty;
+    return;
+  }
+  auto closing = std::min(qty, std::abs(p.qty));
+  auto pnl = (price - p.avg_price) * closing * (p.qty > 0 ? 1 : -1);
+  p.realized_pnl += pnl;
+  realized_ += pnl;
+  p.qty += signed_qty;
+  if (qty > closing)
+    p.avg_price = price;
+  else if (p.qty == 0)
+    p.avg_price = 0;
+}
+
+std::int64_t position_ledger::qty(const std::string& symbol) const {
+  auto i = by_symbol_.find(symbol);
+  return i != by_symbol_.end() ? i->second.qty : 0;
+}
+
+std::vector<position> position_ledger::positions() const {
+  std::vector<position> out;
+  for (const auto& [sym, p] : by_symbol_)
+    out.push_back(p);
+  return out;
+}
+
 } // namespace kis

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <caf/error.hpp>
 
@@ -62,6 +64,20 @@ private:
   static std::string key_of(const signal& s);
   std::chrono::milliseconds window_;
   std::deque<std::pair<time_point, std::string>> recent_; // oldest first
+};
+
+// Positions and realised P&L from fills (average-cost accounting; a fill through zero opens
+// the other side at the fill price).
+class position_ledger {
+public:
+  void fill(const std::string& symbol, side dir, std::int64_t qty, std::int64_t price);
+  std::int64_t qty(const std::string& symbol) const;
+  std::int64_t realized() const noexcept { return realized_; }
+  std::vector<position> positions() const;
+
+private:
+  std::map<std::string, position> by_symbol_;
+  std::int64_t realized_ = 0;
 };
 
 } // namespace kis
