@@ -147,6 +147,8 @@ private:
     auto& front = queue_.front();
     auto on_written = [this](beast::error_code ec, auto&&...) {
       writing_ = false;
+      if (done_)
+        return; // the session ended while this write was in flight
       if (ec)
         return fail("write: " + ec.message());
       queue_.pop_front();
@@ -171,8 +173,7 @@ private:
     open_ = false;
     if (done_)
       return;
-    done_ = true;
-    queue_.clear();
+    done_ = true; // the queue stays: a write in flight may still read its front
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     if (cbs_.on_close)
