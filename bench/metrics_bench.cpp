@@ -1,9 +1,13 @@
 // What instrumentation costs: message throughput of one simple actor with and without an
 // actor_recorder (attached to a live metrics actor), in the same process and run.
-// Run with interleaving so both see the same machine:
+// BM_PairedOverhead is the figure to quote; the two throughput runs show the spread. Run:
 //   metrics_bench --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true
 //                 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -93,6 +97,51 @@ void BM_ActorThroughput_Instrumented(benchmark::State& state) {
 // The warm-up lets the recorder settle on its timing stride (it adapts once a second).
 BENCHMARK(BM_ActorThroughput_Plain)->MinWarmUpTime(1.5)->MinTime(2.0)->UseRealTime();
 BENCHMARK(BM_ActorThroughput_Instrumented)->MinWarmUpTime(1.5)->MinTime(2.0)->UseRealTime();
+
+// Both actors in one system, batches alternating, each batch timed: load from other processes
+// hits both sides of a pair alike, so the median of the per-pair ratios is the steadier figure.
+void BM_PairedOverhead(benchmark::State& state) {
+  bench_config cfg;
+  caf::actor_system sys{cfg};
+  auto metrics = kis::spawn_metrics(sys, {});
+  auto plain_actor = sys.spawn(plain);
+  auto instr_actor = sys.spawn(instrumented, metrics);
+  caf::scoped_actor self{sys};
+  auto run = [&](const counter_actor& target) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < batch; ++i)
+      self->send(target, i);
+    self->request(target, caf::infinite, caf::get_atom_v)
+        .receive([](std::uint64_t) {}, [](caf::error&) {});
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::vector<double> ratios, plain_s, instr_s;
+  bool flip = false;
+  for (auto _ : state) {
+    double p = 0, q = 0;
+    if ((flip = !flip)) {
+      p = run(plain_actor);
+      q = run(instr_actor);
+    } else {
+      q = run(instr_actor);
+      p = run(plain_actor);
+    }
+    plain_s.push_back(p);
+    instr_s.push_back(q);
+    ratios.push_back(q / p);
+  }
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  state.counters["plain_msgs_per_s"] = batch / median(plain_s);
+  state.counters["instr_msgs_per_s"] = batch / median(instr_s);
+  state.counters["ratio_instr_to_plain"] = median(ratios);
+  caf::anon_send_exit(plain_actor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(instr_actor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
+}
+BENCHMARK(BM_PairedOverhead)->MinTime(8.0)->UseRealTime();
 
 // The cost of one timed observation's bucket search.
 void BM_LatencyHistogramObserve(benchmark::State& state) {
