@@ -1,5 +1,7 @@
 #include "actors/order_journal.hpp"
 
+#include <cstdio>
+
 #include <sqlite3.h>
 
 #include "messages/errors.hpp"
@@ -136,7 +138,11 @@ caf::error order_journal::open(const std::string& path) {
 
 caf::error order_journal::record_intent(journal_entry& e) {
   e.seq = next_seq_;
-  e.client_id = "K" + std::to_string(e.trading_day) + "-" + std::to_string(e.seq);
+  // Formatted into a buffer: g++ 12 -O2 warns falsely (-Wrestrict) on string concatenation.
+  char id[48];
+  std::snprintf(id, sizeof id, "K%d-%lld", static_cast<int>(e.trading_day),
+                static_cast<long long>(e.seq));
+  e.client_id = id;
   statement st{db_, "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
                     "price, reason, status, trading_day, intent_time, created_ns, updated_ns) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
