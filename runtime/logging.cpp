@@ -17,7 +17,8 @@ namespace {
 // The secrets, guarded because any thread may log. Copy-on-write so readers never wait long.
 struct secret_store {
   std::mutex mtx;
-  std::shared_ptr<const std::vector<std::string>> items = std::make_shared<std::vector<std::string>>();
+  std::shared_ptr<const std::vector<std::string>> items =
+      std::make_shared<std::vector<std::string>>();
 
   std::shared_ptr<const std::vector<std::string>> get() {
     std::lock_guard guard{mtx};
@@ -43,7 +44,8 @@ secret_store& secrets() {
 // Wraps the real sink and redacts the formatted line before it is written.
 class redacting_sink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
-  explicit redacting_sink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
+  explicit redacting_sink(spdlog::sink_ptr inner)
+      : inner_(std::move(inner)) {}
 
 protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
