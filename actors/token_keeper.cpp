@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/instrumentation.hpp"
 #include "actors/token_cache.hpp"
 #include "kis/rest_codec.hpp"
 #include "messages/errors.hpp"
@@ -51,6 +52,9 @@ struct keeper_state {
   std::uint64_t token_call = 0;       // call id of the token issue in flight
   std::uint64_t approval_call = 0;    // call id of the approval issue in flight
   std::uint64_t timer_generation = 0; // timers cannot be cancelled: only the newest counts
+
+  // Token age, life left, issues and EGW00133 answers are computed from the above at publish.
+  actor_recorder rec{"token_keeper", "token_keeper"};
 
   static inline const char* name = "token_keeper";
 };
@@ -238,17 +242,48 @@ void load_cache(keeper_ptr self) {
   }
 }
 
+// The role's figures, from the state at publish time; no token yet reads as age and life 0.
+void add_token_figures(keeper_ptr self, actor_sample& s) {
+  namespace m = metric_names;
+  const auto& st = self->state;
+  const auto now = wall_now(self);
+  auto point = [&](const char* name, metric_type type, double v, std::vector<label> labels = {}) {
+    s.values.push_back({name, type, std::move(labels), v});
+  };
+  double age = 0, left = 0;
+  if (st.token) {
+    age = static_cast<double>(now - st.token->issued_ns) / 1e9;
+    left = static_cast<double>(std::max<std::int64_t>(st.token->expires_ns - now, 0)) / 1e9;
+  }
+  point(m::token_age, metric_type::gauge, age);
+  point(m::token_remaining, metric_type::gauge, left);
+  point(m::token_issues, metric_type::counter, static_cast<double>(st.issues));
+  point(m::kis_error_codes, metric_type::counter, static_cast<double>(st.too_soon),
+        {{"code", "EGW00133"}});
+  point("token_valid", metric_type::gauge, st.token && usable(*st.token, st.cfg, now) ? 1 : 0);
+  point("token_from_cache", metric_type::gauge, st.from_cache ? 1 : 0);
+  point("token_waiters", metric_type::gauge, static_cast<double>(st.token_waiters.size()));
+}
+
 token_keeper_actor::behavior_type keeper(keeper_ptr self) {
   load_cache(self);
   return {
-      [self](token_atom) { return ask_token(self); },
-      [self](approval_atom) { return ask_approval(self); },
+      [self](token_atom) {
+        auto m = self->state.rec.measure(self);
+        return ask_token(self);
+      },
+      [self](approval_atom) {
+        auto m = self->state.rec.measure(self);
+        return ask_approval(self);
+      },
       [self](approval_atom, refresh_atom) {
+        auto m = self->state.rec.measure(self);
         // The WebSocket session is gone: the next one registers with a fresh key.
         self->state.approval.reset();
         return ask_approval(self);
       },
       [self](invalid_atom, const std::string& refused) {
+        auto m = self->state.rec.measure(self);
         auto& st = self->state;
         if (st.token && st.token->value == refused) {
           st.token.reset();
@@ -258,11 +293,13 @@ token_keeper_actor::behavior_type keeper(keeper_ptr self) {
         return ask_token(self);
       },
       [self](refresh_atom) {
+        auto m = self->state.rec.measure(self);
         self->state.token.reset();
         self->state.from_cache = false;
         return ask_token(self);
       },
       [self](info_atom) {
+        auto m = self->state.rec.measure(self);
         const auto& st = self->state;
         const auto now = wall_now(self);
         token_info info;
@@ -279,17 +316,26 @@ token_keeper_actor::behavior_type keeper(keeper_ptr self) {
       },
       [self](refresh_atom, std::uint64_t generation) {
         auto& st = self->state;
+        auto m = st.rec.measure(self);
         if (generation != st.timer_generation)
           return;
         if (!st.token_waiters.empty() || needs_refresh(self, wall_now(self)))
           want_token(self);
+        // The keeper is often idle for hours: its timer is when the life left is worth telling.
+        st.rec.publish(self);
       },
       [self](done_atom, const http_exchange& ex) {
         auto& st = self->state;
+        auto m = st.rec.measure(self);
+        const auto issues = st.issues;
         if (st.token_in_flight && ex.call_id == st.token_call)
           token_done(self, ex);
         else if (st.approval_in_flight && ex.call_id == st.approval_call)
           approval_done(self, ex);
+        else
+          return;
+        if (st.issues != issues)
+          st.rec.publish(self); // a new token: report its life at once, not at the next ask
       },
   };
 }
@@ -303,6 +349,7 @@ token_keeper_actor spawn_token_keeper(caf::actor_system& sys, token_keeper_confi
       cfg.clock = default_wall_clock();
     self->state.cfg = std::move(cfg);
     self->state.issue = std::move(issue);
+    self->state.rec.on_publish([self](actor_sample& s) { add_token_figures(self, s); });
     return keeper(self);
   });
 }

@@ -15,6 +15,7 @@
 #include "budget_fixture.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
+#include "support/metrics_probe.hpp"
 
 using namespace std::chrono_literals;
 
@@ -296,4 +297,33 @@ TEST_F(TokenKeeperTest, ApprovalKeyIsIssuedOnceAndRenewedAfterAReconnect) {
     self->receive([&](const kis::approval_key& a) { keys.push_back(a.value); },
                   caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
   EXPECT_EQ(keys, (std::vector<std::string>{"appr-1", "appr-1", "appr-1", "appr-2"}));
+}
+
+TEST_F(TokenKeeperTest, ReportsTokenAgeLifeIssuesAndTooSoonToTheMetricsActor) {
+  namespace m = kis::metric_names;
+  kis::test::metrics_probe probe{sys};
+  sched.run();
+  auto k = spawn(false);
+  self->send(k, kis::token_atom_v);
+  sched.run();
+  answer(0, reply(403, R"({"error_code":"EGW00133","error_description":"1분당 1회"})"));
+  advance(60s); // the retry timer
+  ASSERT_EQ(oauth.calls.size(), 2u);
+  answer_token(1, "tok-1"); // a new token is reported at once
+  auto s = probe.sample_of(self, sched, "token_keeper");
+  EXPECT_EQ(s.role, "token_keeper");
+  EXPECT_EQ(kis::test::find_value(s, m::token_issues), 1.0);
+  EXPECT_EQ(kis::test::find_value(s, m::kis_error_codes, {{"code", "EGW00133"}}), 1.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_age), 0.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_remaining), 24 * 3600.0);
+  EXPECT_EQ(kis::test::find_value(s, "token_valid"), 1.0);
+  // Half an hour on, the next message brings the figures up to date.
+  advance(30min);
+  EXPECT_EQ(info(k).issues, 1u);
+  s = probe.sample_of(self, sched, "token_keeper");
+  EXPECT_EQ(kis::test::find_value(s, m::token_age), 1800.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_remaining), 24 * 3600.0 - 1800.0);
+  EXPECT_GE(s.processed, 4u); // ask, two answers, the timer, info
+  EXPECT_EQ(s.errors, 0u);
+  replies();
 }
