@@ -13,6 +13,8 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/gateway_calls.hpp"
+#include "actors/instrumentation.hpp"
+#include "kis/endpoints.hpp"
 #include "kis/rest_codec.hpp"
 #include "messages/errors.hpp"
 
@@ -29,6 +31,7 @@ struct call_state {
   bool token_retry_used = false;
   std::string token;
   permit held;
+  endpoint_id endpoint = endpoint_id::inquire_price; // of the page on the wire, for metrics
 };
 
 struct gateway_state {
@@ -45,6 +48,14 @@ struct gateway_state {
     caf::actor_clock::time_point at;
   };
   std::unordered_map<std::string, cached_quote> quote_cache;
+
+  // Calls by endpoint and outcome are looked up per call (a short scan); the total of calls is
+  // the rate governor's figure, not repeated here.
+  actor_recorder rec{"rest_gateway", "rest_gateway"};
+  metric_handle quote_cache_hits = rec.counter("gateway_quote_cache_hits_total");
+  metric_handle quotes_coalesced = rec.counter("gateway_quotes_coalesced_total");
+  metric_handle backoff_retries = rec.counter("gateway_retries_total", {{"reason", "backoff"}});
+  metric_handle token_retries = rec.counter("gateway_retries_total", {{"reason", "token"}});
 
   static inline const char* name = "rest_gateway";
 };
@@ -77,6 +88,9 @@ void fail(gateway_ptr self, std::uint64_t id, const caf::error& err) {
   auto it = st.calls.find(id);
   if (it == st.calls.end())
     return;
+  const auto code = view(err).code;
+  st.rec.add(st.rec.counter("gateway_call_errors_total",
+                            {{"code", code == errc::none ? "other" : to_string_view(code)}}));
   auto call = std::move(it->second);
   st.calls.erase(it);
   if (!call.quote_key.empty())
@@ -85,15 +99,35 @@ void fail(gateway_ptr self, std::uint64_t id, const caf::error& err) {
     rp.deliver(err);
 }
 
+const char* outcome_label(call_result r) noexcept {
+  switch (r) {
+  case call_result::success:
+    return "success";
+  case call_result::rate_limited:
+    return "rate_limited";
+  default:
+    return "failure";
+  }
+}
+
+// One permitted call, by endpoint and by what became of it (as reported to the governor).
+void count_call(gateway_ptr self, endpoint_id ep, call_result r) {
+  auto& rec = self->state.rec;
+  rec.add(rec.counter("gateway_calls_total",
+                      {{"endpoint", api::lookup(ep).name}, {"outcome", outcome_label(r)}}));
+}
+
 // The third step: a permit is held, the request leaves now.
 void send_now(gateway_ptr self, std::uint64_t id, const page_request& page) {
   auto& st = self->state;
   auto& call = st.calls.at(id);
+  call.endpoint = page.endpoint;
   api::call_context ctx{st.cfg.env, st.cfg.base_url, st.cfg.cred, call.token};
   auto req = api::build_request(page.endpoint, ctx, page.params, page.tr_cont);
   if (!req) {
     // Nothing left the machine: the permit is given back as a failed call.
     anon_send(st.governor, call_outcome{call.held.id, call.held.cls, call_result::failure, 0});
+    count_call(self, page.endpoint, call_result::failure);
     fail(self, id, to_caf(req.error()));
     return;
   }
@@ -112,6 +146,7 @@ void ask_permit(gateway_ptr self, std::uint64_t id) {
   self->request(self->state.governor, caf::infinite, std::move(req))
       .then(
           [self, id](const permit& p) {
+            auto m = self->state.rec.measure(self);
             auto it = self->state.calls.find(id);
             if (it == self->state.calls.end())
               return;
@@ -123,7 +158,11 @@ void ask_permit(gateway_ptr self, std::uint64_t id) {
             }
             send_now(self, id, page.value());
           },
-          [self, id](caf::error& err) { fail(self, id, err); });
+          [self, id](caf::error& err) {
+            auto m = self->state.rec.measure(self);
+            m.fail();
+            fail(self, id, err);
+          });
 }
 
 void use_token(gateway_ptr self, std::uint64_t id, const access_token& t) {
@@ -143,8 +182,16 @@ void start(gateway_ptr self, std::uint64_t id) {
     return;
   }
   self->request(self->state.keeper, caf::infinite, token_atom_v)
-      .then([self, id](const access_token& t) { use_token(self, id, t); },
-            [self, id](caf::error& err) { fail(self, id, err); });
+      .then(
+          [self, id](const access_token& t) {
+            auto m = self->state.rec.measure(self);
+            use_token(self, id, t);
+          },
+          [self, id](caf::error& err) {
+            auto m = self->state.rec.measure(self);
+            m.fail();
+            fail(self, id, err);
+          });
 }
 
 std::uint64_t open_call(gateway_ptr self, call_request what, caf::response_promise rp,
@@ -180,14 +227,17 @@ caf::result<quote> accept_quote(gateway_ptr self, price_query q) {
   const auto key = quote_key(q);
   if (q.allow_cached && st.cfg.quote_ttl.count() > 0) {
     if (auto hit = st.quote_cache.find(key);
-        hit != st.quote_cache.end() && self->clock().now() - hit->second.at < st.cfg.quote_ttl)
+        hit != st.quote_cache.end() && self->clock().now() - hit->second.at < st.cfg.quote_ttl) {
+      st.rec.add(st.quote_cache_hits);
       return hit->second.value;
+    }
   }
   auto who = requester_of(self);
   auto rp = self->make_response_promise<quote>();
   if (q.allow_cached) {
     if (auto flying = st.quotes_in_flight.find(key); flying != st.quotes_in_flight.end()) {
       st.calls.at(flying->second).waiters.push_back(rp);
+      st.rec.add(st.quotes_coalesced);
       return rp;
     }
   }
@@ -228,14 +278,24 @@ void on_error(gateway_ptr self, std::uint64_t id, const api::api_error& err) {
   if ((err.code == errc::token_expired || err.code == errc::token_invalid) &&
       !call.token_retry_used) {
     call.token_retry_used = true;
+    self->state.rec.add(self->state.token_retries);
     self->request(self->state.keeper, caf::infinite, invalid_atom_v, call.token)
-        .then([self, id](const access_token& t) { use_token(self, id, t); },
-              [self, id](caf::error& e) { fail(self, id, e); });
+        .then(
+            [self, id](const access_token& t) {
+              auto m = self->state.rec.measure(self);
+              use_token(self, id, t);
+            },
+            [self, id](caf::error& e) {
+              auto m = self->state.rec.measure(self);
+              m.fail();
+              fail(self, id, e);
+            });
     return;
   }
   const bool transient = err.code == errc::rate_limited || err.code == errc::transport ||
                          err.code == errc::outcome_unknown;
   if (transient && call.retries < self->state.cfg.query_retries) {
+    self->state.rec.add(self->state.backoff_retries);
     self->delayed_send(self, backoff(self, call.retries++), poll_atom_v, id);
     return;
   }
@@ -251,6 +311,9 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
   auto parsed = api::parse_reply(ex);
   anon_send(st.governor,
             call_outcome{call.held.id, call.held.cls, outcome_of(parsed), ex.elapsed_ns});
+  count_call(self, call.endpoint, outcome_of(parsed));
+  if (!parsed && !parsed.error().kis_code.empty())
+    st.rec.add(st.rec.counter(metric_names::kis_error_codes, {{"code", parsed.error().kis_code}}));
   if (!parsed) {
     on_error(self, ex.call_id, parsed.error());
     return;
@@ -272,16 +335,44 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
 
 rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
   return {
-      [self](rest_call& c) { return accept<rest_reply>(self, std::move(c)); },
-      [self](price_query& q) { return accept_quote(self, std::move(q)); },
-      [self](chart_query& q) { return accept<std::vector<daily_bar>>(self, std::move(q)); },
-      [self](order_request& o) { return accept<order_ack>(self, std::move(o)); },
-      [self](revise_cancel_request& r) { return accept<order_ack>(self, std::move(r)); },
-      [self](balance_query& q) { return accept<balance>(self, std::move(q)); },
-      [self](buyable_query& q) { return accept<buyable>(self, std::move(q)); },
-      [self](fills_query& q) { return accept<std::vector<fill_record>>(self, std::move(q)); },
-      [self](done_atom, const http_exchange& ex) { on_done(self, ex); },
+      [self](rest_call& c) {
+        auto m = self->state.rec.measure(self);
+        return accept<rest_reply>(self, std::move(c));
+      },
+      [self](price_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept_quote(self, std::move(q));
+      },
+      [self](chart_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<std::vector<daily_bar>>(self, std::move(q));
+      },
+      [self](order_request& o) {
+        auto m = self->state.rec.measure(self);
+        return accept<order_ack>(self, std::move(o));
+      },
+      [self](revise_cancel_request& r) {
+        auto m = self->state.rec.measure(self);
+        return accept<order_ack>(self, std::move(r));
+      },
+      [self](balance_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<balance>(self, std::move(q));
+      },
+      [self](buyable_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<buyable>(self, std::move(q));
+      },
+      [self](fills_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<std::vector<fill_record>>(self, std::move(q));
+      },
+      [self](done_atom, const http_exchange& ex) {
+        auto m = self->state.rec.measure(self);
+        on_done(self, ex);
+      },
       [self](poll_atom, std::uint64_t id) {
+        auto m = self->state.rec.measure(self);
         if (self->state.calls.count(id) != 0)
           start(self, id);
       },
@@ -303,6 +394,16 @@ rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg
     st.governor = governor;
     st.keeper = keeper;
     st.transport = std::move(transport);
+    st.rec.on_publish([self](actor_sample& s) {
+      s.values.push_back({"gateway_calls_in_flight",
+                          metric_type::gauge,
+                          {},
+                          static_cast<double>(self->state.calls.size())});
+      s.values.push_back({"gateway_quote_cache_entries",
+                          metric_type::gauge,
+                          {},
+                          static_cast<double>(self->state.quote_cache.size())});
+    });
     return gateway(self);
   });
 }

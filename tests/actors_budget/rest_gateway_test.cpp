@@ -14,6 +14,7 @@
 #include "budget_fixture.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
+#include "support/metrics_probe.hpp"
 
 using namespace std::chrono_literals;
 
@@ -303,4 +304,53 @@ TEST_F(RestGatewayTest, BadInputIsATypedErrorWithoutACall) {
   EXPECT_EQ(error_code(), kis::errc::invalid_argument);
   EXPECT_TRUE(net->seen.empty());
   EXPECT_EQ(stats().total_calls, 0u);
+}
+
+TEST_F(RestGatewayTest, ReportsCallsByEndpointAndOutcomeRetriesCacheHitsAndCoalescing) {
+  namespace m = kis::metric_names;
+  using kis::test::find_value;
+  kis::test::metrics_probe probe{sys};
+  sched.run();
+  for (int i = 0; i < 3; ++i)
+    self->send(gw, kis::price_query{"005930", "J", true});
+  sched.run();
+  ASSERT_EQ(net->seen.size(), 1u); // two coalesced into the first
+  answer(0, reply(200, price_body));
+  EXPECT_EQ(values<kis::quote>().size(), 3u);
+  self->send(gw, kis::price_query{"005930", "J", true}); // from the cache
+  sched.run();
+  EXPECT_EQ(values<kis::quote>().size(), 1u);
+  self->send(gw, kis::price_query{"000660", "J", false});
+  sched.run();
+  ASSERT_EQ(net->seen.size(), 2u);
+  answer(1, reply(500, rejection("EGW00201"))); // retried after a back-off
+  for (int i = 0; i < 10 && net->seen.size() < 3; ++i)
+    advance(1s);
+  ASSERT_EQ(net->seen.size(), 3u);
+  answer(2, reply(200, price_body));
+  EXPECT_EQ(values<kis::quote>().size(), 1u);
+  advance(1s);
+  self->send(gw, kis::price_query{"", "J", true}); // refused before any call
+  sched.run();
+  EXPECT_EQ(error_code(), kis::errc::invalid_argument);
+
+  auto s = probe.sample_of(self, sched, "rest_gateway");
+  EXPECT_EQ(s.role, "rest_gateway");
+  EXPECT_EQ(
+      find_value(s, "gateway_calls_total", {{"endpoint", "inquire_price"}, {"outcome", "success"}}),
+      2.0);
+  EXPECT_EQ(find_value(s, "gateway_calls_total",
+                       {{"endpoint", "inquire_price"}, {"outcome", "rate_limited"}}),
+            1.0);
+  EXPECT_EQ(find_value(s, "gateway_retries_total", {{"reason", "backoff"}}), 1.0);
+  EXPECT_EQ(find_value(s, "gateway_retries_total", {{"reason", "token"}}), 0.0);
+  EXPECT_EQ(find_value(s, "gateway_quote_cache_hits_total"), 1.0);
+  EXPECT_EQ(find_value(s, "gateway_quotes_coalesced_total"), 2.0);
+  EXPECT_EQ(find_value(s, m::kis_error_codes, {{"code", "EGW00201"}}), 1.0);
+  EXPECT_EQ(find_value(s, "gateway_call_errors_total", {{"code", "invalid_argument"}}), 1.0);
+  EXPECT_EQ(find_value(s, "gateway_calls_in_flight"), 0.0);
+  EXPECT_GE(s.processed, 8u);
+  // The call total is the governor's figure alone, so the engine summary counts each call once.
+  EXPECT_FALSE(kis::find_total(s, m::api_calls).has_value());
+  EXPECT_EQ(kis::find_total(probe.sample_of(self, sched, "rate_governor"), m::api_calls), 3.0);
 }
