@@ -60,7 +60,8 @@ struct analyzer_section {
   int symbol_count = 120; // when symbols is empty: the first N of the simulator's universe
   std::vector<std::string> symbols;
   std::chrono::milliseconds poll_interval{2000};
-  int bar_seconds = 60;
+  int bar_seconds =
+      0; // 0 = 60 against KIS, 2 against the simulator (its market trades 4x a second)
   int history_days = 120;
 };
 

@@ -1,0 +1,124 @@
+#include "runtime/cli.hpp"
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "runtime/config.hpp"
+#include "runtime/duration.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/logging.hpp"
+#include "runtime/metrics_cli.hpp"
+
+namespace kis::runtime {
+
+namespace {
+
+// Flags of `run` that override the config file.
+struct run_flags {
+  std::string config_path;
+  std::string mode;
+  bool confirm_live = false;
+  std::string duration;
+  std::optional<int> metrics_port;
+  std::string log_level;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+};
+
+int fail(const config_error& e) {
+  std::cerr << "kis-engine: config error: " << e.to_string() << "\n";
+  return 2;
+}
+
+int do_run(const run_flags& f) {
+  engine_config cfg;
+  if (!f.config_path.empty()) {
+    auto r = load_config_file(f.config_path);
+    if (auto* e = std::get_if<config_error>(&r))
+      return fail(*e);
+    cfg = std::get<engine_config>(std::move(r));
+  }
+  if (auto e = apply_env(cfg, process_env()))
+    return fail(*e);
+  if (!f.mode.empty()) {
+    auto m = parse_mode(f.mode);
+    if (!m)
+      return fail({"--mode", "expected sim, paper or live, got \"" + f.mode + "\""});
+    cfg.mode = *m;
+  }
+  cfg.confirm_live = f.confirm_live;
+  if (!f.duration.empty()) {
+    auto d = parse_duration(f.duration);
+    if (!d)
+      return fail({"--duration", "malformed duration \"" + f.duration +
+                                     "\" (use e.g. 30s, 5m, 1h; 0 runs until Ctrl-C)"});
+    cfg.duration = *d;
+  }
+  if (f.metrics_port)
+    cfg.metrics.port = *f.metrics_port;
+  if (!f.log_level.empty())
+    cfg.log_level = f.log_level;
+  if (f.seed)
+    cfg.sim.seed = *f.seed;
+  if (auto e = validate(cfg))
+    return fail(*e);
+  log::init(cfg.log_level, cfg.log_file);
+  log::add_secret(cfg.cred.app_key);
+  log::add_secret(cfg.cred.app_secret);
+  return run_engine(cfg, f.quiet ? nullptr : &std::cout);
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"kis-engine: an actor-based trading engine for the Korea Investment & Securities "
+               "Open API"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "kis-engine 0.1.0");
+
+  run_flags rf;
+  auto* run = app.add_subcommand("run", "run the engine (default: against the embedded simulator)");
+  run->add_option("-c,--config", rf.config_path,
+                  "TOML config file (see config/engine.example.toml)");
+  run->add_option("--mode", rf.mode, "sim (default), paper or live");
+  run->add_flag("--confirm-live", rf.confirm_live, "required together with --mode live");
+  run->add_option("-d,--duration", rf.duration, "how long to run, e.g. 30s, 5m; 0 = until Ctrl-C");
+  run->add_option("--metrics-port", rf.metrics_port,
+                  "serve /metrics and /metrics.json on 127.0.0.1:PORT (0 = any free port)");
+  run->add_option("--log-level", rf.log_level, "trace, debug, info, warn, error");
+  run->add_option("--seed", rf.seed, "simulator seed (sim mode)");
+  run->add_flag("-q,--quiet", rf.quiet, "no status line, only the summary");
+
+  std::string url = "http://127.0.0.1:9464";
+  bool json = false;
+  auto* metrics = app.add_subcommand("metrics", "print one metrics snapshot of a running engine");
+  metrics->add_option("--url", url, "the engine's metrics endpoint")->capture_default_str();
+  metrics->add_flag("--json", json, "print the raw JSON snapshot");
+
+  std::string sort = "mailbox";
+  int iterations = 0;
+  auto* top = app.add_subcommand("top", "live view of every actor of a running engine");
+  top->add_option("--url", url, "the engine's metrics endpoint")->capture_default_str();
+  top->add_option("--sort", sort, "mailbox, time, processed or name")
+      ->check(CLI::IsMember({"mailbox", "time", "processed", "name"}));
+  top->add_option("-n,--iterations", iterations,
+                  "refresh this many times, then exit (0 = forever)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (*run)
+    return do_run(rf);
+  if (*metrics)
+    return run_metrics_command(url, json, std::cout, std::cerr);
+  if (*top)
+    return run_top_command(url, *parse_top_sort(sort), iterations, std::cout, std::cerr);
+  return 1;
+}
+
+} // namespace kis::runtime
