@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/instrumentation.hpp"
 #include "kis/kst.hpp"
 #include "kis/notice_crypto.hpp"
 #include "kis/realtime_frames.hpp"
@@ -121,6 +123,11 @@ struct feed_state {
   std::map<sink_id, sink_flow> flows;
   feed_status st;
   std::int32_t trade_date = 0; // KST date of the latest trade, for order-book times
+
+  // Handler counts and times; the role's figures come from `st` at publish (add_figures).
+  actor_recorder rec{"ws_feed", "ws_feed"};
+  std::uint64_t frames_at_publish = 0;
+  std::optional<caf::actor_clock::time_point> published_at; // for frames per second
 
   // Scratch buffers reused for every frame.
   std::vector<trade_tick> trades;
@@ -472,6 +479,34 @@ struct feed_state {
     }
   }
 
+  // --- metrics -------------------------------------------------------------------------
+
+  void add_figures(actor_sample& s) {
+    namespace m = metric_names;
+    auto point = [&s](const char* series, metric_type type, double v, std::vector<label> ls = {}) {
+      s.values.push_back({series, type, std::move(ls), v});
+    };
+    auto t = now();
+    auto secs = published_at ? std::chrono::duration<double>(t - *published_at).count() : 0.0;
+    double rate = secs > 0 ? static_cast<double>(st.frames - frames_at_publish) / secs : 0;
+    frames_at_publish = st.frames;
+    published_at = t;
+    point(m::ws_registrations, metric_type::gauge, static_cast<double>(regs.size()));
+    point(m::ws_registrations_limit, metric_type::gauge, static_cast<double>(cfg.slots_cap));
+    point(m::ws_reconnects, metric_type::counter, static_cast<double>(st.reconnects));
+    point(m::ws_frames, metric_type::counter, static_cast<double>(st.frames));
+    point(m::ws_frames_per_second, metric_type::gauge, rate);
+    point(m::ws_drops, metric_type::counter, static_cast<double>(st.dropped),
+          {{"reason", "slow_subscriber"}});
+    point("ws_records_total", metric_type::counter, static_cast<double>(st.records));
+    point("ws_parse_errors_total", metric_type::counter, static_cast<double>(st.parse_errors));
+    point("ws_pings_answered_total", metric_type::counter, static_cast<double>(st.pings_answered));
+    point("ws_connected", metric_type::gauge, st.connected ? 1 : 0);
+    point("ws_subscribers", metric_type::gauge, static_cast<double>(flows.size()));
+    point("ws_last_recovery_seconds", metric_type::gauge,
+          static_cast<double>(st.last_recovery_ns) / 1e9);
+  }
+
   // --- fan-out with credit --------------------------------------------------------------
 
   template <class T>
@@ -519,7 +554,16 @@ struct feed_state {
         push(fl, node.mapped());
       }
     };
-    self->request(f.hdl, caf::infinite, value).then(credit, [credit](caf::error&) { credit(); });
+    self->request(f.hdl, caf::infinite, value)
+        .then(
+            [this, credit] {
+              auto m = rec.measure(self);
+              credit();
+            },
+            [this, credit](caf::error&) {
+              auto m = rec.measure(self);
+              credit();
+            });
   }
 };
 
@@ -531,13 +575,18 @@ ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_ke
   s.st.slots_cap = cfg.slots_cap;
   s.cfg = std::move(cfg);
   s.keeper = std::move(keeper);
-  self->set_down_handler([self](caf::down_msg& dm) { self->state.forget_sink(dm.source); });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto m = self->state.rec.measure(self);
+    self->state.forget_sink(dm.source);
+  });
+  s.rec.on_publish([self](actor_sample& sample) { self->state.add_figures(sample); });
   s.authorize();
   self->delayed_send(self, s.cfg.tick_interval, caf::tick_atom_v);
   return {
       [self](const subscribe_request& req,
              const market_sink_actor& sink) -> caf::result<subscription> {
         auto& st = self->state;
+        auto m = st.rec.measure(self);
         if (req.channel == feed_channel::notices)
           return make_kis_error(errc::invalid_argument, "notices go to a notice sink");
         caf::error err;
@@ -553,6 +602,7 @@ ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_ke
       [self](const subscribe_request& req,
              const notice_sink_actor& sink) -> caf::result<subscription> {
         auto& st = self->state;
+        auto m = st.rec.measure(self);
         if (req.channel != feed_channel::notices)
           return make_kis_error(errc::invalid_argument, "market data goes to a market sink");
         caf::error err;
@@ -567,28 +617,42 @@ ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_ke
       },
       [self](caf::unsubscribe_atom, const subscribe_request& req, const market_sink_actor& sink) {
         auto& st = self->state;
+        auto m = st.rec.measure(self);
         auto it = st.regs.find({std::string{rt::tr_id_of(req.channel, st.cfg.paper)}, req.key});
         if (it == st.regs.end())
           return;
         it->second.market_sinks.erase(sink.address());
         st.release_if_unused(it);
       },
-      [self](status_atom) { return self->state.st; },
+      [self](status_atom) {
+        auto m = self->state.rec.measure(self);
+        return self->state.st;
+      },
       [self](frame_atom, std::uint64_t session, std::string& text) {
-        if (session == self->state.session && self->state.link == link_state::up)
-          self->state.on_frame(text);
+        auto& st = self->state;
+        auto m = st.rec.measure(self);
+        const auto parse_errors = st.st.parse_errors;
+        if (session == st.session && st.link == link_state::up)
+          st.on_frame(text);
+        if (st.st.parse_errors != parse_errors)
+          m.fail();
       },
       [self](link_up_atom, std::uint64_t session) {
+        auto m = self->state.rec.measure(self);
         if (session == self->state.session && self->state.link == link_state::connecting)
           self->state.on_up();
       },
       [self](link_dn_atom, std::uint64_t session, const std::string&) {
         auto& st = self->state;
+        auto m = st.rec.measure(self);
         if (session == st.session &&
             (st.link == link_state::up || st.link == link_state::connecting))
           st.lost();
       },
-      [self](caf::tick_atom) { self->state.on_tick(); },
+      [self](caf::tick_atom) {
+        auto m = self->state.rec.measure(self);
+        self->state.on_tick();
+      },
   };
 }
 

@@ -11,6 +11,7 @@
 #include "actors/ws_feed.hpp"
 #include "kis/notice_crypto.hpp"
 #include "messages/errors.hpp"
+#include "support/metrics_probe.hpp"
 
 namespace {
 
@@ -428,6 +429,68 @@ TEST_F(FeedTest, MalformedFramesAreCountedNotFatal) {
   server(trade_frame("005930"));
   EXPECT_EQ(log->ticks.size(), 1u);
   EXPECT_EQ(status().parse_errors, 6u);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(FeedTest, ReportsRegistrationsReconnectsFramesDropsAndPingsToTheMetricsActor) {
+  namespace m = kis::metric_names;
+  using kis::test::find_value;
+  kis::test::metrics_probe probe{sys};
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000")); // frame 1
+  server(R"({"header":{"tr_id":"PINGPONG","datetime":"20241011121818"}})"); // 2
+  for (int i = 0; i < 3; ++i)
+    server(trade_frame("005930")); // 3..5
+  server("garbage");               // 6
+  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  sched.run();
+  while (wire->sessions.size() < 2) {
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  link_up();
+  server(ack("H0STCNT0", "005930", "OPSP0000")); // 7
+  sched.advance_time(cfg.tick_interval);         // the watchdog tick publishes
+  sched.run();
+  auto s = probe.sample_of(self, sched, "ws_feed");
+  EXPECT_EQ(s.role, "ws_feed");
+  EXPECT_EQ(find_value(s, m::ws_registrations), 1.0);
+  EXPECT_EQ(find_value(s, m::ws_registrations_limit), 5.0);
+  EXPECT_EQ(find_value(s, m::ws_reconnects), 1.0);
+  EXPECT_EQ(find_value(s, m::ws_frames), 7.0);
+  EXPECT_TRUE(find_value(s, m::ws_frames_per_second).has_value());
+  EXPECT_EQ(find_value(s, m::ws_drops, {{"reason", "slow_subscriber"}}), 0.0);
+  EXPECT_EQ(find_value(s, "ws_records_total"), 3.0);
+  EXPECT_EQ(find_value(s, "ws_parse_errors_total"), 1.0);
+  EXPECT_EQ(find_value(s, "ws_pings_answered_total"), 1.0);
+  EXPECT_EQ(find_value(s, "ws_connected"), 1.0);
+  EXPECT_EQ(find_value(s, "ws_subscribers"), 1.0);
+  EXPECT_EQ(s.errors, 1u); // the garbage frame
+  EXPECT_GE(s.processed, 10u);
+  EXPECT_EQ(log->ticks.size(), 3u);
+}
+
+TEST_F(FeedTest, ReportsDropsForASlowSubscriber) {
+  namespace m = kis::metric_names;
+  kis::test::metrics_probe probe{sys};
+  start();
+  link_up();
+  auto slow = caf::actor_cast<market_sink_actor>(self); // never reads: window 2
+  ASSERT_TRUE(subscribe(slow, feed_channel::trades, "005930", "OPSP0000"));
+  for (int i = 0; i < 5; ++i)
+    server(trade_frame("005930"));
+  sched.advance_time(cfg.tick_interval);
+  sched.run();
+  auto s = probe.sample_of(self, sched, "ws_feed");
+  EXPECT_EQ(kis::test::find_value(s, m::ws_drops, {{"reason", "slow_subscriber"}}), 3.0);
+  // Six frames in the one second since the first sample.
+  EXPECT_EQ(kis::test::find_value(s, m::ws_frames_per_second), 6.0);
 }
 
 } // namespace
