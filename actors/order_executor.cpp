@@ -9,6 +9,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/instrumentation.hpp"
 #include "actors/order_journal.hpp"
 #include "actors/risk_checks.hpp"
 #include "kis/kst.hpp"
@@ -57,18 +58,36 @@ public:
   const char* name() const override { return "order_executor"; }
 
   behavior_type make_behavior() override {
+    rec_.on_publish([this](actor_sample& s) { add_figures(s); });
     restore();
     subscribe_notices();
     return {
-        [this](signal& s) -> caf::result<signal_ack> { return on_signal(std::move(s)); },
-        [this](execution_notice& n) { on_notice(n); },
+        [this](signal& s) -> caf::result<signal_ack> {
+          auto m = rec_.measure(this);
+          return on_signal(std::move(s));
+        },
+        [this](execution_notice& n) {
+          auto m = rec_.measure(this);
+          on_notice(n);
+        },
         [this](follow_atom, const std::string& id, strategy_actor st) {
+          auto m = rec_.measure(this);
           strategies_[id] = std::move(st);
         },
-        [this](kill_atom, bool on, const std::string& why) { set_kill(on, why); },
-        [this](drain_atom) -> caf::result<executor_summary> { return on_drain(); },
-        [this](status_atom) { return summary(); },
+        [this](kill_atom, bool on, const std::string& why) {
+          auto m = rec_.measure(this);
+          set_kill(on, why);
+        },
+        [this](drain_atom) -> caf::result<executor_summary> {
+          auto m = rec_.measure(this);
+          return on_drain();
+        },
+        [this](status_atom) {
+          auto m = rec_.measure(this);
+          return summary();
+        },
         [this](poll_atom) {
+          auto m = rec_.measure(this);
           timer_armed_ = false;
           work();
         },
@@ -153,10 +172,12 @@ private:
     request(gateway_, cfg_.request_timeout, price_query{q.sig.symbol, "J", true})
         .then(
             [this, q](quote& qt) mutable {
+              auto m = rec_.measure(this);
               quotes_[qt.symbol] = {qt, clock().now()};
               check_risk(std::move(q), qt);
             },
             [this, q](caf::error& err) mutable {
+              auto m = rec_.measure(this);
               refuse_staged(q, make_kis_error(errc::risk_refused, "no quote for " + q.sig.symbol +
                                                                       ": " + describe(err)));
             });
@@ -176,11 +197,13 @@ private:
     request(gateway_, cfg_.request_timeout, bq)
         .then(
             [this, q](buyable& b) mutable {
+              auto m = rec_.measure(this);
               if (auto e = risk_.check_buyable(q.sig, b))
                 return refuse_staged(q, std::move(e));
               write_intent(std::move(q));
             },
             [this, q](caf::error& failure) mutable {
+              auto m = rec_.measure(this);
               refuse_staged(q, make_kis_error(errc::risk_refused,
                                               "buyable check failed: " + describe(failure)));
             });
@@ -216,11 +239,13 @@ private:
     request(gateway_, cfg_.request_timeout, req)
         .then(
             [this, cid](order_ack& ack) {
+              auto m = rec_.measure(this);
               --in_flight_;
               on_ack(cid, ack);
               dispatch();
             },
             [this, cid](caf::error& err) {
+              auto m = rec_.measure(this);
               --in_flight_;
               on_send_error(cid, err);
               dispatch();
@@ -402,11 +427,13 @@ private:
     request(gateway_, cfg_.request_timeout, fills_query{from, today, "", "", 0})
         .then(
             [this](std::vector<fill_record>& rows) {
+              auto m = rec_.measure(this);
               poll_done();
               apply_rows(rows);
               work();
             },
             [this](caf::error&) {
+              auto m = rec_.measure(this);
               poll_done();
               work();
             });
@@ -537,11 +564,13 @@ private:
       request(gateway_, cfg_.request_timeout, rq)
           .then(
               [this, id = cid](order_ack&) {
+                auto m = rec_.measure(this);
                 if (auto i = orders_.find(id); i != orders_.end())
                   set_status(i->second, order_status::cancelled);
                 maybe_finish_drain();
               },
               [this, id = cid](caf::error& err) {
+                auto m = rec_.measure(this);
                 if (auto i = orders_.find(id); i != orders_.end())
                   i->second.e.message = "cancel failed: " + describe(err);
                 maybe_finish_drain();
@@ -564,6 +593,30 @@ private:
   }
 
   // --- reporting ------------------------------------------------------------------------------
+
+  // The role's figures for the metrics actor, from the same counters as summary().
+  void add_figures(actor_sample& s) const {
+    namespace m = metric_names;
+    auto point = [&s](std::string series, metric_type type, double v, std::vector<label> ls = {}) {
+      s.values.push_back({std::move(series), type, std::move(ls), v});
+    };
+    auto sum = summary();
+    point(m::executor_queue_depth, metric_type::gauge, static_cast<double>(sum.queue_depth));
+    point(m::signals, metric_type::counter, static_cast<double>(sum.signals));
+    point("signals_accepted_total", metric_type::counter, static_cast<double>(sum.accepted));
+    for (const auto& r : sum.refused)
+      point(m::signal_refusals, metric_type::counter, static_cast<double>(r.count),
+            {{"reason", r.name}});
+    for (const auto& o : sum.orders)
+      point(m::orders, metric_type::gauge, static_cast<double>(o.count), {{"state", o.name}});
+    point(m::fills, metric_type::counter, static_cast<double>(sum.fills));
+    point(m::realized_pnl, metric_type::gauge, static_cast<double>(sum.realized_pnl));
+    point("executor_orders_open", metric_type::gauge, static_cast<double>(orders_.size()));
+    point("executor_in_flight", metric_type::gauge, static_cast<double>(in_flight_));
+    point("executor_journal_errors_total", metric_type::counter,
+          static_cast<double>(journal_errors_));
+    point("executor_killed", metric_type::gauge, killed_ ? 1 : 0);
+  }
 
   executor_summary summary() const {
     executor_summary s;
@@ -618,6 +671,7 @@ private:
   std::string kill_reason_;
   steady_time next_poll_{}, drain_deadline_{};
   std::optional<caf::typed_response_promise<executor_summary>> drain_rp_;
+  actor_recorder rec_{"order_executor", "order_executor"};
 };
 
 } // namespace

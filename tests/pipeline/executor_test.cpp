@@ -11,6 +11,7 @@
 
 #include "actors/order_executor.hpp"
 #include "actors/order_journal.hpp"
+#include "support/metrics_probe.hpp"
 #include "tests/pipeline/fakes.hpp"
 
 using namespace std::chrono_literals;
@@ -401,6 +402,48 @@ TEST_F(ExecutorTest, DrainCancelsOpenOrdersRefusesNewSignalsAndReports) {
   EXPECT_EQ(count(s.orders, "cancelled"), 1u);
   EXPECT_EQ(s.journal_path, path);
   EXPECT_EQ(submit_one(sig("D", kis::side::buy, 1, 10000)).err.code, kis::errc::shutting_down);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(ExecutorTest, ReportsQueueSignalsRefusalsOrdersFillsAndPnlToTheMetricsActor) {
+  namespace m = kis::metric_names;
+  using kis::test::find_value;
+  kis::test::metrics_probe probe{sys};
+  start();
+  ASSERT_TRUE(submit_one(sig("A", kis::side::buy, 10, 10000)).ok);
+  kis::execution_notice n;
+  n.order_no = "0000000001";
+  n.symbol = "A";
+  n.is_fill = true;
+  n.qty = 10;
+  n.price = 10000;
+  self->send(exec, n);
+  sched.run();
+  ASSERT_TRUE(submit_one(sig("A", kis::side::sell, 4, 10500)).ok);
+  EXPECT_EQ(submit_one(sig("A", kis::side::buy, 0, 10000)).err.code, kis::errc::invalid_argument);
+  n.order_no = "0000000002";
+  n.dir = kis::side::sell;
+  n.qty = 4;
+  n.price = 10500;
+  self->send(exec, n);
+  sched.run();
+  sched.advance_time(1s); // the next message publishes
+  status();
+  auto s = probe.sample_of(self, sched, "order_executor");
+  EXPECT_EQ(s.role, "order_executor");
+  EXPECT_EQ(find_value(s, m::executor_queue_depth), 0.0);
+  EXPECT_EQ(find_value(s, m::signals), 3.0);
+  EXPECT_EQ(find_value(s, "signals_accepted_total"), 2.0);
+  EXPECT_EQ(find_value(s, m::signal_refusals, {{"reason", "invalid_argument"}}), 1.0);
+  EXPECT_EQ(find_value(s, m::orders, {{"state", "filled"}}), 2.0);
+  EXPECT_EQ(find_value(s, m::fills), 2.0);
+  EXPECT_EQ(find_value(s, m::realized_pnl), 2'000.0);
+  EXPECT_EQ(find_value(s, "executor_orders_open"), 0.0);
+  EXPECT_EQ(find_value(s, "executor_killed"), 0.0);
+  EXPECT_GE(s.processed, 6u);
 }
 
 } // namespace
