@@ -9,6 +9,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/instrumentation.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
 
@@ -63,20 +64,39 @@ public:
   const char* name() const override { return "analyzer"; }
 
   behavior_type make_behavior() override {
+    // One instance per group of symbols: the sample carries the analyzer's own name.
+    rec_.rename(cfg_.name);
+    rec_.on_publish([this](actor_sample& s) {
+      auto ms = metrics();
+      s.values.insert(s.values.end(), ms.begin(), ms.end());
+    });
     for (const auto& sym : cfg_.symbols) {
       symbols_[sym].interval = cfg_.poll_interval;
       load_history(sym);
       subscribe(sym);
     }
     return {
-        [this](const trade_tick& t) { on_trade(t); },
-        [this](const order_book& b) { on_book(b); },
-        [this](follow_atom, const std::string& sym, strategy_actor st) { follow(sym, st); },
+        [this](const trade_tick& t) {
+          auto m = rec_.measure(this);
+          on_trade(t);
+        },
+        [this](const order_book& b) {
+          auto m = rec_.measure(this);
+          on_book(b);
+        },
+        [this](follow_atom, const std::string& sym, strategy_actor st) {
+          auto m = rec_.measure(this);
+          follow(sym, st);
+        },
         [this](poll_atom) {
+          auto m = rec_.measure(this);
           timer_armed_ = false;
           poll_due();
         },
-        [this](status_atom) { return metrics(); },
+        [this](status_atom) {
+          auto m = rec_.measure(this);
+          return metrics();
+        },
     };
   }
 
@@ -90,12 +110,17 @@ private:
     }
     subscribe_request req{feed_channel::trades, sym, cfg_.ws_priority};
     request(feed_, cfg_.request_timeout, req, caf::actor_cast<market_sink_actor>(this))
-        .then([this, sym](subscription&) { symbols_[sym].src = source::ws; },
-              [this, sym](caf::error& err) {
-                if (view(err).code == errc::ws_cap_reached)
-                  ++cap_fallbacks_;
-                start_polling(sym); // any refusal: the symbol is still watched, over REST
-              });
+        .then(
+            [this, sym](subscription&) {
+              auto m = rec_.measure(this);
+              symbols_[sym].src = source::ws;
+            },
+            [this, sym](caf::error& err) {
+              auto m = rec_.measure(this);
+              if (view(err).code == errc::ws_cap_reached)
+                ++cap_fallbacks_;
+              start_polling(sym); // any refusal: the symbol is still watched, over REST
+            });
   }
 
   void start_polling(const std::string& sym) {
@@ -133,12 +158,15 @@ private:
     request(gateway_, cfg_.request_timeout, price_query{sym, "J", true})
         .then(
             [this, sym](quote& q) {
+              auto m = rec_.measure(this);
               auto& st = symbols_[sym];
               st.interval = cfg_.poll_interval;
               polled(sym);
               on_quote(q);
             },
             [this, sym](caf::error& err) {
+              auto m = rec_.measure(this);
+              m.fail();
               ++poll_errors_;
               auto& st = symbols_[sym];
               if (view(err).code == errc::rate_limited || err == caf::sec::request_timeout)
@@ -163,6 +191,7 @@ private:
     request(gateway_, cfg_.request_timeout, chart_query{sym, from, today, 'D', true, "J"})
         .then(
             [this, sym](std::vector<daily_bar>& rows) {
+              auto m = rec_.measure(this);
               std::sort(rows.begin(), rows.end(),
                         [](const auto& a, const auto& b) { return a.date < b.date; });
               auto keep = static_cast<std::size_t>(cfg_.history_days);
@@ -178,7 +207,11 @@ private:
               for (const auto& f : s.followers)
                 send_history(sym, f);
             },
-            [this](caf::error&) { ++history_errors_; });
+            [this](caf::error&) {
+              auto m = rec_.measure(this);
+              m.fail();
+              ++history_errors_;
+            });
   }
 
   // --- events -------------------------------------------------------------------------------
@@ -353,6 +386,7 @@ private:
   bool timer_armed_ = false;
   std::uint64_t ticks_ = 0, quotes_ = 0, polls_ = 0, poll_errors_ = 0, cap_fallbacks_ = 0;
   std::uint64_t bars_ = 0, events_ = 0, history_errors_ = 0, foreign_follows_ = 0;
+  actor_recorder rec_{"analyzer", "analyzer"};
 };
 
 } // namespace

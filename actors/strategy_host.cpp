@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/instrumentation.hpp"
 #include "messages/errors.hpp"
 #include "strategies/registry.hpp"
 
@@ -25,12 +26,28 @@ public:
 
   behavior_type make_behavior() override {
     st_->bind(this);
+    // One instance per strategy id; an id unfit for a label falls back to the actor id.
+    auto instance = "strategy-" + cfg_.id;
+    rec_.rename(is_safe_label_value(instance) ? instance : "strategy-" + std::to_string(id()));
+    rec_.on_publish([this](actor_sample& s) {
+      auto ms = metrics();
+      s.values.insert(s.values.end(), ms.begin(), ms.end());
+    });
     if (executor_)
       send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(this));
     return {
-        [this](const market_event& ev) { on_event(ev); },
-        [this](const order_update& up) { guarded([&] { st_->on_order_update(up); }); },
-        [this](status_atom) { return metrics(); },
+        [this](const market_event& ev) {
+          auto m = measure();
+          on_event(ev);
+        },
+        [this](const order_update& up) {
+          auto m = measure();
+          guarded([&] { st_->on_order_update(up); });
+        },
+        [this](status_atom) {
+          auto m = measure();
+          return metrics();
+        },
     };
   }
 
@@ -46,12 +63,17 @@ public:
       return;
     }
     request(executor_, cfg_.signal_timeout, s)
-        .then([this](signal_ack&) { ++accepted_; },
-              [this, s](caf::error& err) {
-                auto v = view(err);
-                refuse(s, v.message.empty() ? home_system().render(err)
-                                            : to_string(v.code) + ": " + v.message);
-              });
+        .then(
+            [this](signal_ack&) {
+              auto m = measure();
+              ++accepted_;
+            },
+            [this, s](caf::error& err) {
+              auto m = measure();
+              auto v = view(err);
+              refuse(s, v.message.empty() ? home_system().render(err)
+                                          : to_string(v.code) + ": " + v.message);
+            });
   }
 
   std::int64_t now_ns() const override { return clock_->now_ns(); }
@@ -91,6 +113,18 @@ private:
     guarded([&] { st_->on_order_update(up); });
   }
 
+  // Counts and times one message; an exception from the strategy meanwhile marks it an error.
+  struct measured {
+    host* h;
+    actor_recorder::scope scope;
+    std::uint64_t errors_before;
+    ~measured() {
+      if (h->errors_ != errors_before)
+        scope.fail();
+    }
+  };
+  measured measure() { return {this, rec_.measure(this), errors_}; }
+
   // User code must not take the actor down: an exception is counted and the event dropped.
   template <class F>
   void guarded(F&& f) {
@@ -119,6 +153,7 @@ private:
   order_executor_actor executor_;
   std::shared_ptr<const wall_clock> clock_;
   std::uint64_t events_ = 0, signals_ = 0, accepted_ = 0, refused_ = 0, errors_ = 0;
+  actor_recorder rec_{"strategy_host", "strategy_host"};
 };
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "actors/pipeline.hpp"
 #include "actors/strategy_host.hpp"
 #include "strategies/registry.hpp"
+#include "support/metrics_probe.hpp"
 #include "tests/pipeline/fakes.hpp"
 
 using namespace std::chrono_literals;
@@ -330,6 +331,85 @@ TEST(ModeSafety, ExamplesTradeByDefaultOnlyInSim) {
   EXPECT_TRUE(kis::may_trade(trading_mode::live, true, true));
   EXPECT_TRUE(kis::may_trade(trading_mode::live, false, std::nullopt));
   EXPECT_FALSE(kis::may_trade(trading_mode::sim, false, false));
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(AnalyzerTest, ReportsSymbolsTicksPollsAndBarsToTheMetricsActor) {
+  using kis::test::find_value;
+  kis::test::metrics_probe probe{sys};
+  fd->cap = 1;
+  cfg.symbols = {"A", "B"}; // A on the feed, B polled
+  cfg.poll_interval = 5000ms;
+  start();
+  for (auto at_s : {0, 30, 60}) // the third tick closes the first bar
+    self->send(an, trade("A", 100, 1, t0 + at_s * s_ns));
+  sched.run();
+  sched.advance_time(1000ms); // a second on, the next message publishes
+  EXPECT_EQ(metric("analyzer_polls_total"), 1);
+  auto s = probe.sample_of(self, sched, "a0");
+  EXPECT_EQ(s.role, "analyzer");
+  EXPECT_EQ(find_value(s, "analyzer_symbols", {{"analyzer", "a0"}, {"source", "ws"}}), 1.0);
+  EXPECT_EQ(find_value(s, "analyzer_symbols", {{"analyzer", "a0"}, {"source", "poll"}}), 1.0);
+  EXPECT_EQ(find_value(s, "analyzer_ticks_total", {{"analyzer", "a0"}}), 3.0);
+  EXPECT_EQ(find_value(s, "analyzer_polls_total", {{"analyzer", "a0"}}), 1.0);
+  EXPECT_EQ(find_value(s, "analyzer_quotes_total", {{"analyzer", "a0"}}), 1.0);
+  EXPECT_EQ(find_value(s, "analyzer_bars_total", {{"analyzer", "a0"}}), 1.0);
+  EXPECT_EQ(find_value(s, "analyzer_ws_cap_fallbacks_total", {{"analyzer", "a0"}}), 1.0);
+  EXPECT_GE(s.processed, 9u); // follows, subscription answers, ticks, poll answer, status
+  EXPECT_EQ(s.errors, 0u);
+}
+
+// Throws on its second tick: the host counts it and lives on.
+class buy_then_throw final : public kis::strategy {
+public:
+  int seen = 0;
+  void on_tick(const kis::market_event& ev) override {
+    if (++seen == 2)
+      throw std::runtime_error{"strategy bug"};
+    emit(limit_order(ev.symbol, kis::side::buy, 1, ev.price, "tick"));
+  }
+};
+
+TEST_F(AnalyzerTest, StrategyHostReportsEventsSignalsRefusalsAndErrorsToTheMetricsActor) {
+  using kis::test::find_value;
+  kis::test::metrics_probe probe{sys};
+  kis::executor_config ec;
+  ec.journal_path = (std::filesystem::temp_directory_path() / "kis-host-metrics.sqlite").string();
+  for (auto ext : {"", "-wal", "-shm"})
+    std::filesystem::remove(ec.journal_path + ext);
+  ec.check_buyable = false;
+  ec.clock = cfg.clock;
+  auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
+  ASSERT_TRUE(exec);
+  auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_then_throw>(),
+                                       {"bt", true, 60000ms, cfg.clock}, *exec);
+  sched.run();
+  kis::market_event ev;
+  ev.symbol = "A";
+  ev.price = 10000;
+  for (int i = 0; i < 3; ++i) { // a signal, a throw, the same signal again (a duplicate)
+    self->send(host, ev);
+    sched.run();
+  }
+  sched.advance_time(1s); // the next message publishes
+  auto h = self->request(host, caf::infinite, kis::status_atom_v);
+  sched.run();
+  h.receive([](std::vector<kis::metric_point>&) {}, [](caf::error&) { ADD_FAILURE(); });
+  auto s = probe.sample_of(self, sched, "strategy-bt");
+  EXPECT_EQ(s.role, "strategy_host");
+  EXPECT_EQ(find_value(s, "strategy_events_total", {{"strategy", "bt"}}), 3.0);
+  EXPECT_EQ(find_value(s, "strategy_signals_total", {{"strategy", "bt"}}), 2.0);
+  EXPECT_EQ(find_value(s, "strategy_signals_accepted_total", {{"strategy", "bt"}}), 1.0);
+  EXPECT_EQ(find_value(s, "strategy_signals_refused_total", {{"strategy", "bt"}}), 1.0);
+  EXPECT_EQ(find_value(s, "strategy_errors_total", {{"strategy", "bt"}}), 1.0);
+  EXPECT_EQ(s.errors, 1u); // the message whose handler threw
+  // Signals out are the host's own series: the engine's signals_total is the executor's.
+  EXPECT_FALSE(kis::find_total(s, kis::metric_names::signals).has_value());
+  for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(*exec)})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
 } // namespace
