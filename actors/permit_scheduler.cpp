@@ -63,8 +63,15 @@ std::int64_t permit_scheduler::class_due(permit_class cls, std::int64_t now_ns) 
   const auto s = current_shape();
   auto due = std::max(now_ns, paused_until_ns_);
   due = std::max(due, gate_due(s.capacity, s.span_ns, now_ns));
-  if (cls != permit_class::order && s.reserve > 0)
+  if (cls == permit_class::order)
+    return due;
+  if (s.reserve > 0)
     due = std::max(due, gate_due(s.capacity - s.reserve, s.span_ns - s.reserve_ns, now_ns));
+  if (cfg_.query_spacing > 0 && !grants_.empty()) {
+    const auto gap =
+        static_cast<std::int64_t>(cfg_.query_spacing * static_cast<double>(s.span_ns) / s.capacity);
+    due = std::max(due, grants_.back() + gap);
+  }
   return due;
 }
 

@@ -11,6 +11,9 @@
 // at any instant one of the last c grants expires within R slots, so an arriving order waits
 // at most about one slot instead of up to a whole window.
 //
+// Spacing rule: classes below `order` are also spread evenly, one per slot, so the server sees
+// a steady stream instead of bursts whose tails jitter into the next second.
+//
 // Back-off (AIMD): a rate_limited outcome pauses all grants, then multiplies the effective
 // rate by decrease_factor; each success adds recovery_per_success back, up to the limit. The
 // capacity follows the rate: c = ceil(rate * window), window stretched to c / rate.
@@ -35,6 +38,10 @@ struct governor_config {
   std::chrono::nanoseconds window = std::chrono::seconds{1};             // KIS counts per second
   std::chrono::nanoseconds safety_margin = std::chrono::milliseconds{5}; // network jitter
   std::uint32_t order_reserve = 1; // slots of each window only orders may take
+  // Classes below `order` are spread at least this many slots apart (slot = window / limit):
+  // a burst of grants reaches the server as a burst, and the tail of one delayed burst plus
+  // the next one would overfill a second on the server's side. 0 allows bursts.
+  double query_spacing = 1.0;
   std::chrono::nanoseconds backoff_pause = std::chrono::seconds{1};
   double decrease_factor = 0.5;       // multiplicative decrease on EGW00201
   double recovery_per_success = 0.25; // calls/s regained per successful call

@@ -168,6 +168,8 @@ std::optional<std::string> validate(const governor_config& cfg) {
     return "governor order reserve must leave at least one slot for other classes";
   if (!(cfg.decrease_factor > 0 && cfg.decrease_factor < 1))
     return "governor decrease factor must lie in (0, 1)";
+  if (cfg.query_spacing < 0 || cfg.query_spacing > 1)
+    return "governor query spacing must lie in [0, 1] slots";
   if (cfg.recovery_per_success < 0 || !(cfg.min_rate > 0))
     return "governor recovery must not be negative and the minimum rate must be positive";
   return std::nullopt;

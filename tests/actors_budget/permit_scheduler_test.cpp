@@ -65,6 +65,24 @@ TEST(PermitScheduler, BurstNeverOverfillsAnySlidingSecond) {
   const double secs = static_cast<double>(t.back() - t.front()) / sec;
   EXPECT_GT(199 / secs, 17.5);
   EXPECT_EQ(s.stats(now).max_in_window, 18u);
+  // Spread one per slot, not in bursts.
+  const std::int64_t slot = (sec + 5 * ms) / 18;
+  for (std::size_t i = 1; i < t.size(); ++i)
+    EXPECT_GE(t[i] - t[i - 1], slot - 1);
+}
+
+TEST(PermitScheduler, WithoutSpacingABurstTakesAllButTheReserve) {
+  auto cfg = real_limits();
+  cfg.query_spacing = 0;
+  permit_scheduler s{cfg};
+  std::int64_t now = 0;
+  for (int i = 0; i < 60; ++i)
+    s.enqueue(permit_class::market_data, "r", now);
+  EXPECT_EQ(s.poll(now).size(), 17u);
+  auto rest = drain(s, now);
+  auto t = times_of(rest);
+  t.insert(t.begin(), 17, 0);
+  EXPECT_LE(kis::test::max_in_any_window(t, sec), 18u);
 }
 
 TEST(PermitScheduler, RandomArrivalsOfAllClassesKeepEveryWindow) {
@@ -243,15 +261,15 @@ TEST(PermitScheduler, StatisticsAndWaitHistograms) {
   EXPECT_DOUBLE_EQ(st.success_rate, 0.5);
   EXPECT_EQ(st.limit, 18u);
   EXPECT_EQ(st.granted_by_class[3], 20u);
-  // 17 at t=0, the 18th when the reserve allows (~0.949 s), the last two at 1.005 s.
-  EXPECT_EQ(st.calls_last_second, 3u);
+  // One per slot (1.005 s / 18): the last at 19 slots, 18 of them in the trailing second.
+  EXPECT_EQ(st.calls_last_second, 18u);
   const auto hs = s.wait_histograms();
   ASSERT_EQ(hs.size(), kis::permit_class_count);
   const auto& md = hs[3];
   EXPECT_EQ(md.count, 20u);
   EXPECT_EQ(md.counts.back(), 20u);                  // cumulative: +Inf holds everything
   EXPECT_EQ(md.counts.size(), md.bounds.size() + 1); // one bucket per bound plus +Inf
-  EXPECT_EQ(md.counts.front(), 17u);                 // 17 granted at once (reserve kept one)
+  EXPECT_EQ(md.counts.front(), 1u);                  // only the first went at once
   EXPECT_GT(md.sum, 1.0);
   bool found = false;
   for (const auto& p : s.metric_points(now))

@@ -96,7 +96,9 @@ struct RestGatewayTest : kis::test::budget_fixture {
   kis::rest_gateway_actor gw;
 
   void SetUp() override {
-    gov = kis::spawn_rate_governor(sys, kis::governor_config{});
+    kis::governor_config pace;
+    pace.query_spacing = 0; // these tests are about the gateway, not the pacing
+    gov = kis::spawn_rate_governor(sys, pace);
     kis::token_keeper_config kc;
     kc.clock = wall;
     // The fake tokenP answers at once: tok-1, tok-2, ...
