@@ -260,6 +260,8 @@ private:
       return;
     adopt(i->second, ack.org_no, ack.order_no, ack.message);
     replay_unmatched(ack.order_no);
+    if (want_fill_poll()) // without notices nothing else would ever learn its fills
+      arm(cfg_.fill_poll_interval);
     maybe_finish_drain();
   }
 

@@ -350,6 +350,27 @@ TEST_F(ExecutorTest, RestartReconcilesOpenEntriesBeforeSendingAnything) {
   EXPECT_EQ(all[0].order_no, "0000000041");
 }
 
+TEST_F(ExecutorTest, WithoutNoticesAnAcknowledgedOrderLearnsItsFillsByPolling) {
+  start();
+  auto r = submit_one(sig("A", kis::side::buy, 2, 10000));
+  ASSERT_TRUE(r.ok);
+  ASSERT_EQ(gw->orders.size(), 1u);
+  gw->ccld = {ccld_row(gw->orders[0], "0000000001", 2)};
+  sched.advance_time(cfg.fill_poll_interval);
+  sched.run();
+  EXPECT_EQ(std::count(gw->calls.begin(), gw->calls.end(), "ccld"), 1);
+  EXPECT_EQ(journal_row(path, r.ack.client_id).first, static_cast<int>(kis::order_status::filled));
+  auto s = status();
+  ASSERT_EQ(s.positions.size(), 1u);
+  EXPECT_EQ(s.positions[0].qty, 2);
+  // Nothing open: polling stops.
+  for (int i = 0; i < 3; ++i) {
+    sched.advance_time(cfg.fill_poll_interval);
+    sched.run();
+  }
+  EXPECT_EQ(std::count(gw->calls.begin(), gw->calls.end(), "ccld"), 1);
+}
+
 TEST_F(ExecutorTest, NoticesFillOrdersUpdatePnlAndTripTheLossLimit) {
   cfg.risk.daily_loss_limit = 5'000;
   start();
