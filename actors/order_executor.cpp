@@ -29,6 +29,11 @@ struct tracked_order {
   journal_entry e;
   std::int32_t reconcile_left = 0;
   bool cancel_sent = false;
+  // A fill can reach us twice: as an execution notice (an increment) and inside
+  // inquire-daily-ccld's cumulative figure. e.filled_qty is the larger of the two sums, so the
+  // same fill seen both ways counts once.
+  std::int64_t notice_filled = 0; // sum of the fill notices received
+  std::int64_t ccld_filled = 0;   // highest tot_ccld_qty inquire-daily-ccld reported
 };
 
 bool final_status(order_status s) noexcept {
@@ -363,10 +368,19 @@ private:
     if (n.rejected)
       set_status(*o, order_status::rejected);
     else if (n.is_fill)
-      apply_fill(*o, n.qty, n.price, "notice");
+      fill_from_notice(*o, n.qty, n.price);
     else if (n.revise_cancel == 2 && n.accept_state >= 2)
       set_status(*o, order_status::cancelled);
+    if (c == by_order_no_.end()) // adopted just now: notices that came before it count too
+      replay_unmatched(n.order_no);
     maybe_finish_drain();
+  }
+
+  void fill_from_notice(tracked_order& o, std::int64_t qty, std::int64_t price) {
+    o.notice_filled += qty;
+    auto delta = std::max(o.notice_filled, o.ccld_filled) - o.e.filled_qty;
+    if (delta > 0)
+      apply_fill(o, delta, price, "notice");
   }
 
   void replay_unmatched(const std::string& order_no) {
@@ -430,8 +444,8 @@ private:
         .then(
             [this](std::vector<fill_record>& rows) {
               auto m = rec_.measure(this);
+              apply_rows(rows); // open entries first, then (at start-up) new orders
               poll_done();
-              apply_rows(rows);
               work();
             },
             [this](caf::error&) {
@@ -469,6 +483,7 @@ private:
         adopt(*o, r->org_no, r->order_no, "found by inquire-daily-ccld");
         if (auto i = orders_.find(cid); i != orders_.end())
           update_from_row(i->second, *r);
+        replay_unmatched(r->order_no); // notices that came while its request was in flight
       }
     }
     std::vector<std::string> gone;
@@ -485,8 +500,9 @@ private:
 
   void update_from_row(tracked_order& o, const fill_record& r) {
     auto cid = o.e.client_id;
-    if (r.filled_qty > o.e.filled_qty) {
-      auto delta = r.filled_qty - o.e.filled_qty;
+    o.ccld_filled = std::max(o.ccld_filled, r.filled_qty);
+    if (o.ccld_filled > o.e.filled_qty) { // fills the notices have not told (yet)
+      auto delta = o.ccld_filled - o.e.filled_qty;
       auto px = r.filled_amount > 0 ? (r.filled_amount - o.e.avg_price * o.e.filled_qty) / delta
                                     : r.avg_price;
       apply_fill(o, delta, px, "ccld");
@@ -506,7 +522,7 @@ private:
     for (const auto& f : journal_->fills())
       ledger_.fill(f.symbol, f.dir, f.qty, f.price);
     for (auto& e : journal_->open_entries()) {
-      tracked_order o{e, cfg_.reconcile_attempts, false};
+      tracked_order o{e, cfg_.reconcile_attempts, false, e.filled_qty, e.filled_qty};
       if (e.order_no.empty()) // the crash came between journal and answer
         o.e.status = order_status::unknown;
       else

@@ -371,6 +371,83 @@ TEST_F(ExecutorTest, WithoutNoticesAnAcknowledgedOrderLearnsItsFillsByPolling) {
   EXPECT_EQ(std::count(gw->calls.begin(), gw->calls.end(), "ccld"), 1);
 }
 
+// A fill counted from inquire-daily-ccld while adopting an order is not counted again when
+// its execution notice arrives late; later fills still count.
+TEST_F(ExecutorTest, AFillSeenInDailyFillsAndAgainInALateNoticeCountsOnce) {
+  start();
+  gw->mode = kis::test::order_mode::unknown;
+  gw->on_order = [&](const kis::order_request& o) { gw->ccld = {ccld_row(o, "0000000777", 4)}; };
+  auto r = submit_one(sig("A", kis::side::buy, 10, 10000));
+  ASSERT_TRUE(r.ok);
+  sched.advance_time(cfg.reconcile_interval);
+  sched.run();
+  EXPECT_EQ(journal_row(path, r.ack.client_id).first,
+            static_cast<int>(kis::order_status::partially_filled));
+  kis::execution_notice n;
+  n.order_no = "0000000777";
+  n.symbol = "A";
+  n.is_fill = true;
+  n.qty = 4; // the fill inquire-daily-ccld already showed
+  n.price = 10000;
+  self->send(exec, n);
+  sched.run();
+  auto s = status();
+  ASSERT_EQ(s.positions.size(), 1u);
+  EXPECT_EQ(s.positions[0].qty, 4);
+  EXPECT_EQ(s.fills, 1u);
+  n.qty = 6; // a new fill
+  n.price = 9990;
+  self->send(exec, n);
+  sched.run();
+  s = status();
+  EXPECT_EQ(s.positions[0].qty, 10);
+  EXPECT_EQ(s.fills, 2u);
+  EXPECT_EQ(journal_row(path, r.ack.client_id).first, static_cast<int>(kis::order_status::filled));
+  kis::order_journal j;
+  ASSERT_FALSE(j.open(path));
+  std::int64_t journaled = 0;
+  for (const auto& f : j.fills())
+    journaled += f.qty;
+  EXPECT_EQ(journaled, 10); // a restart rebuilds the same position
+}
+
+// A notice that arrives while the order's request is still in flight waits; when the order
+// is adopted through inquire-daily-ccld it is replayed, and counts once with the ccld row.
+TEST_F(ExecutorTest, NoticesBeforeAnAdoptionAreReplayedAndCountOnce) {
+  start();
+  gw->mode = kis::test::order_mode::hang;
+  auto r = submit_one(sig("A", kis::side::buy, 10, 10000));
+  ASSERT_TRUE(r.ok);
+  ASSERT_EQ(gw->orders.size(), 1u);
+  kis::execution_notice n;
+  n.order_no = "0000000777";
+  n.symbol = "A";
+  n.is_fill = true;
+  n.qty = 4;
+  n.price = 10000;
+  n.order_qty = 10;
+  n.order_price = 10000;
+  self->send(exec, n); // the order is not unknown yet: nothing to match
+  sched.run();
+  EXPECT_EQ(status().fills, 0u);
+  gw->ccld = {ccld_row(gw->orders[0], "0000000777", 4)};
+  sched.advance_time(cfg.request_timeout); // no answer: unknown, then reconciliation
+  sched.run();
+  sched.advance_time(cfg.reconcile_interval);
+  sched.run();
+  auto s = status();
+  ASSERT_EQ(s.positions.size(), 1u);
+  EXPECT_EQ(s.positions[0].qty, 4);
+  EXPECT_EQ(s.fills, 1u);
+  n.qty = 6;
+  self->send(exec, n);
+  sched.run();
+  s = status();
+  EXPECT_EQ(s.positions[0].qty, 10);
+  EXPECT_EQ(count(s.orders, "filled"), 1u);
+  EXPECT_EQ(gw->orders.size(), 1u);
+}
+
 TEST_F(ExecutorTest, NoticesFillOrdersUpdatePnlAndTripTheLossLimit) {
   cfg.risk.daily_loss_limit = 5'000;
   start();
