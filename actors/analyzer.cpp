@@ -7,6 +7,7 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/instrumentation.hpp"
@@ -70,6 +71,10 @@ public:
       auto ms = metrics();
       s.values.insert(s.values.end(), ms.begin(), ms.end());
     });
+    // Between slow polls the analyzer is quiet: an anonymous status_atom reports its last work.
+    rec_.on_idle([this](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<analyzer_actor>(this), d, status_atom_v);
+    });
     for (const auto& sym : cfg_.symbols) {
       symbols_[sym].interval = cfg_.poll_interval;
       load_history(sym);
@@ -94,6 +99,10 @@ public:
           poll_due();
         },
         [this](status_atom) {
+          if (!current_sender()) { // the recorder's trailing publish
+            rec_.publish(this);
+            return metrics();
+          }
           auto m = rec_.measure(this);
           return metrics();
         },

@@ -129,6 +129,16 @@ void actor_recorder::rename(std::string actor) {
   actor_ = safe_label_value(actor);
 }
 
+void actor_recorder::on_idle(std::function<void(caf::timespan)> poke) {
+  poke_ = std::move(poke);
+}
+
+void actor_recorder::arm_poke(caf::scheduled_actor* self) {
+  poke_pending_ = true;
+  auto now = self->clock().now();
+  poke_(next_publish_ > now ? caf::timespan{next_publish_ - now} : caf::timespan{0});
+}
+
 void actor_recorder::start_timed(caf::scheduled_actor* self) noexcept {
   // Safe only here: mailbox() drains the inbox, so it belongs to the actor's own thread.
   depth_ = self->mailbox().size();
@@ -154,6 +164,8 @@ void actor_recorder::finish_timed(caf::scheduled_actor* self) {
 
 void actor_recorder::publish(caf::scheduled_actor* self) {
   next_publish_ = self->clock().now() + opts_.publish_every;
+  unpublished_ = false;
+  poke_pending_ = false;
   // Adapt the timing stride so a busy actor times about max_timed_per_interval messages.
   auto handled = processed_ - processed_at_publish_;
   processed_at_publish_ = processed_;

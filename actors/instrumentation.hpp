@@ -31,6 +31,17 @@
 // actor, as the actor itself (the metrics actor monitors it and forgets it once it is gone).
 // Roles with their own timer may call publish(self) to report while idle, and on_publish adds
 // figures the role computes only when asked (e.g. a scheduler's own counters).
+//
+// Quiet actors: the messages after the last publish are only reported by the next message, which
+// may come much later (an executor that filled one order, an analyzer between polls). A role
+// opts into a trailing publish with on_idle(poke): when a message ends unreported and no poke is
+// pending, the recorder calls poke(delay) once (delay: until the next publish is due), and the
+// role sends itself one harmless message after that delay whose handler calls publish(self)
+// without measure() (so the poke is not counted and arms nothing). Typically:
+//   rec.on_idle([self](caf::timespan d) { caf::delayed_anon_send(self_handle, d, status_atom_v);
+//   });
+//   [=](status_atom) { if (!self->current_sender()) rec.publish(self); ... }
+// At most one poke is pending at a time, and an idle actor stops poking after reporting.
 #pragma once
 
 #include <array>
@@ -116,6 +127,8 @@ public:
   void on_publish(std::function<void(actor_sample&)> fill);
   // A new instance name (e.g. once the runtime numbers analyzers); sanitized like a label.
   void rename(std::string actor);
+  // Opt-in trailing publish for quiet actors (see the top of this file).
+  void on_idle(std::function<void(caf::timespan)> poke);
 
   // Hot path: call begin at the start of a handler and end when it is done, or use measure().
   void begin(caf::scheduled_actor* self) noexcept {
@@ -127,8 +140,11 @@ public:
   void end(caf::scheduled_actor* self, bool failed = false) {
     ++processed_;
     errors_ += failed ? 1u : 0u;
+    unpublished_ = true;
     if (timing_)
       finish_timed(self);
+    if (unpublished_ && !poke_pending_ && poke_)
+      arm_poke(self);
   }
   [[nodiscard]] scope measure(caf::scheduled_actor* self) noexcept;
 
@@ -162,6 +178,7 @@ private:
 
   void start_timed(caf::scheduled_actor* self) noexcept;
   void finish_timed(caf::scheduled_actor* self);
+  void arm_poke(caf::scheduled_actor* self);
   metric_handle series(std::string_view name, metric_type type, label_args labels);
 
   std::string actor_;
@@ -169,6 +186,7 @@ private:
   recorder_options opts_;
   metrics_actor sink_;
   std::function<void(actor_sample&)> fill_;
+  std::function<void(caf::timespan)> poke_;
   std::uint64_t processed_ = 0;
   std::uint64_t errors_ = 0;
   std::uint64_t depth_ = 0;
@@ -177,6 +195,8 @@ private:
   std::uint32_t seen_ = 0;
   std::uint32_t timed_ = 0; // timed messages in this interval
   bool timing_ = false;
+  bool unpublished_ = false;  // a message ended after the last publish
+  bool poke_pending_ = false; // a trailing publish is on its way
   std::chrono::steady_clock::time_point t0_{};
   std::chrono::steady_clock::time_point next_publish_{};
   std::uint64_t processed_at_publish_ = 0;

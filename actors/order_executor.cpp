@@ -6,6 +6,7 @@
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -64,6 +65,10 @@ public:
 
   behavior_type make_behavior() override {
     rec_.on_publish([this](actor_sample& s) { add_figures(s); });
+    // A quiet executor still reports its last order or fill: an anonymous status_atom pokes it.
+    rec_.on_idle([this](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<order_executor_actor>(this), d, status_atom_v);
+    });
     restore();
     subscribe_notices();
     return {
@@ -88,6 +93,10 @@ public:
           return on_drain();
         },
         [this](status_atom) {
+          if (!current_sender()) { // the recorder's trailing publish
+            rec_.publish(this);
+            return summary();
+          }
           auto m = rec_.measure(this);
           return summary();
         },

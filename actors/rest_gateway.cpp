@@ -372,6 +372,10 @@ rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
         on_done(self, ex);
       },
       [self](poll_atom, std::uint64_t id) {
+        if (id == 0) { // no call has id 0: the recorder's trailing publish
+          self->state.rec.publish(self);
+          return;
+        }
         auto m = self->state.rec.measure(self);
         if (self->state.calls.count(id) != 0)
           start(self, id);
@@ -394,6 +398,11 @@ rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg
     st.governor = governor;
     st.keeper = keeper;
     st.transport = std::move(transport);
+    // Between bursts the gateway is quiet: poll_atom with call id 0 reports its last calls.
+    st.rec.on_idle([self](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<rest_gateway_actor>(self), d, poll_atom_v,
+                             std::uint64_t{0});
+    });
     st.rec.on_publish([self](actor_sample& s) {
       s.values.push_back({"gateway_calls_in_flight",
                           metric_type::gauge,

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/instrumentation.hpp"
@@ -33,6 +34,10 @@ public:
       auto ms = metrics();
       s.values.insert(s.values.end(), ms.begin(), ms.end());
     });
+    // A strategy between events is quiet: an anonymous status_atom reports its last work.
+    rec_.on_idle([this](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<strategy_actor>(this), d, status_atom_v);
+    });
     if (executor_)
       send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(this));
     return {
@@ -45,6 +50,10 @@ public:
           guarded([&] { st_->on_order_update(up); });
         },
         [this](status_atom) {
+          if (!current_sender()) { // the recorder's trailing publish
+            rec_.publish(this);
+            return metrics();
+          }
           auto m = measure();
           return metrics();
         },

@@ -242,6 +242,22 @@ void load_cache(keeper_ptr self) {
   }
 }
 
+token_info info_of(keeper_ptr self) {
+  const auto& st = self->state;
+  const auto now = wall_now(self);
+  token_info info;
+  info.issues = st.issues;
+  info.too_soon = st.too_soon;
+  info.from_cache = st.from_cache;
+  if (st.token) {
+    info.valid = usable(*st.token, st.cfg, now);
+    info.issued_ns = st.token->issued_ns;
+    info.expires_ns = st.token->expires_ns;
+    info.age_ns = now - st.token->issued_ns;
+  }
+  return info;
+}
+
 // The role's figures, from the state at publish time; no token yet reads as age and life 0.
 void add_token_figures(keeper_ptr self, actor_sample& s) {
   namespace m = metric_names;
@@ -299,20 +315,12 @@ token_keeper_actor::behavior_type keeper(keeper_ptr self) {
         return ask_token(self);
       },
       [self](info_atom) {
-        auto m = self->state.rec.measure(self);
-        const auto& st = self->state;
-        const auto now = wall_now(self);
-        token_info info;
-        info.issues = st.issues;
-        info.too_soon = st.too_soon;
-        info.from_cache = st.from_cache;
-        if (st.token) {
-          info.valid = usable(*st.token, st.cfg, now);
-          info.issued_ns = st.token->issued_ns;
-          info.expires_ns = st.token->expires_ns;
-          info.age_ns = now - st.token->issued_ns;
+        if (!self->current_sender()) { // the recorder's trailing publish
+          self->state.rec.publish(self);
+          return info_of(self);
         }
-        return info;
+        auto m = self->state.rec.measure(self);
+        return info_of(self);
       },
       [self](refresh_atom, std::uint64_t generation) {
         auto& st = self->state;
@@ -350,6 +358,10 @@ token_keeper_actor spawn_token_keeper(caf::actor_system& sys, token_keeper_confi
     self->state.cfg = std::move(cfg);
     self->state.issue = std::move(issue);
     self->state.rec.on_publish([self](actor_sample& s) { add_token_figures(self, s); });
+    // Between bursts of askers the keeper is quiet: an anonymous info_atom reports its last work.
+    self->state.rec.on_idle([self](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<token_keeper_actor>(self), d, info_atom_v);
+    });
     return keeper(self);
   });
 }

@@ -274,3 +274,36 @@ TEST_F(MetricsActorTest, NoSecretAppearsInAnyExposition) {
 }
 
 } // namespace
+
+namespace {
+
+// Work is any int but 0; 0 is the recorder's trailing publish, sent by the actor to itself.
+worker_actor::behavior_type quiet_worker(worker_actor::stateful_pointer<worker_state> self) {
+  self->state.rec.on_idle([self](caf::timespan d) {
+    caf::delayed_anon_send(caf::actor_cast<worker_actor>(self), d, 0);
+  });
+  return {[=](int x) {
+    if (x == 0) {
+      self->state.rec.publish(self);
+      return;
+    }
+    auto m = self->state.rec.measure(self);
+  }};
+}
+
+TEST_F(MetricsActorTest, AQuietActorReportsItsLastWorkOnceThenStaysSilent) {
+  auto w = sys.spawn(quiet_worker);
+  for (int i = 1; i <= 3; ++i)
+    self->send(w, i);
+  sched.run();
+  EXPECT_EQ(find(snapshot(), "worker-1")->processed, 1u); // the first published at once
+  EXPECT_EQ(sched.advance_time(1s), 2u); // the poke and the metrics actor's collect timer
+  sched.run();
+  EXPECT_EQ(find(snapshot(), "worker-1")->processed, 3u);
+  EXPECT_EQ(sched.advance_time(10s), 1u); // only the metrics actor's own collect timer
+  sched.run();
+  caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+} // namespace
