@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -87,6 +88,12 @@ void drop(governor_ptr self, std::uint64_t ticket, const char* why) {
   unwatch(self, w.from);
 }
 
+// An anonymous stats request to itself: a sample while the governor is quiet.
+void poke(governor_ptr self, caf::timespan delay) {
+  caf::delayed_anon_send(caf::actor_cast<rate_governor_actor>(self), delay, caf::get_atom_v,
+                         stats_atom_v);
+}
+
 rate_governor_actor::behavior_type governor(governor_ptr self) {
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
@@ -132,6 +139,13 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         grant_due(self);
       },
       [self](caf::get_atom, stats_atom) {
+        if (!self->current_sender()) { // the recorder's trailing publish
+          self->state.rec.publish(self);
+          auto s = self->state.sched.stats(now_ns(self));
+          if (s.calls_last_second > 0) // again until the last second is empty
+            poke(self, std::chrono::seconds{1});
+          return s;
+        }
         auto m = self->state.rec.measure(self);
         return self->state.sched.stats(now_ns(self));
       },
@@ -179,6 +193,9 @@ rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config 
   return sys.spawn([cfg](governor_ptr self) {
     self->state.sched = permit_scheduler{cfg};
     // The scheduler's own figures (calls, permits by class, waits) ride along in each sample.
+    // When calls stop, a trailing sample (and one a second while the last second still holds
+    // calls) brings the calls-in-the-last-second gauge back to 0 instead of a stale 18/18.
+    self->state.rec.on_idle([self](caf::timespan d) { poke(self, d); });
     self->state.rec.on_publish([self](actor_sample& s) {
       auto values = self->state.sched.metric_points(now_ns(self));
       s.values.insert(s.values.end(), values.begin(), values.end());

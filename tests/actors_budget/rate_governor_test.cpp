@@ -8,6 +8,7 @@
 
 #include "actors/rate_governor.hpp"
 #include "budget_fixture.hpp"
+#include "support/metrics_probe.hpp"
 #include "window_check.hpp"
 
 using namespace std::chrono_literals;
@@ -162,4 +163,26 @@ TEST_F(RateGovernorTest, UnknownClassIsATypedError) {
   h.receive([](const kis::permit&) { FAIL(); },
             [&](caf::error& e) { refused = kis::view(e).code == kis::errc::invalid_argument; });
   EXPECT_TRUE(refused);
+}
+
+TEST_F(RateGovernorTest, AQuietGovernorReportsItsLastCallsAndTheEmptyingSecond) {
+  namespace m = kis::metric_names;
+  kis::test::metrics_probe probe{sys};
+  sched.run();
+  for (int i = 0; i < 3; ++i)
+    self->send(gov, kis::permit_request{kis::permit_class::order, "o"});
+  sched.run();
+  for (const auto& p : collect())
+    self->send(gov, kis::call_outcome{p.id, p.cls, kis::call_result::success, 1000});
+  sched.run();
+  // No more calls: the trailing samples report them, then the emptied last second.
+  for (int i = 0; i < 3; ++i) {
+    sched.advance_time(1s);
+    sched.run();
+  }
+  auto s = probe.sample_of(self, sched, "rate_governor");
+  EXPECT_EQ(kis::test::find_value(s, m::api_calls), 3.0);
+  EXPECT_EQ(kis::test::find_value(s, m::api_successes), 3.0);
+  EXPECT_EQ(kis::test::find_value(s, m::api_calls_last_second), 0.0);
+  EXPECT_EQ(sched.advance_time(10s), 0u); // and then it stays silent
 }
