@@ -25,11 +25,12 @@ api_error error_of(const kis::http_exchange& ex) {
 // KIS-PROTOCOL.md §8, literally.
 TEST(ParseReply, TokenTooSoon403) {
   auto e = error_of(answer(
-      403, R"J({"error_description":"접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)","error_code":"EGW00133"})J"));
+      403,
+      R"J({"error_description":"접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)","error_code":"EGW00133"})J"));
   EXPECT_EQ(e.code, errc::token_too_soon);
-EXPECT_EQ(e.kis_code, "EGW00133");
-EXPECT_EQ(e.http_status, 403);
-EXPECT_NE(e.message.find("1분당 1회"), std::string::npos);
+  EXPECT_EQ(e.kis_code, "EGW00133");
+  EXPECT_EQ(e.http_status, 403);
+  EXPECT_NE(e.message.find("1분당 1회"), std::string::npos);
 }
 
 TEST(ParseReply, RateLimit500) {

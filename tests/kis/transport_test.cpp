@@ -13,10 +13,10 @@ namespace {
 
 using namespace kis::api;
 using namespace std::chrono_literals;
+using kis::order_request;
 using kis::test::http_response;
 using kis::test::loopback_server;
 using kis::test::seen_request;
-using kis::order_request;
 
 http_request get(const std::string& url, std::uint64_t id = 0) {
   http_request r;
