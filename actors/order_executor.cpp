@@ -10,9 +10,12 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/executor_report.hpp"
 #include "actors/instrumentation.hpp"
+#include "actors/open_orders.hpp"
 #include "actors/order_journal.hpp"
 #include "actors/risk_checks.hpp"
+#include "actors/signal_queue.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
 
@@ -20,33 +23,6 @@ namespace kis {
 namespace {
 
 using steady_time = caf::actor_clock::time_point;
-
-struct queued_signal {
-  signal sig;
-  caf::typed_response_promise<signal_ack> rp;
-};
-
-struct tracked_order {
-  journal_entry e;
-  std::int32_t reconcile_left = 0;
-  bool cancel_sent = false;
-  // A fill can reach us twice: as an execution notice (an increment) and inside
-  // inquire-daily-ccld's cumulative figure. e.filled_qty is the larger of the two sums, so the
-  // same fill seen both ways counts once.
-  std::int64_t notice_filled = 0; // sum of the fill notices received
-  std::int64_t ccld_filled = 0;   // highest tot_ccld_qty inquire-daily-ccld reported
-};
-
-bool final_status(order_status s) noexcept {
-  return s == order_status::filled || s == order_status::cancelled || s == order_status::rejected;
-}
-
-int seconds_of_day(const std::string& hhmmss) {
-  if (hhmmss.size() < 6)
-    return -1;
-  auto d = [&](std::size_t i) { return hhmmss[i] - '0'; };
-  return (d(0) * 10 + d(1)) * 3600 + (d(2) * 10 + d(3)) * 60 + d(4) * 10 + d(5);
-}
 
 class executor final : public order_executor_actor::base {
 public:
@@ -59,7 +35,8 @@ public:
       , feed_(std::move(feed))
       , clock_(cfg_.clock ? cfg_.clock : default_wall_clock())
       , risk_(cfg_.risk)
-      , dups_(cfg_.dedup_window) {}
+      , dups_(cfg_.dedup_window)
+      , queue_(cfg_.queue_capacity) {}
 
   const char* name() const override { return "order_executor"; }
 
@@ -125,12 +102,12 @@ private:
       return refused(make_kis_error(errc::duplicate, "same signal inside the " +
                                                          std::to_string(cfg_.dedup_window.count()) +
                                                          " ms window"));
-    if (queue_.size() >= cfg_.queue_capacity)
+    if (queue_.full())
       return refused(make_kis_error(errc::queue_full, "signal queue full (" +
                                                           std::to_string(cfg_.queue_capacity) +
                                                           " waiting)"));
     auto rp = make_response_promise<signal_ack>();
-    queue_.emplace(std::make_pair(-s.priority, ++seq_), queued_signal{std::move(s), rp});
+    queue_.push(queued_signal{std::move(s), rp});
     dispatch();
     return rp;
   }
@@ -142,22 +119,16 @@ private:
 
   void dispatch() {
     while (ready_ && !queue_.empty() && in_flight_ < cfg_.max_in_flight) {
-      auto node = queue_.extract(queue_.begin());
+      auto q = queue_.pop();
       ++in_flight_;
-      stage(node.mapped().sig, +1);
-      check_market(std::move(node.mapped()));
+      queue_.stage(q.sig, +1);
+      check_market(std::move(q));
     }
-  }
-
-  // Exposure of signals between dequeue and journal, so parallel ones cannot overrun limits.
-  void stage(const signal& s, std::int64_t sign) {
-    auto& e = staged_[s.symbol];
-    (s.dir == side::buy ? e.pending_buy : e.pending_sell) += sign * s.qty;
   }
 
   // Ends a dequeued signal that will not become an order.
   void refuse_staged(queued_signal& q, caf::error err) {
-    stage(q.sig, -1);
+    queue_.stage(q.sig, -1);
     --in_flight_;
     q.rp.deliver(refused(std::move(err)));
     dispatch();
@@ -165,13 +136,9 @@ private:
   }
 
   exposure exposure_of(const std::string& symbol) const {
-    exposure x;
-    if (auto i = staged_.find(symbol); i != staged_.end())
-      x = i->second;
+    auto x = queue_.staged(symbol);
     x.position = ledger_.qty(symbol);
-    for (const auto& [cid, o] : orders_)
-      if (o.e.symbol == symbol)
-        (o.e.dir == side::buy ? x.pending_buy : x.pending_sell) += o.e.qty - o.e.filled_qty;
+    book_.add_pending(symbol, x);
     return x;
   }
 
@@ -200,9 +167,9 @@ private:
   void check_risk(queued_signal q, const quote& qt) {
     if (killed_)
       return refuse_staged(q, make_kis_error(errc::kill_switch, "kill switch on: " + kill_reason_));
-    stage(q.sig, -1); // the signal's own exposure must not count against itself
+    queue_.stage(q.sig, -1); // the signal's own exposure must not count against itself
     auto err = risk_.check_market(q.sig, qt, exposure_of(q.sig.symbol));
-    stage(q.sig, +1);
+    queue_.stage(q.sig, +1);
     if (err)
       return refuse_staged(q, std::move(err));
     if (q.sig.dir != side::buy || !cfg_.check_buyable)
@@ -242,13 +209,13 @@ private:
     e.created_ns = e.updated_ns = now;
     if (auto err = journal_->record_intent(e)) // never send what is not journaled
       return refuse_staged(q, std::move(err));
-    stage(q.sig, -1);
+    queue_.stage(q.sig, -1);
     ++accepted_;
     auto cid = e.client_id;
     status_of_[cid] = e.status;
-    orders_[cid] = tracked_order{e, 0, false};
+    book_.add(tracked_order{e, 0, false, 0, 0});
     q.rp.deliver(signal_ack{cid, queue_.size()});
-    notify(orders_[cid].e);
+    notify(e);
     order_request req{cid, e.symbol, e.dir, e.kind, e.qty, e.price};
     request(gateway_, cfg_.request_timeout, req)
         .then(
@@ -269,10 +236,10 @@ private:
   // --- results ------------------------------------------------------------------------------
 
   void on_ack(const std::string& cid, const order_ack& ack) {
-    auto i = orders_.find(cid);
-    if (i == orders_.end())
+    auto* o = book_.find(cid);
+    if (o == nullptr)
       return;
-    adopt(i->second, ack.org_no, ack.order_no, ack.message);
+    adopt(*o, ack.org_no, ack.order_no, ack.message);
     replay_unmatched(ack.order_no);
     if (want_fill_poll()) // without notices nothing else would ever learn its fills
       arm(cfg_.fill_poll_interval);
@@ -280,10 +247,10 @@ private:
   }
 
   void on_send_error(const std::string& cid, const caf::error& err) {
-    auto i = orders_.find(cid);
-    if (i == orders_.end())
+    auto* found = book_.find(cid);
+    if (found == nullptr)
       return;
-    auto& o = i->second;
+    auto& o = *found;
     auto v = view(err);
     bool definite = err.category() == caf::atom("kis") && v.code != errc::outcome_unknown;
     o.e.message = describe(err);
@@ -303,8 +270,7 @@ private:
     o.e.order_no = order_no;
     if (!msg.empty())
       o.e.message = msg;
-    if (!order_no.empty())
-      by_order_no_[order_no] = o.e.client_id;
+    book_.index(o);
     set_status(o, order_status::sent);
   }
 
@@ -318,7 +284,7 @@ private:
     status_of_[o.e.client_id] = s;
     notify(o.e, last_qty, last_px);
     if (final_status(s))
-      orders_.erase(o.e.client_id); // o dangles from here on
+      book_.erase(o.e.client_id); // o dangles from here on
   }
 
   void notify(const journal_entry& e, std::int64_t last_qty = 0, std::int64_t last_px = 0) {
@@ -360,18 +326,17 @@ private:
   void on_notice(const execution_notice& n) {
     const auto& key =
         n.revise_cancel == 2 && !n.orig_order_no.empty() ? n.orig_order_no : n.order_no;
-    auto c = by_order_no_.find(key);
+    const bool known = book_.known(key);
     tracked_order* o = nullptr;
-    if (c != by_order_no_.end()) {
-      if (auto i = orders_.find(c->second); i != orders_.end())
-        o = &i->second;
-    } else if (auto* u = match_unknown(n.symbol, n.dir, n.order_qty, n.order_price, {})) {
+    if (known) {
+      o = book_.by_order_no(key);
+    } else if (auto* u = book_.match_unknown(n.symbol, n.dir, n.order_qty, n.order_price, {})) {
       adopt(*u, n.branch, n.order_no, "found by execution notice");
       o = u;
     }
     if (o == nullptr) {
-      if (c == by_order_no_.end() && unmatched_.size() < 1000)
-        unmatched_.push_back(n); // maybe the ack is still on its way
+      if (!known)
+        book_.park(n); // maybe the ack is still on its way
       return;
     }
     if (n.rejected)
@@ -380,50 +345,26 @@ private:
       fill_from_notice(*o, n.qty, n.price);
     else if (n.revise_cancel == 2 && n.accept_state >= 2)
       set_status(*o, order_status::cancelled);
-    if (c == by_order_no_.end()) // adopted just now: notices that came before it count too
+    if (!known) // adopted just now: notices that came before it count too
       replay_unmatched(n.order_no);
     maybe_finish_drain();
   }
 
   void fill_from_notice(tracked_order& o, std::int64_t qty, std::int64_t price) {
-    o.notice_filled += qty;
-    auto delta = std::max(o.notice_filled, o.ccld_filled) - o.e.filled_qty;
-    if (delta > 0)
+    if (auto delta = open_orders::fill_from_notice(o, qty); delta > 0)
       apply_fill(o, delta, price, "notice");
   }
 
   void replay_unmatched(const std::string& order_no) {
-    std::vector<execution_notice> mine;
-    auto is_mine = [&](const execution_notice& n) { return n.order_no == order_no; };
-    std::copy_if(unmatched_.begin(), unmatched_.end(), std::back_inserter(mine), is_mine);
-    std::erase_if(unmatched_, is_mine);
-    for (const auto& n : mine)
+    for (const auto& n : book_.take_parked(order_no))
       on_notice(n);
-  }
-
-  // An order whose fate is unknown that fits what KIS reports, oldest first.
-  tracked_order* match_unknown(const std::string& symbol, side dir, std::int64_t qty,
-                               std::int64_t price, const std::string& order_time) {
-    for (auto& [cid, o] : orders_) {
-      if (o.e.status != order_status::unknown || o.e.symbol != symbol || o.e.dir != dir ||
-          o.e.qty != qty || (o.e.price != price && o.e.price != 0))
-        continue;
-      auto t = seconds_of_day(order_time), mine = seconds_of_day(o.e.intent_time);
-      if (t >= 0 && mine >= 0 && t + 60 < mine) // placed before we even decided: not ours
-        continue;
-      return &o;
-    }
-    return nullptr;
   }
 
   // --- reconciliation and fill polling --------------------------------------------------------
 
-  bool any_unknown() const {
-    return std::any_of(orders_.begin(), orders_.end(),
-                       [](const auto& kv) { return kv.second.e.status == order_status::unknown; });
-  }
+  bool any_unknown() const { return book_.any_unknown(); }
 
-  bool want_fill_poll() const { return !notices_ && !orders_.empty(); }
+  bool want_fill_poll() const { return !notices_ && !book_.empty(); }
 
   void work() {
     dispatch();
@@ -445,10 +386,7 @@ private:
   void query_fills() {
     poll_outstanding_ = true;
     auto today = api::kst::date_of(clock_->now_ns());
-    auto from = today;
-    for (const auto& [cid, o] : orders_)
-      if (o.e.trading_day > 0)
-        from = std::min(from, o.e.trading_day);
+    auto from = book_.earliest_day(today);
     request(gateway_, cfg_.request_timeout, fills_query{from, today, "", "", 0})
         .then(
             [this](std::vector<fill_record>& rows) {
@@ -476,31 +414,31 @@ private:
   void apply_rows(const std::vector<fill_record>& rows) {
     std::vector<const fill_record*> foreign;
     for (const auto& r : rows) {
-      auto c = by_order_no_.find(r.order_no);
-      if (c == by_order_no_.end()) {
+      if (!book_.known(r.order_no)) {
         foreign.push_back(&r);
         continue;
       }
-      if (auto i = orders_.find(c->second); i != orders_.end())
-        update_from_row(i->second, r);
+      if (auto* o = book_.by_order_no(r.order_no))
+        update_from_row(*o, r);
     }
     for (const auto* r : foreign) {
-      if (by_order_no_.count(r->order_no) != 0)
+      if (book_.known(r->order_no))
         continue;
-      if (auto* o = match_unknown(r->symbol, r->dir, r->order_qty, r->order_price, r->order_time)) {
+      if (auto* o =
+              book_.match_unknown(r->symbol, r->dir, r->order_qty, r->order_price, r->order_time)) {
         auto cid = o->e.client_id;
         adopt(*o, r->org_no, r->order_no, "found by inquire-daily-ccld");
-        if (auto i = orders_.find(cid); i != orders_.end())
-          update_from_row(i->second, *r);
+        if (auto* again = book_.find(cid))
+          update_from_row(*again, *r);
         replay_unmatched(r->order_no); // notices that came while its request was in flight
       }
     }
     std::vector<std::string> gone;
-    for (auto& [cid, o] : orders_)
+    for (auto& [cid, o] : book_.all())
       if (o.e.status == order_status::unknown && --o.reconcile_left <= 0)
         gone.push_back(cid);
     for (const auto& cid : gone) {
-      auto& o = orders_[cid];
+      auto& o = *book_.find(cid);
       o.e.message = "not placed: inquire-daily-ccld never showed it after " +
                     std::to_string(cfg_.reconcile_attempts) + " checks; not resent";
       set_status(o, order_status::rejected);
@@ -509,20 +447,19 @@ private:
 
   void update_from_row(tracked_order& o, const fill_record& r) {
     auto cid = o.e.client_id;
-    o.ccld_filled = std::max(o.ccld_filled, r.filled_qty);
-    if (o.ccld_filled > o.e.filled_qty) { // fills the notices have not told (yet)
-      auto delta = o.ccld_filled - o.e.filled_qty;
+    // Only fills the notices have not told (yet).
+    if (auto delta = open_orders::fill_from_ccld(o, r.filled_qty); delta > 0) {
       auto px = r.filled_amount > 0 ? (r.filled_amount - o.e.avg_price * o.e.filled_qty) / delta
                                     : r.avg_price;
       apply_fill(o, delta, px, "ccld");
     }
-    auto i = orders_.find(cid);
-    if (i == orders_.end())
+    auto* open = book_.find(cid);
+    if (open == nullptr)
       return; // filled
     if (r.cancelled && r.remaining_qty == 0)
-      set_status(i->second, order_status::cancelled);
+      set_status(*open, order_status::cancelled);
     else if (r.rejected_qty > 0 && r.filled_qty == 0 && r.remaining_qty == 0)
-      set_status(i->second, order_status::rejected);
+      set_status(*open, order_status::rejected);
   }
 
   // --- start-up -------------------------------------------------------------------------------
@@ -534,12 +471,10 @@ private:
       tracked_order o{e, cfg_.reconcile_attempts, false, e.filled_qty, e.filled_qty};
       if (e.order_no.empty()) // the crash came between journal and answer
         o.e.status = order_status::unknown;
-      else
-        by_order_no_[e.order_no] = e.client_id;
       status_of_[e.client_id] = o.e.status;
-      orders_[e.client_id] = std::move(o);
+      book_.add(std::move(o));
     }
-    ready_ = orders_.empty();
+    ready_ = book_.empty();
     if (!ready_)
       query_fills(); // reconcile before the first new order
   }
@@ -563,9 +498,8 @@ private:
   }
 
   void refuse_queue(errc code, const std::string& why) {
-    for (auto& [key, q] : queue_)
+    for (auto& q : queue_.take_all())
       q.rp.deliver(refused(make_kis_error(code, why)));
-    queue_.clear();
   }
 
   caf::result<executor_summary> on_drain() {
@@ -582,7 +516,7 @@ private:
   }
 
   void cancel_open() {
-    for (auto& [cid, o] : orders_) {
+    for (auto& [cid, o] : book_.all()) {
       if (o.cancel_sent || o.e.order_no.empty() || o.e.status == order_status::unknown)
         continue;
       o.cancel_sent = true;
@@ -592,14 +526,14 @@ private:
           .then(
               [this, id = cid](order_ack&) {
                 auto m = rec_.measure(this);
-                if (auto i = orders_.find(id); i != orders_.end())
-                  set_status(i->second, order_status::cancelled);
+                if (auto* open = book_.find(id))
+                  set_status(*open, order_status::cancelled);
                 maybe_finish_drain();
               },
               [this, id = cid](caf::error& err) {
                 auto m = rec_.measure(this);
-                if (auto i = orders_.find(id); i != orders_.end())
-                  i->second.e.message = "cancel failed: " + describe(err);
+                if (auto* open = book_.find(id))
+                  open->e.message = "cancel failed: " + describe(err);
                 maybe_finish_drain();
               });
     }
@@ -610,7 +544,7 @@ private:
       return;
     if (cfg_.drain == drain_policy::cancel)
       cancel_open(); // orders adopted since the drain began
-    bool quiet = in_flight_ == 0 && orders_.empty();
+    bool quiet = in_flight_ == 0 && book_.empty();
     if (!quiet && clock().now() < drain_deadline_)
       return;
     if (auto err = journal_->checkpoint())
@@ -621,41 +555,16 @@ private:
 
   // --- reporting ------------------------------------------------------------------------------
 
-  // The role's figures for the metrics actor, from the same counters as summary().
   void add_figures(actor_sample& s) const {
-    namespace m = metric_names;
-    auto point = [&s](std::string series, metric_type type, double v, std::vector<label> ls = {}) {
-      s.values.push_back({std::move(series), type, std::move(ls), v});
-    };
-    auto sum = summary();
-    point(m::executor_queue_depth, metric_type::gauge, static_cast<double>(sum.queue_depth));
-    point(m::signals, metric_type::counter, static_cast<double>(sum.signals));
-    point("signals_accepted_total", metric_type::counter, static_cast<double>(sum.accepted));
-    for (const auto& r : sum.refused)
-      point(m::signal_refusals, metric_type::counter, static_cast<double>(r.count),
-            {{"reason", r.name}});
-    for (const auto& o : sum.orders)
-      point(m::orders, metric_type::gauge, static_cast<double>(o.count), {{"state", o.name}});
-    point(m::fills, metric_type::counter, static_cast<double>(sum.fills));
-    point(m::realized_pnl, metric_type::gauge, static_cast<double>(sum.realized_pnl));
-    point("executor_orders_open", metric_type::gauge, static_cast<double>(orders_.size()));
-    point("executor_in_flight", metric_type::gauge, static_cast<double>(in_flight_));
-    point("executor_journal_errors_total", metric_type::counter,
-          static_cast<double>(journal_errors_));
-    point("executor_killed", metric_type::gauge, killed_ ? 1 : 0);
+    add_executor_figures(s, summary(), {book_.size(), in_flight_, journal_errors_});
   }
 
   executor_summary summary() const {
     executor_summary s;
     s.signals = signals_;
     s.accepted = accepted_;
-    for (const auto& [why, n] : refused_)
-      s.refused.push_back({why, n});
-    std::map<std::string, std::uint64_t> by_status;
-    for (const auto& [cid, st] : status_of_)
-      ++by_status[std::string{to_string_view(st)}];
-    for (const auto& [st, n] : by_status)
-      s.orders.push_back({st, n});
+    s.refused = count_list(refused_);
+    s.orders = count_statuses(status_of_);
     s.fills = fills_;
     s.positions = ledger_.positions();
     s.realized_pnl = ledger_.realized();
@@ -665,13 +574,7 @@ private:
     return s;
   }
 
-  std::string describe(const caf::error& err) const {
-    if (err.category() == caf::atom("kis")) {
-      auto v = view(err);
-      return to_string(v.code) + (v.kis_code.empty() ? "" : " " + v.kis_code) + ": " + v.message;
-    }
-    return home_system().render(err);
-  }
+  std::string describe(const caf::error& err) const { return describe_error(home_system(), err); }
 
   executor_config cfg_;
   std::shared_ptr<order_journal> journal_;
@@ -680,14 +583,10 @@ private:
   std::shared_ptr<const wall_clock> clock_;
   risk_checks risk_;
   duplicate_window dups_;
-  std::map<std::pair<std::int32_t, std::uint64_t>, queued_signal> queue_; // {-priority, seq}
-  std::uint64_t seq_ = 0;
+  signal_queue queue_; // signals waiting, and the exposure of those between queue and journal
   std::size_t in_flight_ = 0;
-  std::map<std::string, exposure> staged_;
-  std::map<std::string, tracked_order> orders_;    // open orders by client id
-  std::map<std::string, std::string> by_order_no_; // ODNO -> client id
-  std::map<std::string, order_status> status_of_;  // every order of this run
-  std::vector<execution_notice> unmatched_;
+  open_orders book_; // open orders by client id and ODNO, parked notices
+  std::map<std::string, order_status> status_of_; // every order of this run
   std::map<std::string, std::pair<quote, steady_time>> quotes_;
   position_ledger ledger_;
   std::map<std::string, strategy_actor> strategies_;
