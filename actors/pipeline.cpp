@@ -15,8 +15,12 @@
 
 namespace kis {
 
-caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
-                                       rest_gateway_actor gateway, ws_feed_actor feed) {
+namespace {
+
+// existing == nullptr: spawn an executor from cfg.executor and own it.
+caf::expected<pipeline> spawn_pipeline_impl(caf::actor_system& sys, pipeline_config cfg,
+                                            rest_gateway_actor gateway, ws_feed_actor feed,
+                                            order_executor_actor existing) {
   // Everything that can be wrong in the config is found before the first spawn.
   std::vector<std::shared_ptr<strategy>> made;
   std::set<std::string> ids;
@@ -42,10 +46,15 @@ caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config c
       add(s);
 
   pipeline p;
-  auto exec = spawn_order_executor(sys, cfg.executor, gateway, feed);
-  if (!exec)
-    return exec.error();
-  p.executor = *exec;
+  if (existing) {
+    p.executor = std::move(existing);
+    p.owns_executor = false;
+  } else {
+    auto exec = spawn_order_executor(sys, cfg.executor, gateway, feed);
+    if (!exec)
+      return exec.error();
+    p.executor = *exec;
+  }
 
   auto groups = std::max<std::size_t>(1, std::min(cfg.analyzers, symbols.size()));
   std::vector<analyzer_config> acs(groups, cfg.analyzer);
@@ -73,13 +82,30 @@ caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config c
   return p;
 }
 
+} // namespace
+
+caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
+                                       rest_gateway_actor gateway, ws_feed_actor feed) {
+  return spawn_pipeline_impl(sys, std::move(cfg), std::move(gateway), std::move(feed),
+                             order_executor_actor{});
+}
+
+caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
+                                       rest_gateway_actor gateway, ws_feed_actor feed,
+                                       order_executor_actor executor) {
+  if (!executor)
+    return make_kis_error(errc::config, "spawn_pipeline: no executor to attach to");
+  return spawn_pipeline_impl(sys, std::move(cfg), std::move(gateway), std::move(feed),
+                             std::move(executor));
+}
+
 pipeline_summary collect_summary(caf::actor_system& sys, const pipeline& p, bool drain,
                                  std::chrono::milliseconds timeout) {
   pipeline_summary out;
   caf::scoped_actor self{sys};
   auto take_summary = [&](executor_summary& s) { out.executor = std::move(s); };
   auto ignore = [](caf::error&) {};
-  if (drain)
+  if (drain && p.owns_executor)
     self->request(p.executor, timeout, drain_atom_v).receive(take_summary, ignore);
   else
     self->request(p.executor, timeout, status_atom_v).receive(take_summary, ignore);
@@ -109,7 +135,7 @@ void stop_pipeline(const pipeline& p) {
     caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   for (const auto& a : p.analyzers)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  if (p.executor)
+  if (p.executor && p.owns_executor)
     caf::anon_send_exit(p.executor, caf::exit_reason::user_shutdown);
 }
 

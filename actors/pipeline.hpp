@@ -22,6 +22,7 @@ struct pipeline {
   std::vector<std::string> strategy_ids;
   std::vector<bool> trading;                   // per strategy: may it send orders in this mode
   std::map<std::string, std::size_t> owner_of; // symbol -> index into analyzers
+  bool owns_executor = true; // false: the executor belongs to another node (the core)
 };
 
 // What the runtime prints at the end of a run.
@@ -39,12 +40,20 @@ struct pipeline_summary {
 caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
                                        rest_gateway_actor gateway, ws_feed_actor feed);
 
+// The same analyzers and strategy hosts around an executor that already exists, e.g. the core
+// node's one behind io::remote_actor. cfg.executor is not used. The pipeline does not own that
+// executor: collect_summary only asks its status and stop_pipeline leaves it running.
+caf::expected<pipeline> spawn_pipeline(caf::actor_system& sys, pipeline_config cfg,
+                                       rest_gateway_actor gateway, ws_feed_actor feed,
+                                       order_executor_actor executor);
+
 // Blocking (for the runtime's main thread, never inside an actor): drains the executor when
-// drain is true, otherwise asks its status, and gathers every analyzer's and host's figures.
+// drain is true and the pipeline owns it, otherwise asks its status, and gathers every
+// analyzer's and host's figures.
 pipeline_summary collect_summary(caf::actor_system& sys, const pipeline& p, bool drain,
                                  std::chrono::milliseconds timeout);
 
-// Stops every actor of the pipeline.
+// Stops every actor of the pipeline (the executor only when the pipeline owns it).
 void stop_pipeline(const pipeline& p);
 
 } // namespace kis

@@ -30,6 +30,7 @@ KIS_ATOM(collect_atom, "collect")
 KIS_ATOM(poll_atom, "poll")
 KIS_ATOM(start_atom, "start")
 KIS_ATOM(done_atom, "done")
+KIS_ATOM(directory_atom, "directory")
 
 #undef KIS_ATOM
 

@@ -95,4 +95,11 @@ using metrics_actor = caf::typed_actor<caf::reacts_to<actor_sample>,
                                        caf::replies_to<caf::get_atom>::with<metrics_snapshot>,
                                        caf::reacts_to<collect_atom>>; // internal: sampling timer
 
+// What a core node publishes for analyzer/strategy nodes: the handles of the services that
+// exist once per app key (the gateway, hence the one governor and token keeper behind it; the
+// feed, null when disabled; the order executor), and the core's mode and REST budget.
+using core_directory_actor = caf::typed_actor<
+    caf::replies_to<directory_atom>::with<rest_gateway_actor, ws_feed_actor, order_executor_actor>,
+    caf::replies_to<info_atom>::with<std::string, std::uint32_t>>; // mode, calls per second
+
 } // namespace kis

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/cluster.hpp"
 #include "runtime/config.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/engine.hpp"
@@ -25,7 +26,16 @@ struct run_flags {
   std::optional<int> metrics_port;
   std::string log_level;
   std::optional<std::uint64_t> seed;
+  std::optional<int> serve_port;
   bool quiet = false;
+};
+
+// Flags of `node`.
+struct node_flags {
+  std::string core; // host:port of the core's directory
+  std::string config_path;
+  std::string duration;
+  std::string log_level;
 };
 
 int fail(const config_error& e) {
@@ -63,12 +73,40 @@ int do_run(const run_flags& f) {
     cfg.log_level = f.log_level;
   if (f.seed)
     cfg.sim.seed = *f.seed;
+  if (f.serve_port) {
+    if (*f.serve_port < 0 || *f.serve_port > 65535)
+      return fail({"--serve-port", "expected 0 (any) or a port number"});
+    cfg.cluster.serve_port = *f.serve_port;
+  }
   if (auto e = validate(cfg))
     return fail(*e);
   log::init(cfg.log_level, cfg.log_file);
   log::add_secret(cfg.cred.app_key);
   log::add_secret(cfg.cred.app_secret);
   return run_engine(cfg, f.quiet ? nullptr : &std::cout);
+}
+
+int do_node(const node_flags& f) {
+  engine_config cfg;
+  if (!f.config_path.empty()) {
+    auto r = load_config_file(f.config_path);
+    if (auto* e = std::get_if<config_error>(&r))
+      return fail(*e);
+    cfg = std::get<engine_config>(std::move(r));
+  }
+  cfg.duration = std::chrono::milliseconds{0}; // a node runs until its core goes away
+  if (!f.duration.empty()) {
+    auto d = parse_duration(f.duration);
+    if (!d)
+      return fail({"--duration", "malformed duration \"" + f.duration +
+                                     "\" (use e.g. 30s, 5m, 1h; 0 runs until Ctrl-C)"});
+    cfg.duration = *d;
+  }
+  if (!f.log_level.empty())
+    cfg.log_level = f.log_level;
+  // Credentials, mode and budget are the core's business; a node holds no secret.
+  log::init(cfg.log_level, cfg.log_file);
+  return run_node(cfg, f.core);
 }
 
 } // namespace
@@ -90,7 +128,21 @@ int run_cli(int argc, char** argv) {
                   "serve /metrics and /metrics.json on 127.0.0.1:PORT (0 = any free port)");
   run->add_option("--log-level", rf.log_level, "trace, debug, info, warn, error");
   run->add_option("--seed", rf.seed, "simulator seed (sim mode)");
+  run->add_option("--serve-port", rf.serve_port,
+                  "be the core node: publish the gateway, feed and executor for `kis-engine "
+                  "node` on [cluster] bind (127.0.0.1):PORT (0 = any free port, logged)");
   run->add_flag("-q,--quiet", rf.quiet, "no status line, only the summary");
+
+  node_flags nf;
+  auto* node = app.add_subcommand(
+      "node", "run analyzers and strategies against a core node (`run --serve-port`), inside "
+              "its one REST budget");
+  node->add_option("--core", nf.core, "the core's HOST:PORT (its log names the port)")->required();
+  node->add_option("-c,--config", nf.config_path,
+                   "TOML config: [analyzers] and [[strategy]] tables are used");
+  node->add_option("-d,--duration", nf.duration,
+                   "how long to run, e.g. 30s, 5m; 0 (default) = until Ctrl-C or the core stops");
+  node->add_option("--log-level", nf.log_level, "trace, debug, info, warn, error");
 
   std::string url = "http://127.0.0.1:9464";
   bool json = false;
@@ -114,6 +166,8 @@ int run_cli(int argc, char** argv) {
   }
   if (*run)
     return do_run(rf);
+  if (*node)
+    return do_node(nf);
   if (*metrics)
     return run_metrics_command(url, json, std::cout, std::cerr);
   if (*top)

@@ -323,6 +323,14 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     if (!err && (m.port < -1 || m.port > 65535))
       err = config_error{"metrics.port", "expected -1 (off), 0 (any) or a port number"};
   }
+  {
+    table_reader r{sub_table(top, root, "cluster", err), "cluster", err};
+    r.read("serve_port", cfg.cluster.serve_port);
+    r.read("bind", cfg.cluster.bind);
+    r.finish();
+    if (!err && (cfg.cluster.serve_port < -1 || cfg.cluster.serve_port > 65535))
+      err = config_error{"cluster.serve_port", "expected -1 (off), 0 (any) or a port number"};
+  }
   if (const auto* node = top.raw("strategy"); node != nullptr && !err) {
     cfg.strategies_configured = true;
     if (const auto* arr = node->as_array()) {

@@ -90,6 +90,13 @@ struct metrics_section {
   std::chrono::milliseconds warn_token_left{10 * 60 * 1000};
 };
 
+// Distribution through CAF's middleman: a `run` with serve_port >= 0 is the core node and
+// publishes its directory (gateway, feed, executor) for `kis-engine node` processes.
+struct cluster_section {
+  int serve_port = -1;            // -1 = not served, 0 = ephemeral
+  std::string bind = "127.0.0.1"; // "" or "0.0.0.0" = every interface (no TLS: trusted networks)
+};
+
 struct engine_config {
   run_mode mode = run_mode::sim;
   bool confirm_live = false;
@@ -106,6 +113,7 @@ struct engine_config {
   analyzer_section analyzers;
   executor_section executor;
   metrics_section metrics;
+  cluster_section cluster;
   std::vector<strategy_entry> strategies;
   bool strategies_configured = false; // the file named strategies (even an empty list)
 };

@@ -12,6 +12,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/io/unpublish.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/metrics.hpp"
@@ -21,53 +22,18 @@
 #include "actors/token_keeper.hpp"
 #include "actors/ws_feed.hpp"
 #include "messages/registry.hpp"
+#include "runtime/cluster.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "runtime/metrics_http.hpp"
+#include "runtime/wiring.hpp"
 #include "sim/server.hpp"
 #include "strategies/registry.hpp"
 
 namespace kis::runtime {
 
 namespace {
-
-volatile std::sig_atomic_t stop_requested = 0;
-
-extern "C" void on_stop_signal(int) {
-  stop_requested = 1;
-}
-
-// Restores the previous handlers when the run ends (tests run the engine in-process).
-class signal_guard {
-public:
-  signal_guard() {
-    stop_requested = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~signal_guard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
-private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-struct caf_config : caf::actor_system_config {
-  caf_config() {
-    register_messages(*this);
-    // Two cores are common for this engine; CAF's default is max(cores, 4) workers.
-    set("scheduler.max-threads",
-        static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
-    set("scheduler.max-throughput", 300);
-  }
-};
 
 // Where the engine talks to: the embedded simulator or KIS.
 struct backend {
@@ -133,112 +99,6 @@ std::vector<std::string> watched_symbols(const engine_config& cfg, const backend
   return out;
 }
 
-// The configured strategies; in sim mode without any [[strategy]] table, both examples on the
-// first symbols, tuned to trade within a short demo run.
-std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
-                                              const std::vector<std::string>& symbols) {
-  if (cfg.strategies_configured || cfg.mode != run_mode::sim)
-    return cfg.strategies;
-  auto slice = [&](std::size_t from, std::size_t n) {
-    std::vector<std::string> out;
-    for (std::size_t i = from; i < symbols.size() && i < from + n; ++i)
-      out.push_back(symbols[i]);
-    return out;
-  };
-  strategy_entry ma;
-  ma.name = ma.id = "ma_cross";
-  ma.symbols = slice(0, 10);
-  ma.params = {{"fast", std::int64_t{3}}, {"slow", std::int64_t{8}}, {"qty", std::int64_t{1}}};
-  strategy_entry orb;
-  orb.name = orb.id = "orb";
-  orb.symbols = slice(10, 10);
-  orb.params = {{"range_bars", std::int64_t{5}}, {"qty", std::int64_t{1}}};
-  std::vector<strategy_entry> out;
-  for (auto* e : {&ma, &orb})
-    if (!e->symbols.empty())
-      out.push_back(std::move(*e));
-  return out;
-}
-
-trading_mode to_trading_mode(run_mode m) {
-  switch (m) {
-  case run_mode::sim:
-    return trading_mode::sim;
-  case run_mode::paper:
-    return trading_mode::paper;
-  case run_mode::live:
-    return trading_mode::live;
-  }
-  return trading_mode::sim;
-}
-
-pipeline_config make_pipeline_config(const engine_config& cfg, const backend& b,
-                                     std::vector<std::string> symbols) {
-  pipeline_config p;
-  p.mode = to_trading_mode(cfg.mode);
-  p.symbols = std::move(symbols);
-  p.analyzers = static_cast<std::size_t>(cfg.analyzers.count);
-  p.analyzer.poll_interval = cfg.analyzers.poll_interval;
-  p.analyzer.bar_seconds = cfg.analyzers.bar_seconds > 0 ? cfg.analyzers.bar_seconds
-                           : cfg.mode == run_mode::sim   ? 2
-                                                         : 60;
-  p.analyzer.history_days = cfg.analyzers.history_days;
-  auto& e = p.executor;
-  e.queue_capacity = cfg.executor.queue_capacity;
-  e.journal_path = cfg.executor.journal.empty()
-                       ? (std::filesystem::path{cfg.data_dir} /
-                          ("journal-" + std::string{to_string_view(cfg.mode)} + ".sqlite"))
-                             .string()
-                       : cfg.executor.journal;
-  e.risk.max_order_qty = cfg.executor.max_order_qty;
-  e.risk.max_order_notional = cfg.executor.max_order_notional;
-  e.risk.max_position_qty = cfg.executor.max_position_qty;
-  e.risk.daily_loss_limit = cfg.executor.daily_loss_limit;
-  e.risk.price_collar_pct = cfg.executor.price_collar_pct;
-  e.dedup_window = cfg.executor.dedup_window;
-  e.check_buyable = cfg.executor.check_buyable;
-  e.drain = cfg.executor.drain == "finish" ? drain_policy::finish : drain_policy::cancel;
-  e.hts_id = cfg.feed.enabled ? b.cred.hts_id : std::string{};
-  for (const auto& st : strategies_to_run(cfg, p.symbols)) {
-    if (!st.enabled)
-      continue;
-    strategy_config sc;
-    sc.name = st.name;
-    sc.id = st.id;
-    sc.symbols = st.symbols;
-    sc.params = strategy_params{st.params};
-    sc.trade = st.trade;
-    p.strategies.push_back(std::move(sc));
-  }
-  return p;
-}
-
-std::string format_pipeline_summary(const pipeline_summary& s, std::size_t watched) {
-  std::ostringstream os;
-  const auto& e = s.executor;
-  os << "symbols   " << watched << " watched: " << s.symbols_ws << " on WebSocket, "
-     << s.symbols_polled << " polled over REST\n";
-  os << "signals   " << e.signals << " received, " << e.accepted << " accepted";
-  for (const auto& r : e.refused)
-    os << ", " << r.count << " refused (" << r.name << ")";
-  os << "\norders   ";
-  if (e.orders.empty())
-    os << "none";
-  for (std::size_t i = 0; i < e.orders.size(); ++i)
-    os << (i ? ", " : "") << e.orders[i].count << " " << e.orders[i].name;
-  os << "\nfills     " << e.fills << "\n";
-  os << "positions ";
-  if (e.positions.empty())
-    os << "none";
-  for (std::size_t i = 0; i < e.positions.size(); ++i) {
-    const auto& p = e.positions[i];
-    os << (i ? ", " : "") << p.symbol << " " << p.qty << " @ " << p.avg_price;
-  }
-  os << "\nP&L       " << e.realized_pnl << " KRW realised" << (e.killed ? " (kill switch on)" : "")
-     << "\njournal   " << e.journal_path << "\n";
-  return os.str();
-}
-
 } // namespace
 
 int run_engine(const engine_config& cfg, std::ostream* status) {
@@ -271,7 +131,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
                  "[analyzers] symbols or in a [[strategy]])\n";
     return 2;
   }
-  auto pcfg = make_pipeline_config(cfg, b, symbols);
+  auto pcfg = make_pipeline_config(cfg, b.cred.hts_id, symbols);
   log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
             to_string_view(cfg.mode), symbols.size(), b.rest_url, b.ws_url);
 
@@ -290,6 +150,9 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   }
 
   caf_config caf_cfg;
+  const bool serving = cfg.cluster.serve_port >= 0;
+  if (serving)
+    load_middleman(caf_cfg);
   caf::actor_system sys{caf_cfg};
 
   metrics_config mc;
@@ -371,12 +234,40 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
     return v.code == errc::config ? 2 : 1;
   }
 
+  // The core node: nodes reach the gateway (and the one budget behind it), the feed and the
+  // executor through one published directory (see runtime/cluster.hpp).
+  core_directory_actor directory;
+  std::uint16_t served_port = 0;
+  if (serving) {
+    directory = spawn_core_directory(
+        sys, {gateway, feed, pipe->executor, std::string{to_string_view(cfg.mode)}, gc.limit});
+    auto port = publish_directory(
+        sys, directory, static_cast<std::uint16_t>(cfg.cluster.serve_port), cfg.cluster.bind);
+    if (!port) {
+      std::cerr << "kis-engine: cluster.serve_port: cannot publish on "
+                << (cfg.cluster.bind.empty() ? std::string{"*"} : cfg.cluster.bind) << ":"
+                << cfg.cluster.serve_port << ": " << sys.render(port.error()) << "\n";
+      caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+      stop_pipeline(*pipe);
+      for (auto& a : {caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(keeper),
+                      caf::actor_cast<caf::actor>(governor), caf::actor_cast<caf::actor>(metrics)})
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      if (feed)
+        caf::anon_send_exit(feed, caf::exit_reason::user_shutdown);
+      return 2;
+    }
+    served_port = *port;
+    log::info("cluster: core directory served on {}:{} (kis-engine node --core HOST:{})",
+              cfg.cluster.bind.empty() ? std::string{"*"} : cfg.cluster.bind, served_port,
+              served_port);
+  }
+
   // Run until the duration is over or a signal arrives, with a status line every second.
   using clock = std::chrono::steady_clock;
   auto started = clock::now();
   auto deadline = cfg.duration.count() > 0 ? started + cfg.duration : clock::time_point::max();
   auto next_status = started + std::chrono::seconds{1};
-  while (!stop_requested && clock::now() < deadline) {
+  while (!signal_guard::stop_requested() && clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds{100});
     if (status != nullptr && clock::now() >= next_status) {
       next_status += std::chrono::seconds{1};
@@ -386,11 +277,16 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   }
   if (status != nullptr)
     *status << "\n";
-  if (stop_requested)
+  if (signal_guard::stop_requested())
     log::info("stop requested, draining");
   else
     log::info("duration over, draining");
 
+  if (directory) {
+    // Nodes see the directory go down and stop before the executor drains.
+    caf::io::unpublish(directory, served_port);
+    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+  }
   auto summary = collect_summary(sys, *pipe, true, std::chrono::seconds{30});
   // One last snapshot so the summary has the final figures.
   {
@@ -409,6 +305,13 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   if (auto snap = latest.load())
     std::cout << format_run_summary(*snap);
   std::cout << format_pipeline_summary(summary, symbols.size());
+  if (serving && b.simulator) {
+    // The one budget, seen from the server side: every node's calls arrive here.
+    auto st = b.simulator->stats();
+    std::cout << "cluster   served on port " << served_port << "; simulator saw at most "
+              << st.max_calls_in_window << " calls in any 1 s (limit " << b.rate_limit << "), "
+              << st.rate_rejections << " rate rejections\n";
+  }
 
   stop_pipeline(*pipe);
   for (auto& a : {caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(keeper),

@@ -130,6 +130,20 @@ TEST(Config, WrongTypesAndValuesAreNamed) {
   EXPECT_NE(syntax.message.find("line 1"), std::string::npos) << syntax.message;
 }
 
+TEST(Config, ClusterSection) {
+  auto cfg = parse_ok("[cluster]\nserve_port = 0\nbind = \"0.0.0.0\"\n");
+  EXPECT_EQ(cfg.cluster.serve_port, 0);
+  EXPECT_EQ(cfg.cluster.bind, "0.0.0.0");
+  EXPECT_EQ(parse_ok("").cluster.serve_port, -1);
+  EXPECT_EQ(parse_ok("").cluster.bind, "127.0.0.1");
+  EXPECT_EQ(parse_bad("[cluster]\nserve_prt = 1\n").key, "cluster.serve_prt");
+  auto wrong = parse_bad("[cluster]\nserve_port = \"4242\"\n");
+  EXPECT_EQ(wrong.key, "cluster.serve_port");
+  EXPECT_EQ(wrong.message, "expected an integer");
+  EXPECT_EQ(parse_bad("[cluster]\nserve_port = 70000\n").key, "cluster.serve_port");
+  EXPECT_EQ(parse_bad("[cluster]\nbind = 1\n").key, "cluster.bind");
+}
+
 TEST(Config, EnvironmentOverridesAndCredentialChecks) {
   auto cfg = parse_ok("mode = \"paper\"\n");
   auto e = validate(cfg);

@@ -1,0 +1,249 @@
+#include "runtime/cluster.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/publish.hpp>
+#include <caf/io/remote_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/metrics.hpp"
+#include "actors/pipeline.hpp"
+#include "messages/errors.hpp"
+#include "runtime/duration.hpp"
+#include "runtime/logging.hpp"
+#include "runtime/wiring.hpp"
+
+namespace kis::runtime {
+
+namespace {
+
+core_directory_actor::behavior_type directory(core_services s) {
+  return {
+      [s](directory_atom) -> caf::result<rest_gateway_actor, ws_feed_actor, order_executor_actor> {
+        return {s.gateway, s.feed, s.executor};
+      },
+      [s](info_atom) -> caf::result<std::string, std::uint32_t> {
+        return {s.mode, s.rate_limit};
+      },
+  };
+}
+
+bool orderly(const caf::error& reason) {
+  return reason == caf::exit_reason::user_shutdown || reason == caf::exit_reason::normal || !reason;
+}
+
+double sum_of(const std::vector<metric_point>& points, std::string_view name) {
+  double total = 0;
+  for (const auto& m : points)
+    if (m.name == name)
+      total += m.value;
+  return total;
+}
+
+std::string format_node_summary(const pipeline_summary& s, std::size_t watched, bool core_alive) {
+  std::ostringstream os;
+  auto n = [&](const std::vector<metric_point>& pts, std::string_view name) {
+    return static_cast<unsigned long long>(sum_of(pts, name));
+  };
+  os << "symbols   " << watched << " watched: " << s.symbols_ws << " on the core's WebSocket, "
+     << s.symbols_polled << " polled through the core's gateway\n";
+  os << "analyzers " << n(s.analyzers, "analyzer_ticks_total") << " ticks, "
+     << n(s.analyzers, "analyzer_quotes_total") << " quotes, "
+     << n(s.analyzers, "analyzer_polls_total") << " polls ("
+     << n(s.analyzers, "analyzer_poll_errors_total") << " failed), "
+     << n(s.analyzers, "analyzer_bars_total") << " bars, "
+     << n(s.analyzers, "analyzer_events_total") << " events\n";
+  os << "strategies " << n(s.strategies, "strategy_events_total") << " events, "
+     << n(s.strategies, "strategy_signals_total") << " signals, "
+     << n(s.strategies, "strategy_signals_accepted_total") << " accepted, "
+     << n(s.strategies, "strategy_signals_refused_total") << " refused, "
+     << n(s.strategies, "strategy_errors_total") << " errors\n";
+  if (core_alive) {
+    const auto& e = s.executor;
+    os << "core executor (all nodes) " << e.signals << " signals, " << e.accepted << " accepted, "
+       << e.fills << " fills\n";
+  } else {
+    os << "core executor (all nodes) unknown: the core is gone\n";
+  }
+  return os.str();
+}
+
+} // namespace
+
+void load_middleman(caf::actor_system_config& cfg) {
+  cfg.load<caf::io::middleman>();
+}
+
+core_directory_actor spawn_core_directory(caf::actor_system& sys, core_services services) {
+  return sys.spawn(directory, std::move(services));
+}
+
+caf::expected<std::uint16_t> publish_directory(caf::actor_system& sys, core_directory_actor dir,
+                                               std::uint16_t port, const std::string& bind) {
+  (void)sys;
+  return caf::io::publish(dir, port, bind.empty() ? nullptr : bind.c_str());
+}
+
+std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
+    return std::nullopt;
+  auto digits = text.substr(colon + 1);
+  if (digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  auto port = std::stoul(std::string{digits});
+  if (port < 1 || port > 65535)
+    return std::nullopt;
+  return std::pair{std::string{text.substr(0, colon)}, static_cast<std::uint16_t>(port)};
+}
+
+int run_node(const engine_config& cfg_in, const std::string& core) {
+  signal_guard signals;
+  auto where = parse_host_port(core);
+  if (!where) {
+    std::cerr << "kis-engine: config error: --core: expected HOST:PORT, got \"" << core << "\"\n";
+    return 2;
+  }
+  // A node runs what its config names: no default strategies (their ids would collide with
+  // the core's in the one executor).
+  engine_config cfg = cfg_in;
+  cfg.strategies_configured = true;
+  std::vector<std::string> symbols;
+  std::set<std::string> seen;
+  for (const auto& s : cfg.analyzers.symbols)
+    if (seen.insert(s).second)
+      symbols.push_back(s);
+  for (const auto& st : cfg.strategies)
+    if (st.enabled)
+      for (const auto& s : st.symbols)
+        if (seen.insert(s).second)
+          symbols.push_back(s);
+  if (symbols.empty()) {
+    std::cerr << "kis-engine: config error: analyzers.symbols: a node needs symbols to watch "
+                 "(name them in [analyzers] symbols or in a [[strategy]])\n";
+    return 2;
+  }
+
+  caf_config caf_cfg;
+  load_middleman(caf_cfg);
+  caf::actor_system sys{caf_cfg};
+
+  // The core may still be starting: try for a few seconds.
+  const auto& [host, port] = *where;
+  caf::expected<core_directory_actor> dir{caf::error{}};
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    dir = caf::io::remote_actor<core_directory_actor>(sys, host, port);
+    if (dir || signal_guard::stop_requested())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  }
+  if (!dir) {
+    std::cerr << "kis-engine node: cannot reach the core at " << host << ":" << port << ": "
+              << sys.render(dir.error()) << "\n";
+    return 1;
+  }
+  rest_gateway_actor gateway;
+  ws_feed_actor feed;
+  order_executor_actor executor;
+  std::string mode;
+  std::uint32_t limit = 0;
+  caf::error problem;
+  {
+    caf::scoped_actor self{sys};
+    self->request(*dir, std::chrono::seconds{10}, directory_atom_v)
+        .receive(
+            [&](rest_gateway_actor& g, ws_feed_actor& f, order_executor_actor& e) {
+              gateway = std::move(g);
+              feed = std::move(f);
+              executor = std::move(e);
+            },
+            [&](caf::error& err) { problem = std::move(err); });
+    if (!problem)
+      self->request(*dir, std::chrono::seconds{10}, info_atom_v)
+          .receive(
+              [&](std::string& m, std::uint32_t l) {
+                mode = std::move(m);
+                limit = l;
+              },
+              [&](caf::error& err) { problem = std::move(err); });
+  }
+  auto core_mode = parse_mode(mode);
+  if (problem || !gateway || !executor || !core_mode) {
+    std::cerr << "kis-engine node: the core at " << host << ":" << port
+              << " did not hand out its services: "
+              << (problem ? sys.render(problem) : std::string{"incomplete directory"}) << "\n";
+    return 1;
+  }
+  // The core's mode decides which strategies may trade and the bar length, as in `run`.
+  cfg.mode = *core_mode;
+  log::info("kis-engine node: connected to the core at {}:{} (mode {}, budget {} calls/s, feed "
+            "{}), {} symbols",
+            host, port, mode, limit, feed ? "on" : "off", symbols.size());
+
+  metrics_config mc;
+  mc.collect_every = cfg.metrics.interval;
+  auto metrics = spawn_metrics(sys, mc);
+
+  auto pcfg = make_pipeline_config(cfg, std::string{}, symbols);
+  auto pipe = spawn_pipeline(sys, pcfg, gateway, feed, executor);
+  if (!pipe) {
+    auto v = view(pipe.error());
+    if (v.code == errc::config)
+      std::cerr << "kis-engine: config error: " << v.message << "\n";
+    else
+      std::cerr << "kis-engine node: cannot start the pipeline: " << sys.render(pipe.error())
+                << "\n";
+    caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
+    return v.code == errc::config ? 2 : 1;
+  }
+
+  // Run until the duration is over, a signal arrives or the core goes away.
+  using clock = std::chrono::steady_clock;
+  auto started = clock::now();
+  auto deadline = cfg.duration.count() > 0 ? started + cfg.duration : clock::time_point::max();
+  bool core_gone = false;
+  caf::error why;
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(*dir);
+    while (!core_gone && !signal_guard::stop_requested() && clock::now() < deadline) {
+      self->receive(
+          [&](caf::down_msg& dm) {
+            core_gone = true;
+            why = std::move(dm.reason);
+          },
+          caf::after(std::chrono::milliseconds{100}) >> [] {});
+    }
+  }
+  if (core_gone) {
+    auto text = why ? sys.render(why) : std::string{"normal exit"};
+    log::error("kis-engine node: the core at {}:{} went away ({}); stopping", host, port, text);
+    std::cerr << "kis-engine node: the core at " << host << ":" << port << " went away (" << text
+              << "); stopping\n";
+  } else if (signal_guard::stop_requested()) {
+    log::info("stop requested, stopping");
+  } else {
+    log::info("duration over, stopping");
+  }
+
+  auto summary = collect_summary(sys, *pipe, false, std::chrono::seconds{core_gone ? 2 : 10});
+  auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - started);
+  std::cout << "\n== kis-engine node summary (" << mode << ", core " << host << ":" << port << ", "
+            << format_duration(elapsed) << ") ==\n"
+            << format_node_summary(summary, symbols.size(), !core_gone);
+  stop_pipeline(*pipe);
+  caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
+  return core_gone && !orderly(why) ? 1 : 0;
+}
+
+} // namespace kis::runtime

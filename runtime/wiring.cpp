@@ -1,0 +1,151 @@
+#include "runtime/wiring.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "messages/registry.hpp"
+
+namespace kis::runtime {
+
+namespace {
+
+volatile std::sig_atomic_t stop_flag = 0;
+
+extern "C" void on_stop_signal(int) {
+  stop_flag = 1;
+}
+
+} // namespace
+
+signal_guard::signal_guard() {
+  stop_flag = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+}
+
+signal_guard::~signal_guard() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+bool signal_guard::stop_requested() noexcept {
+  return stop_flag != 0;
+}
+
+caf_config::caf_config() {
+  register_messages(*this);
+  // Two cores are common for this engine; CAF's default is max(cores, 4) workers.
+  set("scheduler.max-threads", static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  set("scheduler.max-throughput", 300);
+}
+
+std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
+                                              const std::vector<std::string>& symbols) {
+  if (cfg.strategies_configured || cfg.mode != run_mode::sim)
+    return cfg.strategies;
+  auto slice = [&](std::size_t from, std::size_t n) {
+    std::vector<std::string> out;
+    for (std::size_t i = from; i < symbols.size() && i < from + n; ++i)
+      out.push_back(symbols[i]);
+    return out;
+  };
+  strategy_entry ma;
+  ma.name = ma.id = "ma_cross";
+  ma.symbols = slice(0, 10);
+  ma.params = {{"fast", std::int64_t{3}}, {"slow", std::int64_t{8}}, {"qty", std::int64_t{1}}};
+  strategy_entry orb;
+  orb.name = orb.id = "orb";
+  orb.symbols = slice(10, 10);
+  orb.params = {{"range_bars", std::int64_t{5}}, {"qty", std::int64_t{1}}};
+  std::vector<strategy_entry> out;
+  for (auto* e : {&ma, &orb})
+    if (!e->symbols.empty())
+      out.push_back(std::move(*e));
+  return out;
+}
+
+trading_mode to_trading_mode(run_mode m) {
+  switch (m) {
+  case run_mode::sim:
+    return trading_mode::sim;
+  case run_mode::paper:
+    return trading_mode::paper;
+  case run_mode::live:
+    return trading_mode::live;
+  }
+  return trading_mode::sim;
+}
+
+pipeline_config make_pipeline_config(const engine_config& cfg, const std::string& hts_id,
+                                     std::vector<std::string> symbols) {
+  pipeline_config p;
+  p.mode = to_trading_mode(cfg.mode);
+  p.symbols = std::move(symbols);
+  p.analyzers = static_cast<std::size_t>(cfg.analyzers.count);
+  p.analyzer.poll_interval = cfg.analyzers.poll_interval;
+  p.analyzer.bar_seconds = cfg.analyzers.bar_seconds > 0 ? cfg.analyzers.bar_seconds
+                           : cfg.mode == run_mode::sim   ? 2
+                                                         : 60;
+  p.analyzer.history_days = cfg.analyzers.history_days;
+  auto& e = p.executor;
+  e.queue_capacity = cfg.executor.queue_capacity;
+  e.journal_path = cfg.executor.journal.empty()
+                       ? (std::filesystem::path{cfg.data_dir} /
+                          ("journal-" + std::string{to_string_view(cfg.mode)} + ".sqlite"))
+                             .string()
+                       : cfg.executor.journal;
+  e.risk.max_order_qty = cfg.executor.max_order_qty;
+  e.risk.max_order_notional = cfg.executor.max_order_notional;
+  e.risk.max_position_qty = cfg.executor.max_position_qty;
+  e.risk.daily_loss_limit = cfg.executor.daily_loss_limit;
+  e.risk.price_collar_pct = cfg.executor.price_collar_pct;
+  e.dedup_window = cfg.executor.dedup_window;
+  e.check_buyable = cfg.executor.check_buyable;
+  e.drain = cfg.executor.drain == "finish" ? drain_policy::finish : drain_policy::cancel;
+  e.hts_id = cfg.feed.enabled ? hts_id : std::string{};
+  for (const auto& st : strategies_to_run(cfg, p.symbols)) {
+    if (!st.enabled)
+      continue;
+    strategy_config sc;
+    sc.name = st.name;
+    sc.id = st.id;
+    sc.symbols = st.symbols;
+    sc.params = strategy_params{st.params};
+    sc.trade = st.trade;
+    p.strategies.push_back(std::move(sc));
+  }
+  return p;
+}
+
+std::string format_pipeline_summary(const pipeline_summary& s, std::size_t watched) {
+  std::ostringstream os;
+  const auto& e = s.executor;
+  os << "symbols   " << watched << " watched: " << s.symbols_ws << " on WebSocket, "
+     << s.symbols_polled << " polled over REST\n";
+  os << "signals   " << e.signals << " received, " << e.accepted << " accepted";
+  for (const auto& r : e.refused)
+    os << ", " << r.count << " refused (" << r.name << ")";
+  os << "\norders   ";
+  if (e.orders.empty())
+    os << "none";
+  for (std::size_t i = 0; i < e.orders.size(); ++i)
+    os << (i ? ", " : "") << e.orders[i].count << " " << e.orders[i].name;
+  os << "\nfills     " << e.fills << "\n";
+  os << "positions ";
+  if (e.positions.empty())
+    os << "none";
+  for (std::size_t i = 0; i < e.positions.size(); ++i) {
+    const auto& p = e.positions[i];
+    os << (i ? ", " : "") << p.symbol << " " << p.qty << " @ " << p.avg_price;
+  }
+  os << "\nP&L       " << e.realized_pnl << " KRW realised" << (e.killed ? " (kill switch on)" : "")
+     << "\njournal   " << e.journal_path << "\n";
+  return os.str();
+}
+
+} // namespace kis::runtime

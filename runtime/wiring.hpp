@@ -1,0 +1,50 @@
+// The parts of the engine's wiring that `run` (runtime/engine.cpp) and `node`
+// (runtime/cluster.cpp) share: CAF's configuration, the pipeline configuration built from the
+// engine's, and the pipeline part of the summary.
+#pragma once
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+
+#include "actors/pipeline.hpp"
+#include "runtime/config.hpp"
+
+namespace kis::runtime {
+
+// SIGINT/SIGTERM raise a flag for the life of the guard; the previous handlers come back after
+// (tests run the engine in-process).
+class signal_guard {
+public:
+  signal_guard();
+  ~signal_guard();
+  signal_guard(const signal_guard&) = delete;
+  signal_guard& operator=(const signal_guard&) = delete;
+  static bool stop_requested() noexcept;
+
+private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+// Every message type registered (so any actor may live on another node), two workers at least.
+struct caf_config : caf::actor_system_config {
+  caf_config();
+};
+
+trading_mode to_trading_mode(run_mode m);
+
+// The configured strategies; in sim mode without any [[strategy]] table, both examples on the
+// first symbols, tuned to trade within a short demo run.
+std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
+                                              const std::vector<std::string>& symbols);
+
+// hts_id: the execution-notice registration key (empty: fills are polled).
+pipeline_config make_pipeline_config(const engine_config& cfg, const std::string& hts_id,
+                                     std::vector<std::string> symbols);
+
+std::string format_pipeline_summary(const pipeline_summary& s, std::size_t watched);
+
+} // namespace kis::runtime
