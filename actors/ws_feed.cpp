@@ -13,54 +13,16 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/instrumentation.hpp"
+#include "actors/ws_beast_transport.hpp"
+#include "actors/ws_fanout.hpp"
 #include "kis/kst.hpp"
 #include "kis/notice_crypto.hpp"
 #include "kis/realtime_frames.hpp"
-#include "kis/ws_client.hpp"
 #include "messages/errors.hpp"
 
 namespace kis {
 
 namespace {
-
-// The Beast client behind the transport interface. Its callbacks run on the client's I/O
-// thread and only send messages; a weak handle lets the feed die while a session lives.
-class beast_transport final : public ws_transport {
-public:
-  beast_transport(ws::client_options opts, const ws_feed_actor& feed, std::uint64_t session)
-      : client_(std::move(opts), callbacks(feed), session) {}
-
-  void send_text(std::string text) override { client_.send_text(std::move(text)); }
-  void send_pong(std::string payload) override { client_.send_pong(std::move(payload)); }
-
-private:
-  static ws::client_callbacks callbacks(const ws_feed_actor& feed) {
-    auto weak = caf::actor_cast<caf::weak_actor_ptr>(feed);
-    auto to_feed = [weak](auto&&... xs) {
-      if (auto strong = weak.lock())
-        caf::anon_send(caf::actor_cast<ws_feed_actor>(strong), std::forward<decltype(xs)>(xs)...);
-    };
-    return {
-        [to_feed](std::uint64_t s) { to_feed(link_up_atom_v, s); },
-        [to_feed](std::uint64_t s, std::string text) { to_feed(frame_atom_v, s, std::move(text)); },
-        [to_feed](std::uint64_t s, std::string why) {
-          to_feed(link_dn_atom_v, s, std::move(why));
-        }};
-  }
-
-  ws::client client_;
-};
-
-ws_transport_factory beast_factory(const ws_feed_config& cfg) {
-  auto target = ws::parse_url(cfg.url);
-  ws::client_options opts;
-  if (target)
-    opts.target = *target;
-  opts.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.connect_timeout);
-  return [opts](const ws_feed_actor& feed, std::uint64_t session) {
-    return std::make_unique<beast_transport>(opts, feed, session);
-  };
-}
 
 using sink_id = caf::actor_addr;
 using reg_key = std::pair<std::string, std::string>; // (tr_id, tr_key)
@@ -76,16 +38,6 @@ struct registration {
   std::vector<caf::typed_response_promise<subscription>> waiting;
 
   std::size_t sharers() const { return market_sinks.size() + notice_sinks.size(); }
-};
-
-// Flow control per market subscriber: every tick or book is a request whose (empty) reply is
-// the credit back. At most `window` are unanswered; past that, trades are dropped (counted)
-// and books are conflated to the newest per symbol, sent as credit returns. The socket side
-// never waits. Notices are never dropped: they reconcile orders and arrive rarely.
-struct sink_flow {
-  market_sink_actor hdl;
-  std::uint32_t in_flight = 0;
-  std::map<std::string, order_book> conflated;
 };
 
 enum class link_state : std::uint8_t { authorizing, connecting, up, waiting };
@@ -120,12 +72,12 @@ struct feed_state {
 
   // Registrations and subscribers.
   std::map<reg_key, registration> regs;
-  std::map<sink_id, sink_flow> flows;
   feed_status st;
   std::int32_t trade_date = 0; // KST date of the latest trade, for order-book times
 
   // Handler counts and times; the role's figures come from `st` at publish (add_figures).
   actor_recorder rec{"ws_feed", "ws_feed"};
+  market_fanout fanout{self, rec}; // market subscribers and their credit
   std::uint64_t frames_at_publish = 0;
   std::optional<caf::actor_clock::time_point> published_at; // for frames per second
 
@@ -322,7 +274,7 @@ struct feed_state {
   }
 
   void forget_sink(const sink_id& who) {
-    flows.erase(who);
+    fanout.erase(who);
     for (auto it = regs.begin(); it != regs.end();) {
       auto next = std::next(it);
       it->second.market_sinks.erase(who);
@@ -333,7 +285,7 @@ struct feed_state {
   }
 
   void watch(const caf::actor_addr& who) {
-    if (who && !flows.count(who))
+    if (who && !fanout.has(who))
       self->monitor(who);
   }
 
@@ -502,77 +454,31 @@ struct feed_state {
     point("ws_parse_errors_total", metric_type::counter, static_cast<double>(st.parse_errors));
     point("ws_pings_answered_total", metric_type::counter, static_cast<double>(st.pings_answered));
     point("ws_connected", metric_type::gauge, st.connected ? 1 : 0);
-    point("ws_subscribers", metric_type::gauge, static_cast<double>(flows.size()));
+    point("ws_subscribers", metric_type::gauge, static_cast<double>(fanout.size()));
     point("ws_last_recovery_seconds", metric_type::gauge,
           static_cast<double>(st.last_recovery_ns) / 1e9);
   }
 
-  // --- fan-out with credit --------------------------------------------------------------
+  // --- fan-out -------------------------------------------------------------------------
 
   template <class T>
-  void fan_out(std::string_view tr, const std::string& symbol, T& value) {
+  void fan_out(std::string_view tr, const std::string& symbol, const T& value) {
     auto it = regs.find({std::string{tr}, symbol});
     if (it == regs.end())
       return;
-    for (const auto& who : it->second.market_sinks) {
-      auto f = flows.find(who);
-      if (f != flows.end())
-        offer(f->second, value);
-    }
-  }
-
-  void offer(sink_flow& f, const trade_tick& t) {
-    if (f.in_flight >= cfg.window) {
-      ++st.dropped;
-      return;
-    }
-    push(f, t);
-  }
-
-  void offer(sink_flow& f, const order_book& b) {
-    if (f.in_flight < cfg.window && f.conflated.empty()) {
-      push(f, b);
-      return;
-    }
-    auto [it, fresh] = f.conflated.insert_or_assign(b.symbol, b);
-    if (!fresh)
-      ++st.dropped; // an older snapshot of the same symbol was never sent
-  }
-
-  template <class T>
-  void push(sink_flow& f, const T& value) {
-    ++f.in_flight;
-    auto who = f.hdl.address();
-    auto credit = [this, who] {
-      auto it = flows.find(who);
-      if (it == flows.end())
-        return;
-      auto& fl = it->second;
-      --fl.in_flight;
-      while (fl.in_flight < cfg.window && !fl.conflated.empty()) {
-        auto node = fl.conflated.extract(fl.conflated.begin());
-        push(fl, node.mapped());
-      }
-    };
-    self->request(f.hdl, caf::infinite, value)
-        .then(
-            [this, credit] {
-              auto m = rec.measure(self);
-              credit();
-            },
-            [this, credit](caf::error&) {
-              auto m = rec.measure(self);
-              credit();
-            });
+    for (const auto& who : it->second.market_sinks)
+      if (!fanout.offer(who, value))
+        ++st.dropped;
   }
 };
 
 ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_keeper_actor keeper) {
   auto& s = self->state;
   if (!cfg.transport)
-    cfg.transport = beast_factory(cfg);
+    cfg.transport = beast_transport_factory(cfg);
   s.rng.seed(static_cast<std::minstd_rand::result_type>(cfg.seed));
   s.st.slots_cap = cfg.slots_cap;
+  s.fanout.set_window(cfg.window);
   s.cfg = std::move(cfg);
   s.keeper = std::move(keeper);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -595,7 +501,7 @@ ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_ke
           return err;
         auto who = sink.address();
         st.watch(who);
-        st.flows.try_emplace(who, sink_flow{sink, 0, {}});
+        st.fanout.add(sink);
         r->market_sinks.insert(who);
         return st.reply_for(*r);
       },
