@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include <boost/json/serialize.hpp>
 
@@ -86,6 +87,20 @@ result<std::string> date_text(std::int32_t d, std::string_view what) {
   if (!kst::valid_date(d))
     return invalid(std::string{what} + " is not a YYYYMMDD date");
   return kst::format_date(d);
+}
+
+// from_date and to_date as KIS writes them; the chart and inquire-daily-ccld both take a range.
+result<std::pair<std::string, std::string>> date_range(std::int32_t from_date,
+                                                       std::int32_t to_date) {
+  auto from = date_text(from_date, "from_date");
+  if (!from)
+    return std::move(from).error();
+  auto to = date_text(to_date, "to_date");
+  if (!to)
+    return std::move(to).error();
+  if (from_date > to_date)
+    return invalid("from_date is after to_date");
+  return std::pair{std::move(*from), std::move(*to)};
 }
 
 void append(std::vector<kis::field>& to, std::initializer_list<kis::field> more) {
@@ -223,18 +238,13 @@ result<std::vector<kis::field>> chart_params(const chart_query& q) {
   auto p = price_params({q.symbol, q.market, false});
   if (!p)
     return p;
-  auto from = date_text(q.from_date, "from_date");
-  if (!from)
-    return std::move(from).error();
-  auto to = date_text(q.to_date, "to_date");
-  if (!to)
-    return std::move(to).error();
-  if (q.from_date > q.to_date)
-    return invalid("from_date is after to_date");
+  auto range = date_range(q.from_date, q.to_date);
+  if (!range)
+    return std::move(range).error();
   if (q.period != 'D' && q.period != 'W' && q.period != 'M' && q.period != 'Y')
     return invalid("period must be D, W, M or Y");
-  append(*p, {{"FID_INPUT_DATE_1", *from},
-              {"FID_INPUT_DATE_2", *to},
+  append(*p, {{"FID_INPUT_DATE_1", range->first},
+              {"FID_INPUT_DATE_2", range->second},
               {"FID_PERIOD_DIV_CODE", std::string(1, q.period)},
               {"FID_ORG_ADJ_PRC", q.adjusted ? "0" : "1"}});
   return p;
@@ -333,14 +343,9 @@ result<std::vector<kis::field>> fills_params(const credentials& c, const fills_q
   auto p = account_fields(c);
   if (!p)
     return p;
-  auto from = date_text(q.from_date, "from_date");
-  if (!from)
-    return std::move(from).error();
-  auto to = date_text(q.to_date, "to_date");
-  if (!to)
-    return std::move(to).error();
-  if (q.from_date > q.to_date)
-    return invalid("from_date is after to_date");
+  auto range = date_range(q.from_date, q.to_date);
+  if (!range)
+    return std::move(range).error();
   if (!q.symbol.empty() && !valid_symbol(q.symbol))
     return invalid("symbol must be 1-12 letters or digits");
   if (!q.order_no.empty() && !all_digits(q.order_no))
@@ -349,8 +354,8 @@ result<std::vector<kis::field>> fills_params(const credentials& c, const fills_q
     return invalid("filter must be 0 (all), 1 (filled) or 2 (unfilled)");
   // Spelled out: g++ 12 warns falsely (-Wrestrict) on "0" + std::to_string(...).
   const std::string ccld_dvsn{'0', static_cast<char>('0' + q.filter)};
-  append(*p, {{"INQR_STRT_DT", *from},
-              {"INQR_END_DT", *to},
+  append(*p, {{"INQR_STRT_DT", range->first},
+              {"INQR_END_DT", range->second},
               {"SLL_BUY_DVSN_CD", "00"},
               {"INQR_DVSN", "00"},
               {"PDNO", q.symbol},
