@@ -96,22 +96,71 @@ bool blank_row(const bj::object& row, std::string_view key) {
   return it == row.end() || (it->value().is_string() && it->value().get_string().empty());
 }
 
+// Every row that is not blank (by its `id` field), decoded by `one`; the first bad row fails all.
+template <class T, class Decode>
+result<std::vector<T>> decode_rows(const std::vector<const bj::object*>& rows, std::string_view id,
+                                   Decode one) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto* row : rows) {
+    if (blank_row(*row, id))
+      continue;
+    auto v = one(*row);
+    if (!v)
+      return std::move(v).error();
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
 result<std::vector<daily_bar>> bar_rows(const bj::object& root, std::string_view key,
                                         std::string_view symbol) {
   auto rows = json::get_rows(root, key);
   if (!rows)
     return std::move(rows).error();
-  std::vector<daily_bar> bars;
-  bars.reserve(rows->size());
-  for (const auto* row : *rows) {
-    if (blank_row(*row, "stck_bsop_date"))
-      continue;
-    auto b = bar_row(*row, symbol);
-    if (!b)
-      return std::move(b).error();
-    bars.push_back(std::move(*b));
-  }
-  return bars;
+  return decode_rows<daily_bar>(*rows, "stck_bsop_date",
+                                [symbol](const bj::object& row) { return bar_row(row, symbol); });
+}
+
+// One holding of inquire-balance's output1.
+result<holding> holding_row(const bj::object& row) {
+  reader r{row};
+  holding h;
+  h.symbol = r.str("pdno");
+  h.name = r.opt_str("prdt_name");
+  h.qty = r.integer("hldg_qty");
+  h.orderable_qty = r.opt_integer("ord_psbl_qty");
+  h.avg_price = r.opt_rounded("pchs_avg_pric");
+  h.last_price = r.opt_integer("prpr");
+  h.eval_amount = r.opt_integer("evlu_amt");
+  h.eval_pnl = r.opt_integer("evlu_pfls_amt");
+  return finish(r, std::move(h));
+}
+
+// One order of inquire-daily-ccld's output1.
+result<fill_record> fill_row(const bj::object& row) {
+  reader r{row};
+  fill_record f;
+  f.date = r.opt_str("ord_dt");
+  f.org_no = r.opt_str("ord_gno_brno");
+  f.order_no = r.str("odno");
+  f.orig_order_no = r.opt_str("orgn_odno");
+  f.symbol = r.str("pdno");
+  auto dir = r.str("sll_buy_dvsn_cd");
+  if (r.ok() && dir != "01" && dir != "02")
+    r.fail(json::malformed("sll_buy_dvsn_cd", "must be 01 (sell) or 02 (buy)"));
+  f.dir = dir == "01" ? side::sell : side::buy;
+  f.order_kind_code = r.opt_str("ord_dvsn_cd");
+  f.order_qty = r.integer("ord_qty");
+  f.order_price = r.opt_integer("ord_unpr");
+  f.order_time = r.opt_str("ord_tmd");
+  f.filled_qty = r.integer("tot_ccld_qty");
+  f.avg_price = r.opt_rounded("avg_prvs");
+  f.filled_amount = r.opt_integer("tot_ccld_amt");
+  f.cancelled = r.opt_str("cncl_yn", "N") == "Y";
+  f.remaining_qty = r.opt_integer("rmn_qty");
+  f.rejected_qty = r.opt_integer("rjct_qty");
+  return finish(r, std::move(f));
 }
 
 // Upper-case keys on order-cash, lower-case on order-rvsecncl: take whichever is there.
@@ -275,24 +324,11 @@ result<balance_page> decode_balance(const bj::object& root, std::string_view tr_
   auto totals = json::get_rows(root, "output2");
   if (!totals)
     return std::move(totals).error();
+  auto holdings = decode_rows<holding>(*rows, "pdno", holding_row);
+  if (!holdings)
+    return std::move(holdings).error();
   balance_page page;
-  for (const auto* row : *rows) {
-    if (blank_row(*row, "pdno"))
-      continue;
-    reader r{*row};
-    holding h;
-    h.symbol = r.str("pdno");
-    h.name = r.opt_str("prdt_name");
-    h.qty = r.integer("hldg_qty");
-    h.orderable_qty = r.opt_integer("ord_psbl_qty");
-    h.avg_price = r.opt_rounded("pchs_avg_pric");
-    h.last_price = r.opt_integer("prpr");
-    h.eval_amount = r.opt_integer("evlu_amt");
-    h.eval_pnl = r.opt_integer("evlu_pfls_amt");
-    if (!r.ok())
-      return r.take_error();
-    page.value.holdings.push_back(std::move(h));
-  }
+  page.value.holdings = std::move(*holdings);
   if (!totals->empty()) {
     reader r{*totals->front()};
     page.value.deposit = r.integer("dnca_tot_amt");
@@ -328,36 +364,11 @@ result<fills_page> decode_fills(const bj::object& root, std::string_view tr_cont
   auto rows = json::get_rows(root, "output1");
   if (!rows)
     return std::move(rows).error();
+  auto fills = decode_rows<fill_record>(*rows, "odno", fill_row);
+  if (!fills)
+    return std::move(fills).error();
   fills_page page;
-  page.rows.reserve(rows->size());
-  for (const auto* row : *rows) {
-    if (blank_row(*row, "odno"))
-      continue;
-    reader r{*row};
-    fill_record f;
-    f.date = r.opt_str("ord_dt");
-    f.org_no = r.opt_str("ord_gno_brno");
-    f.order_no = r.str("odno");
-    f.orig_order_no = r.opt_str("orgn_odno");
-    f.symbol = r.str("pdno");
-    auto dir = r.str("sll_buy_dvsn_cd");
-    if (r.ok() && dir != "01" && dir != "02")
-      r.fail(json::malformed("sll_buy_dvsn_cd", "must be 01 (sell) or 02 (buy)"));
-    f.dir = dir == "01" ? side::sell : side::buy;
-    f.order_kind_code = r.opt_str("ord_dvsn_cd");
-    f.order_qty = r.integer("ord_qty");
-    f.order_price = r.opt_integer("ord_unpr");
-    f.order_time = r.opt_str("ord_tmd");
-    f.filled_qty = r.integer("tot_ccld_qty");
-    f.avg_price = r.opt_rounded("avg_prvs");
-    f.filled_amount = r.opt_integer("tot_ccld_amt");
-    f.cancelled = r.opt_str("cncl_yn", "N") == "Y";
-    f.remaining_qty = r.opt_integer("rmn_qty");
-    f.rejected_qty = r.opt_integer("rjct_qty");
-    if (!r.ok())
-      return r.take_error();
-    page.rows.push_back(std::move(f));
-  }
+  page.rows = std::move(*fills);
   reader top{root};
   page.next = continuation_of(top, tr_cont);
   return finish(top, std::move(page));
