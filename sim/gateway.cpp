@@ -135,6 +135,25 @@ http_response bad_request() {
   return reply::kis_error(400, "EGW00101", "유효하지 않은 요청입니다.");
 }
 
+struct refusal {
+  std::string_view code;
+  std::string_view text;
+};
+
+// What KIS says to a wrong app key or secret, alike in REST headers and OAuth bodies.
+std::optional<refusal> key_refusal(const std::string& key, const std::string& secret,
+                                   const api::credentials& cred) {
+  if (key.empty())
+    return refusal{"EGW00102", "AppKey는 필수입니다."};
+  if (key != cred.app_key)
+    return refusal{"EGW00103", "유효하지 않은 AppKey입니다."};
+  if (secret.empty())
+    return refusal{"EGW00104", "AppSecret은 필수입니다."};
+  if (secret != cred.app_secret)
+    return refusal{"EGW00105", "유효하지 않은 AppSecret입니다."};
+  return std::nullopt;
+}
+
 } // namespace
 
 gateway::gateway(const options& opts)
@@ -284,14 +303,8 @@ std::optional<http_response> gateway::check_credentials(const http_request& req,
     return reply::kis_error(403, code, text, tr);
   };
   auto key = header(req, "appkey"), secret = header(req, "appsecret");
-  if (key.empty())
-    return refuse("EGW00102", "AppKey는 필수입니다.");
-  if (key != opts_.cred.app_key)
-    return refuse("EGW00103", "유효하지 않은 AppKey입니다.");
-  if (secret.empty())
-    return refuse("EGW00104", "AppSecret은 필수입니다.");
-  if (secret != opts_.cred.app_secret)
-    return refuse("EGW00105", "유효하지 않은 AppSecret입니다.");
+  if (auto bad = key_refusal(key, secret, opts_.cred))
+    return refuse(bad->code, bad->text);
   return std::nullopt;
 }
 
@@ -334,14 +347,8 @@ http_response gateway::oauth(const api::endpoint& ep, const http_request& req) {
     ++stats_.auth_failures;
     return reply::oauth_error(403, code, text);
   };
-  if (key.empty())
-    return refuse("EGW00102", "AppKey는 필수입니다.");
-  if (key != opts_.cred.app_key)
-    return refuse("EGW00103", "유효하지 않은 AppKey입니다.");
-  if (secret.empty())
-    return refuse("EGW00104", "AppSecret은 필수입니다.");
-  if (secret != opts_.cred.app_secret)
-    return refuse("EGW00105", "유효하지 않은 AppSecret입니다.");
+  if (auto bad = key_refusal(key, secret, opts_.cred))
+    return refuse(bad->code, bad->text);
 
   const auto now = clock_->now_ns();
   if (approval) {
