@@ -308,6 +308,45 @@ TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
   EXPECT_EQ(kis::view(dup.error()).code, kis::errc::config);
 }
 
+TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
+  kis::pipeline_config pc;
+  pc.mode = kis::trading_mode::sim;
+  pc.analyzers = 1;
+  pc.symbols = {"A"};
+  pc.analyzer = cfg;
+  pc.executor.journal_path =
+      (std::filesystem::temp_directory_path() / "kis-pipeline-core-test.sqlite").string();
+  pc.executor.clock = cfg.clock;
+  auto core = kis::spawn_pipeline(sys, pc, gateway, feed);
+  ASSERT_TRUE(core) << sys.render(core.error());
+  EXPECT_TRUE(core->owns_executor);
+  kis::pipeline_config nc = pc; // a node: its own analyzers and strategy, the core's executor
+  nc.symbols = {"B"};
+  kis::strategy_config ma;
+  ma.name = "ma_cross";
+  ma.id = "node_ma";
+  ma.symbols = {"B"};
+  nc.strategies = {ma};
+  auto node = kis::spawn_pipeline(sys, nc, gateway, feed, core->executor);
+  ASSERT_TRUE(node) << sys.render(node.error());
+  sched.run();
+  EXPECT_FALSE(node->owns_executor);
+  EXPECT_EQ(node->executor, core->executor);
+  kis::stop_pipeline(*node);
+  sched.run();
+  // The executor still answers after the node's pipeline stopped.
+  bool answered = false;
+  auto h = self->request(core->executor, caf::infinite, kis::status_atom_v);
+  sched.run();
+  h.receive([&](kis::executor_summary&) { answered = true; }, [](caf::error&) {});
+  EXPECT_TRUE(answered);
+  kis::stop_pipeline(*core);
+  sched.run();
+  auto none = kis::spawn_pipeline(sys, nc, gateway, feed, kis::order_executor_actor{});
+  ASSERT_FALSE(none);
+  EXPECT_EQ(kis::view(none.error()).code, kis::errc::config);
+}
+
 TEST(StrategyFactory, UnknownNamesAndBadParamsAreConfigErrors) {
   kis::strategy_config c;
   c.name = "nope";
