@@ -14,6 +14,7 @@
 #include "actors/instrumentation.hpp"
 #include "actors/open_orders.hpp"
 #include "actors/order_journal.hpp"
+#include "actors/order_records.hpp"
 #include "actors/risk_checks.hpp"
 #include "actors/signal_queue.hpp"
 #include "kis/kst.hpp"
@@ -194,19 +195,7 @@ private:
     if (killed_ || draining_)
       return refuse_staged(q, make_kis_error(killed_ ? errc::kill_switch : errc::shutting_down,
                                              "stopped before sending"));
-    auto now = clock_->now_ns();
-    journal_entry e;
-    e.strategy_id = q.sig.strategy_id;
-    e.symbol = q.sig.symbol;
-    e.dir = q.sig.dir;
-    e.kind = q.sig.kind;
-    e.qty = q.sig.qty;
-    e.price = q.sig.price;
-    e.reason = q.sig.reason;
-    e.status = order_status::journaled;
-    e.trading_day = api::kst::date_of(now);
-    e.intent_time = api::kst::time_of(now);
-    e.created_ns = e.updated_ns = now;
+    auto e = intent_entry(q.sig, clock_->now_ns());
     if (auto err = journal_->record_intent(e)) // never send what is not journaled
       return refuse_staged(q, std::move(err));
     queue_.stage(q.sig, -1);
@@ -291,19 +280,13 @@ private:
     auto i = strategies_.find(e.strategy_id);
     if (i == strategies_.end())
       return;
-    order_update up{e.client_id, e.strategy_id, e.symbol,        e.dir,       e.status,
-                    e.order_no,  e.qty,         e.filled_qty,    e.avg_price, last_qty,
-                    last_px,     e.message,     clock_->now_ns()};
-    send(i->second, std::move(up));
+    send(i->second, update_of(e, last_qty, last_px, clock_->now_ns()));
   }
 
   void apply_fill(tracked_order& o, std::int64_t qty, std::int64_t price, const char* source) {
-    qty = std::min(qty, o.e.qty - o.e.filled_qty); // never more than the order
+    qty = add_fill(o.e, qty, price);
     if (qty <= 0)
       return;
-    auto total = o.e.avg_price * o.e.filled_qty + price * qty;
-    o.e.filled_qty += qty;
-    o.e.avg_price = total / o.e.filled_qty;
     if (auto err = journal_->record_fill(
             {o.e.client_id, o.e.symbol, o.e.dir, qty, price, clock_->now_ns(), source}))
       ++journal_errors_;
@@ -448,18 +431,13 @@ private:
   void update_from_row(tracked_order& o, const fill_record& r) {
     auto cid = o.e.client_id;
     // Only fills the notices have not told (yet).
-    if (auto delta = open_orders::fill_from_ccld(o, r.filled_qty); delta > 0) {
-      auto px = r.filled_amount > 0 ? (r.filled_amount - o.e.avg_price * o.e.filled_qty) / delta
-                                    : r.avg_price;
-      apply_fill(o, delta, px, "ccld");
-    }
+    if (auto delta = open_orders::fill_from_ccld(o, r.filled_qty); delta > 0)
+      apply_fill(o, delta, ccld_fill_price(o.e, r, delta), "ccld");
     auto* open = book_.find(cid);
     if (open == nullptr)
       return; // filled
-    if (r.cancelled && r.remaining_qty == 0)
-      set_status(*open, order_status::cancelled);
-    else if (r.rejected_qty > 0 && r.filled_qty == 0 && r.remaining_qty == 0)
-      set_status(*open, order_status::rejected);
+    if (auto end = ccld_outcome(r))
+      set_status(*open, *end);
   }
 
   // --- start-up -------------------------------------------------------------------------------
