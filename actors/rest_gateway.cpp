@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/actor_cast.hpp>
@@ -32,6 +33,7 @@ struct call_state {
   std::string token;
   permit held;
   endpoint_id endpoint = endpoint_id::inquire_price; // of the page on the wire, for metrics
+  bool abandoned = false; // every waiter died before a permit was asked for
 };
 
 struct gateway_state {
@@ -48,6 +50,7 @@ struct gateway_state {
     caf::actor_clock::time_point at;
   };
   std::unordered_map<std::string, cached_quote> quote_cache;
+  std::unordered_set<caf::actor_id> watched; // callers monitored, so a dead one leaves the line
 
   // Calls by endpoint and outcome are looked up per call (a short scan); the total of calls is
   // the rate governor's figure, not repeated here.
@@ -142,6 +145,10 @@ void send_now(gateway_ptr self, std::uint64_t id, const page_request& page) {
 // The second step: the token is known, wait for a permit of the call's class.
 void ask_permit(gateway_ptr self, std::uint64_t id) {
   auto& call = self->state.calls.at(id);
+  if (call.abandoned) {
+    fail(self, id, make_kis_error(errc::cancelled, "the caller is gone"));
+    return;
+  }
   permit_request req{class_of(call.job), call.requester};
   self->request(self->state.governor, caf::infinite, std::move(req))
       .then(
@@ -194,9 +201,40 @@ void start(gateway_ptr self, std::uint64_t id) {
           });
 }
 
+// Watches a caller once, so that its queued permit requests are released when it dies.
+void watch_caller(gateway_ptr self, const caf::strong_actor_ptr& caller) {
+  if (caller && self->state.watched.insert(caller->id()).second)
+    self->monitor(caller);
+}
+
+// A caller died: its calls that nobody else waits for give up their place in line. The
+// governor drops queued requests per requester, so it is asked only when no call of that
+// requester still has a living waiter (coalesced quotes can be shared).
+void release_dead_caller(gateway_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  const auto dead = dm.source.id();
+  st.watched.erase(dead);
+  const auto requester = "actor-" + std::to_string(dead);
+  bool shared = false;
+  for (auto& [id, call] : st.calls) {
+    if (call.requester != requester)
+      continue;
+    const bool only_dead =
+        std::all_of(call.waiters.begin(), call.waiters.end(),
+                    [&](const auto& rp) { return !rp.source() || rp.source()->id() == dead; });
+    if (only_dead)
+      call.abandoned = true;
+    else
+      shared = true;
+  }
+  if (!shared)
+    self->send(st.governor, cancel_atom_v, requester);
+}
+
 std::uint64_t open_call(gateway_ptr self, call_request what, caf::response_promise rp,
                         std::string requester) {
   auto& st = self->state;
+  watch_caller(self, rp.source());
   const auto id = st.next_call++;
   call_state call;
   call.job.what = std::move(what);
@@ -391,6 +429,7 @@ rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg
   return sys.spawn([cfg = std::move(cfg), governor, keeper,
                     transport = std::move(transport)](gateway_ptr self) mutable {
     auto& st = self->state;
+    self->set_down_handler([self](caf::down_msg& dm) { release_dead_caller(self, dm); });
     if (!cfg.clock)
       cfg.clock = default_wall_clock();
     st.rng.seed(cfg.jitter_seed);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
 #include "actors/rate_governor.hpp"
@@ -355,4 +356,47 @@ TEST_F(RestGatewayTest, ReportsCallsByEndpointAndOutcomeRetriesCacheHitsAndCoale
   // The call total is the governor's figure alone, so the engine summary counts each call once.
   EXPECT_FALSE(kis::find_total(s, m::api_calls).has_value());
   EXPECT_EQ(kis::find_total(probe.sample_of(self, sched, "rate_governor"), m::api_calls), 3.0);
+}
+
+// A caller that dies while its calls wait for permits gives up its place in line: the governor
+// no longer holds its requests, and none of them reaches the wire later.
+TEST_F(RestGatewayTest, ADeadCallerReleasesItsQueuedPermitRequests) {
+  constexpr int calls = 22; // more than one second's permits: some wait
+  auto doomed = sys.spawn([this](caf::event_based_actor* a) -> caf::behavior {
+    for (int i = 0; i < calls; ++i) {
+      kis::price_query q{"0059" + std::to_string(10 + i), "J", false};
+      a->request(gw, caf::infinite, q).then([](const kis::quote&) {}, [](caf::error&) {});
+    }
+    return {[](int) {}};
+  });
+  sched.run();
+  const auto sent = net->seen.size();
+  auto market = static_cast<std::size_t>(kis::permit_class::market_data);
+  const auto waiting = stats().waiting_by_class.at(market);
+  EXPECT_GT(waiting, 0u);
+  EXPECT_EQ(sent + waiting, static_cast<std::size_t>(calls));
+  caf::anon_send_exit(doomed, caf::exit_reason::kill);
+  sched.run();
+  EXPECT_EQ(stats().waiting_by_class.at(market), 0u);
+  advance(2s); // a new second: nothing of the dead caller is granted or sent
+  EXPECT_EQ(net->seen.size(), sent);
+}
+
+// A shared (coalesced) quote keeps its place while a living caller still waits for it.
+TEST_F(RestGatewayTest, ASharedCallOutlivesOneOfItsCallers) {
+  auto doomed = sys.spawn([this](caf::event_based_actor* a) -> caf::behavior {
+    a->request(gw, caf::infinite, kis::price_query{"005930", "J", true})
+        .then([](const kis::quote&) {}, [](caf::error&) {});
+    return {[](int) {}};
+  });
+  sched.run();
+  auto h = self->request(gw, caf::infinite, kis::price_query{"005930", "J", true});
+  sched.run();
+  caf::anon_send_exit(doomed, caf::exit_reason::kill);
+  sched.run();
+  ASSERT_EQ(net->seen.size(), 1u);
+  answer(0, reply(200, price_body));
+  std::int64_t price = 0;
+  h.receive([&](const kis::quote& q) { price = q.price; }, [](caf::error&) {});
+  EXPECT_EQ(price, 70100);
 }
