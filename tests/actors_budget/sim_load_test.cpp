@@ -115,7 +115,7 @@ load_result run_load(int limit, std::chrono::milliseconds margin, int requesters
 } // namespace
 
 TEST(BudgetAgainstSim, FifteenRequestersTimesTenAtTheRealLimit) {
-  const auto r = run_load(18, 50ms, 15, 10);
+  const auto r = run_load(18, 100ms, 15, 10);
   EXPECT_EQ(r.answered, 150u);
   EXPECT_EQ(r.failed, 0u);
   EXPECT_EQ(r.server.rate_rejections, 0u);
@@ -127,10 +127,10 @@ TEST(BudgetAgainstSim, FifteenRequestersTimesTenAtTheRealLimit) {
 // 100 x 100 at KIS's 18/s would take over nine minutes; the same discipline is checked with the
 // simulator and the governor both configured to 400 calls per second. At 2.5 ms a slot, the
 // scheduling jitter of a shared two-core machine (the simulator's single I/O thread stalls
-// while others compile) spans many slots: 100 ms of margin passed under a load average of 7,
-// 150 ms leaves room.
+// while others compile) spans many slots: 100 ms of margin passed under a load average of 7;
+// 250 ms leaves room for a CI box running two test programs at once.
 TEST(BudgetAgainstSim, HundredRequestersTimesHundredAtAHigherConfiguredLimit) {
-  const auto r = run_load(400, 150ms, 100, 100);
+  const auto r = run_load(400, 250ms, 100, 100);
   EXPECT_EQ(r.answered, 10000u);
   EXPECT_EQ(r.failed, 0u);
   EXPECT_EQ(r.server.rate_rejections, 0u);
