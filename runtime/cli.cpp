@@ -123,7 +123,9 @@ int run_cli(int argc, char** argv) {
                   "TOML config file (see config/engine.example.toml)");
   run->add_option("--mode", rf.mode, "sim (default), paper or live");
   run->add_flag("--confirm-live", rf.confirm_live, "required together with --mode live");
-  run->add_option("-d,--duration", rf.duration, "how long to run, e.g. 30s, 5m; 0 = until Ctrl-C");
+  // The last --duration wins, so `./engine run --duration 2m` overrides the script's default.
+  run->add_option("-d,--duration", rf.duration, "how long to run, e.g. 30s, 5m; 0 = until Ctrl-C")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   run->add_option("--metrics-port", rf.metrics_port,
                   "serve /metrics and /metrics.json on 127.0.0.1:PORT (0 = any free port)");
   run->add_option("--log-level", rf.log_level, "trace, debug, info, warn, error");
