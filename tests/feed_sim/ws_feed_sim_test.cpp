@@ -20,6 +20,7 @@
 #include "actors/ws_feed.hpp"
 #include "messages/registry.hpp"
 #include "sim/server.hpp"
+#include "support/eventually.hpp"
 
 using namespace std::chrono_literals;
 
@@ -40,15 +41,8 @@ kis::market_sink_actor::behavior_type counting_sink(std::shared_ptr<tick_count> 
   return {[c](const kis::trade_tick&) { ++c->ticks; }, [](const kis::order_book&) {}};
 }
 
-// Polls `done` until it holds or the deadline passes (the sim and the feed run in real time).
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 15s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
+  return kis::test::eventually(done, limit);
 }
 
 class FeedAgainstSim : public ::testing::Test {

@@ -34,6 +34,7 @@
 #include "messages/errors.hpp"
 #include "messages/registry.hpp"
 #include "sim/server.hpp"
+#include "support/eventually.hpp"
 
 using namespace std::chrono_literals;
 
@@ -51,15 +52,8 @@ struct system_config : caf::actor_system_config {
   }
 };
 
-// Polls `done` until it holds; the limit is only a safety net (the sim runs in real time).
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 40s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
+  return kis::test::eventually(done, limit);
 }
 
 std::uint64_t count_of(const std::vector<kis::count_by>& xs, const std::string& name) {
