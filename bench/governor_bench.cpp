@@ -30,8 +30,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/permit_scheduler.hpp"
-#include "actors/rate_governor.hpp"
+#include "actors/budget/permit_scheduler.hpp"
+#include "actors/budget/rate_governor.hpp"
 #include "kis/http_transport.hpp"
 #include "kis/rest_codec.hpp"
 #include "messages/registry.hpp"

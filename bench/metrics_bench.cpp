@@ -14,8 +14,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/instrumentation.hpp"
-#include "actors/metrics.hpp"
+#include "actors/observability/instrumentation.hpp"
+#include "actors/observability/metrics.hpp"
 
 namespace {
 

@@ -15,10 +15,10 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 
-#include "actors/analyzer.hpp"
-#include "actors/order_executor.hpp"
-#include "actors/strategy_host.hpp"
-#include "tests/pipeline/fakes.hpp"
+#include "actors/trading/analyzer.hpp"
+#include "actors/trading/order_executor.hpp"
+#include "actors/trading/strategy_host.hpp"
+#include "tests/trading/fakes.hpp"
 
 namespace {
 

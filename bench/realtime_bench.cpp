@@ -15,7 +15,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/ws_feed.hpp"
+#include "actors/feed/ws_feed.hpp"
 #include "kis/notice_crypto.hpp"
 #include "kis/realtime_frames.hpp"
 #include "messages/registry.hpp"

@@ -14,7 +14,7 @@
 #include "messages/market.hpp"
 #include "messages/metrics.hpp"
 #include "messages/orders.hpp"
-#include "messages/pipeline.hpp"
+#include "messages/events.hpp"
 #include "messages/realtime.hpp"
 #include "messages/rest.hpp"
 

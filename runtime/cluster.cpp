@@ -16,8 +16,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/metrics.hpp"
-#include "actors/pipeline.hpp"
+#include "actors/observability/metrics.hpp"
+#include "runtime/trading_actors.hpp"
 #include "messages/errors.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/logging.hpp"
@@ -50,7 +50,7 @@ double sum_of(const std::vector<metric_point>& points, std::string_view name) {
   return total;
 }
 
-std::string format_node_summary(const pipeline_summary& s, std::size_t watched, bool core_alive) {
+std::string format_node_summary(const trading_summary& s, std::size_t watched, bool core_alive) {
   std::ostringstream os;
   auto n = [&](const std::vector<metric_point>& pts, std::string_view name) {
     return static_cast<unsigned long long>(sum_of(pts, name));
@@ -194,8 +194,8 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   mc.collect_every = cfg.metrics.interval;
   auto metrics = spawn_metrics(sys, mc);
 
-  auto pcfg = make_pipeline_config(cfg, std::string{}, symbols);
-  auto pipe = spawn_pipeline(sys, pcfg, gateway, feed, executor);
+  auto pcfg = make_trading_config(cfg, std::string{}, symbols);
+  auto pipe = spawn_trading_actors(sys, pcfg, gateway, feed, executor);
   if (!pipe) {
     auto v = view(pipe.error());
     if (v.code == errc::config)
@@ -236,12 +236,13 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
     log::info("duration over, stopping");
   }
 
-  auto summary = collect_summary(sys, *pipe, false, std::chrono::seconds{core_gone ? 2 : 10});
+  auto summary =
+      collect_trading_summary(sys, *pipe, false, std::chrono::seconds{core_gone ? 2 : 10});
   auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - started);
   std::cout << "\n== kis-engine node summary (" << mode << ", core " << host << ":" << port << ", "
             << format_duration(elapsed) << ") ==\n"
             << format_node_summary(summary, symbols.size(), !core_gone);
-  stop_pipeline(*pipe);
+  stop_trading_actors(*pipe);
   caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
   return core_gone && !orderly(why) ? 1 : 0;
 }

@@ -15,12 +15,13 @@
 #include <caf/io/unpublish.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/metrics.hpp"
-#include "actors/pipeline.hpp"
-#include "actors/rate_governor.hpp"
-#include "actors/rest_gateway.hpp"
-#include "actors/token_keeper.hpp"
-#include "actors/ws_feed.hpp"
+#include "actors/observability/metrics.hpp"
+#include "runtime/trading_actors.hpp"
+#include "actors/budget/rate_governor.hpp"
+#include "actors/budget/rest_gateway.hpp"
+#include "runtime/transports.hpp"
+#include "actors/budget/token_keeper.hpp"
+#include "actors/feed/ws_feed.hpp"
 #include "messages/registry.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/duration.hpp"
@@ -131,7 +132,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
                  "[analyzers] symbols or in a [[strategy]])\n";
     return 2;
   }
-  auto pcfg = make_pipeline_config(cfg, b.cred.hts_id, symbols);
+  auto pcfg = make_trading_config(cfg, b.cred.hts_id, symbols);
   log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
             to_string_view(cfg.mode), symbols.size(), b.rest_url, b.ws_url);
 
@@ -201,7 +202,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   gw.env = b.env;
   gw.base_url = b.rest_url;
   gw.cred = b.cred;
-  gw.injected = transport;
+  gw.transport = transport;
   gw.query_retries = static_cast<std::uint32_t>(cfg.budget.query_retries);
   gw.quote_ttl = cfg.budget.quote_cache_ttl;
   auto gateway = spawn_rest_gateway(sys, gw, governor, keeper);
@@ -215,10 +216,11 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
     fc.slots_cap = static_cast<std::uint32_t>(cfg.feed.max_registrations);
     fc.notice_slots = b.cred.hts_id.empty() ? 0 : 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
+    fc.transport = beast_transport_factory(fc);
     feed = spawn_ws_feed(sys, fc, keeper);
   }
 
-  auto pipe = spawn_pipeline(sys, pcfg, gateway, feed);
+  auto pipe = spawn_trading_actors(sys, pcfg, gateway, feed);
   if (!pipe) {
     auto v = view(pipe.error());
     if (v.code == errc::config)
@@ -248,7 +250,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
                 << (cfg.cluster.bind.empty() ? std::string{"*"} : cfg.cluster.bind) << ":"
                 << cfg.cluster.serve_port << ": " << sys.render(port.error()) << "\n";
       caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
-      stop_pipeline(*pipe);
+      stop_trading_actors(*pipe);
       for (auto& a : {caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(keeper),
                       caf::actor_cast<caf::actor>(governor), caf::actor_cast<caf::actor>(metrics)})
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
@@ -287,7 +289,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
     caf::io::unpublish(directory, served_port);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
-  auto summary = collect_summary(sys, *pipe, true, std::chrono::seconds{30});
+  auto summary = collect_trading_summary(sys, *pipe, true, std::chrono::seconds{30});
   // One last snapshot so the summary has the final figures.
   {
     caf::scoped_actor self{sys};
@@ -304,7 +306,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
             << ") ==\n";
   if (auto snap = latest.load())
     std::cout << format_run_summary(*snap);
-  std::cout << format_pipeline_summary(summary, symbols.size());
+  std::cout << format_trading_summary(summary, symbols.size());
   if (serving && b.simulator) {
     // The one budget, seen from the server side: every node's calls arrive here.
     auto st = b.simulator->stats();
@@ -313,7 +315,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
               << st.rate_rejections << " rate rejections\n";
   }
 
-  stop_pipeline(*pipe);
+  stop_trading_actors(*pipe);
   for (auto& a : {caf::actor_cast<caf::actor>(gateway), caf::actor_cast<caf::actor>(keeper),
                   caf::actor_cast<caf::actor>(governor), caf::actor_cast<caf::actor>(metrics)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

@@ -81,9 +81,9 @@ trading_mode to_trading_mode(run_mode m) {
   return trading_mode::sim;
 }
 
-pipeline_config make_pipeline_config(const engine_config& cfg, const std::string& hts_id,
-                                     std::vector<std::string> symbols) {
-  pipeline_config p;
+trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
+                                   std::vector<std::string> symbols) {
+  trading_config p;
   p.mode = to_trading_mode(cfg.mode);
   p.symbols = std::move(symbols);
   p.analyzers = static_cast<std::size_t>(cfg.analyzers.count);
@@ -122,7 +122,7 @@ pipeline_config make_pipeline_config(const engine_config& cfg, const std::string
   return p;
 }
 
-std::string format_pipeline_summary(const pipeline_summary& s, std::size_t watched) {
+std::string format_trading_summary(const trading_summary& s, std::size_t watched) {
   std::ostringstream os;
   const auto& e = s.executor;
   os << "symbols   " << watched << " watched: " << s.symbols_ws << " on WebSocket, "

@@ -9,7 +9,7 @@
 
 #include <caf/actor_system_config.hpp>
 
-#include "actors/pipeline.hpp"
+#include "runtime/trading_actors.hpp"
 #include "runtime/config.hpp"
 
 namespace kis::runtime {
@@ -42,9 +42,9 @@ std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
                                               const std::vector<std::string>& symbols);
 
 // hts_id: the execution-notice registration key (empty: fills are polled).
-pipeline_config make_pipeline_config(const engine_config& cfg, const std::string& hts_id,
-                                     std::vector<std::string> symbols);
+trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
+                                   std::vector<std::string> symbols);
 
-std::string format_pipeline_summary(const pipeline_summary& s, std::size_t watched);
+std::string format_trading_summary(const trading_summary& s, std::size_t watched);
 
 } // namespace kis::runtime

@@ -16,7 +16,7 @@
 #include <caf/error.hpp>
 
 #include "messages/orders.hpp"
-#include "messages/pipeline.hpp"
+#include "messages/events.hpp"
 
 namespace kis {
 

@@ -18,7 +18,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/metrics.hpp"
+#include "actors/observability/metrics.hpp"
 #include "kis/clock.hpp"
 #include "messages/metrics.hpp"
 

@@ -1,1 +1,0 @@
-// Translation unit anchor for kis_actors until the roles land.

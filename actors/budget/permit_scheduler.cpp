@@ -1,0 +1,293 @@
+#include "actors/budget/permit_scheduler.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kis {
+
+namespace {
+
+constexpr std::int64_t ns_per_s = 1'000'000'000;
+
+std::size_t index_of(permit_class c) noexcept {
+  return static_cast<std::size_t>(c);
+}
+
+} // namespace
+
+const std::vector<double>& permit_scheduler::wait_bounds() {
+  static const std::vector<double> bounds{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                          0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
+  return bounds;
+}
+
+permit_scheduler::permit_scheduler(governor_config cfg)
+    : cfg_(cfg) {
+  // A zero limit or window would divide by zero below; the spawn function validates the
+  // config, this only keeps the arithmetic defined.
+  cfg_.limit = std::max<std::uint32_t>(cfg_.limit, 1);
+  if (cfg_.window.count() <= 0)
+    cfg_.window = std::chrono::seconds{1};
+  cfg_.min_rate = std::max(cfg_.min_rate, 0.01);
+  rate_ = static_cast<double>(cfg_.limit) * ns_per_s / static_cast<double>(cfg_.window.count());
+  for (auto& w : waits_)
+    w.buckets.assign(wait_bounds().size() + 1, 0);
+}
+
+permit_scheduler::shape permit_scheduler::current_shape() const noexcept {
+  const double window_s = static_cast<double>(cfg_.window.count()) / ns_per_s;
+  // The small epsilon keeps an exact rate * window (18.0) from rounding up to 19.
+  auto c = static_cast<std::uint32_t>(std::ceil(rate_ * window_s - 1e-9));
+  c = std::clamp<std::uint32_t>(c, 1, cfg_.limit);
+  const auto stretched = static_cast<std::int64_t>(std::ceil(c / rate_ * ns_per_s));
+  const auto span = std::max(stretched, cfg_.window.count()) + cfg_.safety_margin.count();
+  const auto reserve = std::min(cfg_.order_reserve, c - 1);
+  return {c, span, reserve, span * reserve / c};
+}
+
+std::size_t permit_scheduler::count_since(std::int64_t after_ns) const noexcept {
+  auto it = std::upper_bound(grants_.begin(), grants_.end(), after_ns);
+  return static_cast<std::size_t>(grants_.end() - it);
+}
+
+std::int64_t permit_scheduler::gate_due(std::uint32_t k, std::int64_t len_ns,
+                                        std::int64_t now_ns) const noexcept {
+  if (count_since(now_ns - len_ns) < k)
+    return now_ns;
+  // At least k grants are in the window, so the k-th most recent is inside it: the gate opens
+  // when that one leaves.
+  return grants_[grants_.size() - k] + len_ns;
+}
+
+std::int64_t permit_scheduler::class_due(permit_class cls, std::int64_t now_ns) const noexcept {
+  const auto s = current_shape();
+  auto due = std::max(now_ns, paused_until_ns_);
+  due = std::max(due, gate_due(s.capacity, s.span_ns, now_ns));
+  if (cls == permit_class::order)
+    return due;
+  if (s.reserve > 0)
+    due = std::max(due, gate_due(s.capacity - s.reserve, s.span_ns - s.reserve_ns, now_ns));
+  if (cfg_.query_spacing > 0 && !grants_.empty()) {
+    const auto gap =
+        static_cast<std::int64_t>(cfg_.query_spacing * static_cast<double>(s.span_ns) / s.capacity);
+    due = std::max(due, grants_.back() + gap);
+  }
+  return due;
+}
+
+bool permit_scheduler::first_waiting(permit_class* cls) const noexcept {
+  for (std::size_t i = 0; i < permit_class_count; ++i) {
+    if (queues_[i].waiting > 0) {
+      *cls = static_cast<permit_class>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::uint64_t permit_scheduler::enqueue(permit_class cls, std::string requester,
+                                        std::int64_t now_ns) {
+  auto& q = queues_[index_of(cls)];
+  const auto id = next_ticket_++;
+  auto& fifo = q.by_requester[requester];
+  if (fifo.empty())
+    q.turn.push_back(requester);
+  fifo.push_back(ticket{id, now_ns});
+  ++q.waiting;
+  index_.emplace(id, std::make_pair(cls, std::move(requester)));
+  return id;
+}
+
+std::vector<scheduled_grant> permit_scheduler::poll(std::int64_t now_ns) {
+  std::vector<scheduled_grant> out;
+  permit_class cls{};
+  // Strict priority: while the best waiting class is held back, nobody below it goes first.
+  while (first_waiting(&cls)) {
+    if (class_due(cls, now_ns) > now_ns)
+      break;
+    auto& q = queues_[index_of(cls)];
+    auto name = std::move(q.turn.front());
+    q.turn.pop_front();
+    auto& fifo = q.by_requester[name];
+    const auto t = fifo.front();
+    fifo.pop_front();
+    --q.waiting;
+    if (fifo.empty())
+      q.by_requester.erase(name);
+    else
+      q.turn.push_back(name);
+    index_.erase(t.id);
+    const auto waited = now_ns - t.enqueued_ns;
+    record_grant(cls, now_ns, waited);
+    out.push_back(scheduled_grant{t.id, std::move(name), permit{t.id, cls, now_ns, waited}});
+  }
+  return out;
+}
+
+void permit_scheduler::record_grant(permit_class cls, std::int64_t now_ns, std::int64_t waited_ns) {
+  grants_.push_back(now_ns);
+  // One more than the limit, so that a broken rule would still show in max_in_window.
+  while (grants_.size() > cfg_.limit + 1u)
+    grants_.pop_front();
+  ++total_;
+  ++granted_[index_of(cls)];
+  const auto in_window = static_cast<std::uint32_t>(count_since(now_ns - cfg_.window.count()));
+  max_in_window_ = std::max(max_in_window_, in_window);
+  auto& h = waits_[index_of(cls)];
+  const double secs = static_cast<double>(waited_ns) / ns_per_s;
+  const auto& b = wait_bounds();
+  const auto bucket =
+      static_cast<std::size_t>(std::lower_bound(b.begin(), b.end(), secs) - b.begin());
+  ++h.buckets[bucket];
+  h.sum += secs;
+  ++h.count;
+}
+
+std::optional<std::int64_t> permit_scheduler::next_due(std::int64_t now_ns) const {
+  permit_class cls{};
+  if (!first_waiting(&cls))
+    return std::nullopt;
+  return class_due(cls, now_ns);
+}
+
+void permit_scheduler::remove_turn(class_queue& q, const std::string& requester) {
+  auto it = std::find(q.turn.begin(), q.turn.end(), requester);
+  if (it != q.turn.end())
+    q.turn.erase(it);
+}
+
+std::vector<std::uint64_t> permit_scheduler::cancel_requester(std::string_view requester) {
+  std::vector<std::uint64_t> dropped;
+  const std::string key{requester};
+  for (auto& q : queues_) {
+    auto it = q.by_requester.find(key);
+    if (it == q.by_requester.end())
+      continue;
+    for (const auto& t : it->second) {
+      dropped.push_back(t.id);
+      index_.erase(t.id);
+    }
+    q.waiting -= it->second.size();
+    q.by_requester.erase(it);
+    remove_turn(q, key);
+  }
+  return dropped;
+}
+
+bool permit_scheduler::cancel_ticket(std::uint64_t id) {
+  auto it = index_.find(id);
+  if (it == index_.end())
+    return false;
+  auto [cls, name] = std::move(it->second);
+  index_.erase(it);
+  auto& q = queues_[index_of(cls)];
+  auto& fifo = q.by_requester[name];
+  auto pos = std::find_if(fifo.begin(), fifo.end(), [id](const ticket& t) { return t.id == id; });
+  if (pos != fifo.end()) {
+    fifo.erase(pos);
+    --q.waiting;
+  }
+  if (fifo.empty()) {
+    q.by_requester.erase(name);
+    remove_turn(q, name);
+  }
+  return true;
+}
+
+void permit_scheduler::on_outcome(call_result result, std::int64_t now_ns) {
+  const double limit_rate =
+      static_cast<double>(cfg_.limit) * ns_per_s / static_cast<double>(cfg_.window.count());
+  switch (result) {
+  case call_result::success:
+    ++successes_;
+    rate_ = std::min(limit_rate, rate_ + cfg_.recovery_per_success);
+    break;
+  case call_result::failure:
+    ++failures_;
+    break;
+  case call_result::rate_limited:
+    ++failures_;
+    ++rate_limited_;
+    // Calls granted before the pause answer during it; one decrease per pause is enough.
+    if (now_ns >= paused_until_ns_) {
+      paused_until_ns_ = now_ns + cfg_.backoff_pause.count();
+      rate_ = std::max(cfg_.min_rate, rate_ * cfg_.decrease_factor);
+    }
+    break;
+  }
+}
+
+std::size_t permit_scheduler::waiting() const noexcept {
+  std::size_t n = 0;
+  for (const auto& q : queues_)
+    n += q.waiting;
+  return n;
+}
+
+api_stats permit_scheduler::stats(std::int64_t now_ns) const {
+  api_stats s;
+  s.total_calls = total_;
+  s.successes = successes_;
+  s.failures = failures_;
+  s.rate_limited = rate_limited_;
+  const auto answered = successes_ + failures_;
+  s.success_rate = answered == 0 ? 1.0 : static_cast<double>(successes_) / answered;
+  s.calls_last_second = static_cast<std::uint32_t>(count_since(now_ns - cfg_.window.count()));
+  s.limit = cfg_.limit;
+  s.effective_rate = rate_;
+  s.max_in_window = max_in_window_;
+  for (std::size_t i = 0; i < permit_class_count; ++i) {
+    s.granted_by_class.push_back(granted_[i]);
+    s.waiting_by_class.push_back(queues_[i].waiting);
+  }
+  return s;
+}
+
+std::vector<metric_point> permit_scheduler::metric_points(std::int64_t now_ns) const {
+  const auto s = stats(now_ns);
+  auto gauge = [](std::string name, double v) {
+    return metric_point{std::move(name), metric_type::gauge, {}, v};
+  };
+  auto counter = [](std::string name, double v) {
+    return metric_point{std::move(name), metric_type::counter, {}, v};
+  };
+  std::vector<metric_point> out{
+      counter("rest_calls_total", static_cast<double>(s.total_calls)),
+      counter("rest_call_successes_total", static_cast<double>(s.successes)),
+      counter("rest_call_failures_total", static_cast<double>(s.failures)),
+      counter("rest_rate_limited_total", static_cast<double>(s.rate_limited)),
+      gauge("rest_success_ratio", s.success_rate),
+      gauge("rest_calls_last_second", s.calls_last_second),
+      gauge("rest_rate_limit", s.limit),
+      gauge("rest_effective_rate", s.effective_rate),
+      gauge("rest_max_calls_in_window", s.max_in_window),
+  };
+  for (std::size_t i = 0; i < permit_class_count; ++i) {
+    const std::vector<label> cls{{"class", to_cstr(static_cast<permit_class>(i))}};
+    out.push_back({"permits_granted_total", metric_type::counter, cls,
+                   static_cast<double>(s.granted_by_class[i])});
+    out.push_back(
+        {"permits_waiting", metric_type::gauge, cls, static_cast<double>(s.waiting_by_class[i])});
+  }
+  return out;
+}
+
+std::vector<histogram_point> permit_scheduler::wait_histograms() const {
+  std::vector<histogram_point> out;
+  for (std::size_t i = 0; i < permit_class_count; ++i) {
+    const auto& h = waits_[i];
+    histogram_point p;
+    p.name = "permit_wait_seconds";
+    p.labels = {{"class", to_cstr(static_cast<permit_class>(i))}};
+    p.bounds = wait_bounds();
+    std::uint64_t acc = 0;
+    for (auto n : h.buckets)
+      p.counts.push_back(acc += n);
+    p.sum = h.sum;
+    p.count = h.count;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+} // namespace kis

@@ -1,0 +1,209 @@
+#include "actors/budget/rate_governor.hpp"
+
+#include <chrono>
+#include <unordered_map>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/observability/instrumentation.hpp"
+#include "messages/errors.hpp"
+
+namespace kis {
+
+namespace {
+
+struct waiter {
+  caf::typed_response_promise<permit> promise;
+  caf::actor_addr from; // monitored: a dead requester gives its place back
+};
+
+struct governor_state {
+  permit_scheduler sched{governor_config{}};         // replaced by the spawn function's config
+  std::unordered_map<std::uint64_t, waiter> waiting; // ticket -> promise
+  std::unordered_map<caf::actor_addr, std::size_t> watched; // monitored requester -> tickets
+  // Timers cannot be cancelled in CAF 0.17: only the newest generation counts.
+  std::uint64_t generation = 0;
+  bool armed = false;
+  std::int64_t armed_due = 0;
+  actor_recorder rec{"rate_governor", "rate_governor"}; // samples go to the metrics actor
+
+  static inline const char* name = "rate_governor";
+};
+
+using governor_ptr = rate_governor_actor::stateful_pointer<governor_state>;
+
+std::int64_t now_ns(governor_ptr self) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             self->clock().now().time_since_epoch())
+      .count();
+}
+
+void unwatch(governor_ptr self, const caf::actor_addr& from) {
+  auto it = self->state.watched.find(from);
+  if (it == self->state.watched.end())
+    return;
+  if (--it->second == 0) {
+    self->demonitor(from);
+    self->state.watched.erase(it);
+  }
+}
+
+// Wakes the actor when the first waiter is due, unless an earlier wake-up is already set.
+void arm(governor_ptr self, std::int64_t now) {
+  auto& st = self->state;
+  auto due = st.sched.next_due(now);
+  if (!due || (st.armed && st.armed_due <= *due))
+    return;
+  st.armed = true;
+  st.armed_due = *due;
+  self->delayed_send(self, std::chrono::nanoseconds{*due - now}, grant_atom_v, ++st.generation);
+}
+
+void grant_due(governor_ptr self) {
+  auto& st = self->state;
+  const auto now = now_ns(self);
+  for (auto& g : st.sched.poll(now)) {
+    auto it = st.waiting.find(g.ticket);
+    if (it == st.waiting.end())
+      continue;
+    auto w = std::move(it->second);
+    st.waiting.erase(it);
+    w.promise.deliver(g.value);
+    unwatch(self, w.from);
+  }
+  arm(self, now);
+}
+
+void drop(governor_ptr self, std::uint64_t ticket, const char* why) {
+  auto it = self->state.waiting.find(ticket);
+  if (it == self->state.waiting.end())
+    return;
+  auto w = std::move(it->second);
+  self->state.waiting.erase(it);
+  w.promise.deliver(make_kis_error(errc::cancelled, why));
+  unwatch(self, w.from);
+}
+
+// An anonymous stats request to itself: a sample while the governor is quiet.
+void poke(governor_ptr self, caf::timespan delay) {
+  caf::delayed_anon_send(caf::actor_cast<rate_governor_actor>(self), delay, caf::get_atom_v,
+                         stats_atom_v);
+}
+
+rate_governor_actor::behavior_type governor(governor_ptr self) {
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    st.watched.erase(dm.source);
+    std::vector<std::uint64_t> gone;
+    for (const auto& [ticket, w] : st.waiting)
+      if (w.from == dm.source)
+        gone.push_back(ticket);
+    for (auto t : gone) {
+      st.sched.cancel_ticket(t);
+      st.waiting.erase(t); // nobody is left to answer
+    }
+    grant_due(self);
+  });
+  return {
+      [self](permit_request& req) -> caf::result<permit> {
+        auto m = self->state.rec.measure(self);
+        if (static_cast<std::size_t>(req.cls) >= permit_class_count)
+          return make_kis_error(errc::invalid_argument, "unknown permit class");
+        auto& st = self->state;
+        // Read the sender first: making the promise takes it out of the mailbox element.
+        caf::actor_addr from;
+        if (const auto& sender = self->current_sender())
+          from = caf::actor_cast<caf::actor_addr>(sender);
+        auto rp = self->make_response_promise<permit>();
+        const auto ticket = st.sched.enqueue(req.cls, std::move(req.requester), now_ns(self));
+        if (from && st.watched[from]++ == 0)
+          self->monitor(from);
+        st.waiting.emplace(ticket, waiter{rp, from});
+        grant_due(self);
+        return rp;
+      },
+      [self](const call_outcome& out) {
+        auto m = self->state.rec.measure(self);
+        self->state.sched.on_outcome(out.result, now_ns(self));
+        // A back-off moves the next grant later; recovery may move it earlier.
+        grant_due(self);
+      },
+      [self](cancel_atom, const std::string& requester) {
+        auto m = self->state.rec.measure(self);
+        for (auto t : self->state.sched.cancel_requester(requester))
+          drop(self, t, "the requester cancelled its permit requests");
+        grant_due(self);
+      },
+      [self](caf::get_atom, stats_atom) {
+        if (!self->current_sender()) { // the recorder's trailing publish
+          self->state.rec.publish(self);
+          auto s = self->state.sched.stats(now_ns(self));
+          if (s.calls_last_second > 0) // again until the last second is empty
+            poke(self, std::chrono::seconds{1});
+          return s;
+        }
+        auto m = self->state.rec.measure(self);
+        return self->state.sched.stats(now_ns(self));
+      },
+      [self](sample_atom) {
+        const auto now = now_ns(self);
+        actor_sample s;
+        s.actor = "rate_governor";
+        s.role = "rate_governor";
+        s.at_ns = now;
+        s.values = self->state.sched.metric_points(now);
+        s.histograms = self->state.sched.wait_histograms();
+        return s;
+      },
+      [self](grant_atom, std::uint64_t generation) {
+        auto m = self->state.rec.measure(self);
+        if (generation != self->state.generation)
+          return; // superseded by an earlier wake-up
+        self->state.armed = false;
+        grant_due(self);
+      },
+  };
+}
+
+} // namespace
+
+std::optional<std::string> validate(const governor_config& cfg) {
+  if (cfg.limit == 0)
+    return "governor limit must be at least 1 call per window";
+  if (cfg.window.count() <= 0)
+    return "governor window must be positive";
+  if (cfg.safety_margin.count() < 0 || cfg.backoff_pause.count() < 0)
+    return "governor margin and pause must not be negative";
+  if (cfg.order_reserve >= cfg.limit)
+    return "governor order reserve must leave at least one slot for other classes";
+  if (!(cfg.decrease_factor > 0 && cfg.decrease_factor < 1))
+    return "governor decrease factor must lie in (0, 1)";
+  if (cfg.query_spacing < 0 || cfg.query_spacing > 1)
+    return "governor query spacing must lie in [0, 1] slots";
+  if (cfg.recovery_per_success < 0 || !(cfg.min_rate > 0))
+    return "governor recovery must not be negative and the minimum rate must be positive";
+  return std::nullopt;
+}
+
+rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config cfg) {
+  return sys.spawn([cfg](governor_ptr self) {
+    self->state.sched = permit_scheduler{cfg};
+    // The scheduler's own figures (calls, permits by class, waits) ride along in each sample.
+    // When calls stop, a trailing sample (and one a second while the last second still holds
+    // calls) brings the calls-in-the-last-second gauge back to 0 instead of a stale 18/18.
+    self->state.rec.on_idle([self](caf::timespan d) { poke(self, d); });
+    self->state.rec.on_publish([self](actor_sample& s) {
+      auto values = self->state.sched.metric_points(now_ns(self));
+      s.values.insert(s.values.end(), values.begin(), values.end());
+      auto hists = self->state.sched.wait_histograms();
+      s.histograms.insert(s.histograms.end(), hists.begin(), hists.end());
+    });
+    return governor(self);
+  });
+}
+
+} // namespace kis

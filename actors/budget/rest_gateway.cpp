@@ -1,0 +1,460 @@
+#include "actors/budget/rest_gateway.hpp"
+
+#include <algorithm>
+#include <random>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/budget/gateway_calls.hpp"
+#include "actors/observability/instrumentation.hpp"
+#include "kis/endpoints.hpp"
+#include "kis/rest_codec.hpp"
+#include "messages/errors.hpp"
+
+namespace kis {
+
+namespace {
+
+struct call_state {
+  call_job job;
+  std::vector<caf::response_promise> waiters; // more than one when quote requests coalesce
+  std::string requester;                      // fair-share key at the governor
+  std::string quote_key;                      // set while coalescing identical quotes
+  std::uint32_t retries = 0;
+  bool token_retry_used = false;
+  std::string token;
+  permit held;
+  endpoint_id endpoint = endpoint_id::inquire_price; // of the page on the wire, for metrics
+  bool abandoned = false; // every waiter died before a permit was asked for
+};
+
+struct gateway_state {
+  gateway_config cfg;
+  rate_governor_actor governor;
+  token_keeper_actor keeper;
+  std::mt19937_64 rng;
+  std::uint64_t next_call = 1;
+  std::unordered_map<std::uint64_t, call_state> calls;
+  std::unordered_map<std::string, std::uint64_t> quotes_in_flight; // quote key -> call id
+  struct cached_quote {
+    quote value;
+    caf::actor_clock::time_point at;
+  };
+  std::unordered_map<std::string, cached_quote> quote_cache;
+  std::unordered_set<caf::actor_id> watched; // callers monitored, so a dead one leaves the line
+
+  // Calls by endpoint and outcome are looked up per call (a short scan); the total of calls is
+  // the rate governor's figure, not repeated here.
+  actor_recorder rec{"rest_gateway", "rest_gateway"};
+  metric_handle quote_cache_hits = rec.counter("gateway_quote_cache_hits_total");
+  metric_handle quotes_coalesced = rec.counter("gateway_quotes_coalesced_total");
+  metric_handle backoff_retries = rec.counter("gateway_retries_total", {{"reason", "backoff"}});
+  metric_handle token_retries = rec.counter("gateway_retries_total", {{"reason", "token"}});
+
+  static inline const char* name = "rest_gateway";
+};
+
+using gateway_ptr = rest_gateway_actor::stateful_pointer<gateway_state>;
+
+caf::error to_caf(const api::api_error& e) {
+  return make_kis_error(e.code, e.kis_code, e.http_status, e.message);
+}
+
+std::string quote_key(const price_query& q) {
+  return q.market + ":" + q.symbol;
+}
+
+void finish(gateway_ptr self, std::uint64_t id, const caf::message& answer) {
+  auto& st = self->state;
+  auto it = st.calls.find(id);
+  if (it == st.calls.end())
+    return;
+  auto call = std::move(it->second);
+  st.calls.erase(it);
+  if (!call.quote_key.empty())
+    st.quotes_in_flight.erase(call.quote_key);
+  for (auto& rp : call.waiters)
+    rp.deliver(answer);
+}
+
+void fail(gateway_ptr self, std::uint64_t id, const caf::error& err) {
+  auto& st = self->state;
+  auto it = st.calls.find(id);
+  if (it == st.calls.end())
+    return;
+  const auto code = view(err).code;
+  st.rec.add(st.rec.counter("gateway_call_errors_total",
+                            {{"code", code == errc::none ? "other" : to_string_view(code)}}));
+  auto call = std::move(it->second);
+  st.calls.erase(it);
+  if (!call.quote_key.empty())
+    st.quotes_in_flight.erase(call.quote_key);
+  for (auto& rp : call.waiters)
+    rp.deliver(err);
+}
+
+const char* outcome_label(call_result r) noexcept {
+  switch (r) {
+  case call_result::success:
+    return "success";
+  case call_result::rate_limited:
+    return "rate_limited";
+  default:
+    return "failure";
+  }
+}
+
+// One permitted call, by endpoint and by what became of it (as reported to the governor).
+void count_call(gateway_ptr self, endpoint_id ep, call_result r) {
+  auto& rec = self->state.rec;
+  rec.add(rec.counter("gateway_calls_total",
+                      {{"endpoint", api::lookup(ep).name}, {"outcome", outcome_label(r)}}));
+}
+
+// The third step: a permit is held, the request leaves now.
+void send_now(gateway_ptr self, std::uint64_t id, const page_request& page) {
+  auto& st = self->state;
+  auto& call = st.calls.at(id);
+  call.endpoint = page.endpoint;
+  api::call_context ctx{st.cfg.env, st.cfg.base_url, st.cfg.cred, call.token};
+  auto req = api::build_request(page.endpoint, ctx, page.params, page.tr_cont);
+  if (!req) {
+    // Nothing left the machine: the permit is given back as a failed call.
+    anon_send(st.governor, call_outcome{call.held.id, call.held.cls, call_result::failure, 0});
+    count_call(self, page.endpoint, call_result::failure);
+    fail(self, id, to_caf(req.error()));
+    return;
+  }
+  req.value().call_id = id;
+  if (!st.cfg.transport) { // a wiring error: the runtime always injects one
+    anon_send(st.governor, call_outcome{call.held.id, call.held.cls, call_result::failure, 0});
+    fail(self, id, make_kis_error(errc::config, "rest_gateway: no transport injected"));
+    return;
+  }
+  auto me = caf::actor_cast<rest_gateway_actor>(self);
+  st.cfg.transport->submit(std::move(req.value()), [me, id](http_exchange ex) {
+    ex.call_id = id;
+    caf::anon_send(me, done_atom_v, std::move(ex));
+  });
+}
+
+// The second step: the token is known, wait for a permit of the call's class.
+void ask_permit(gateway_ptr self, std::uint64_t id) {
+  auto& call = self->state.calls.at(id);
+  if (call.abandoned) {
+    fail(self, id, make_kis_error(errc::cancelled, "the caller is gone"));
+    return;
+  }
+  permit_request req{class_of(call.job), call.requester};
+  self->request(self->state.governor, caf::infinite, std::move(req))
+      .then(
+          [self, id](const permit& p) {
+            auto m = self->state.rec.measure(self);
+            auto it = self->state.calls.find(id);
+            if (it == self->state.calls.end())
+              return;
+            it->second.held = p;
+            auto page = next_page(it->second.job, self->state.cfg.cred);
+            if (!page) {
+              fail(self, id, to_caf(page.error()));
+              return;
+            }
+            send_now(self, id, page.value());
+          },
+          [self, id](caf::error& err) {
+            auto m = self->state.rec.measure(self);
+            m.fail();
+            fail(self, id, err);
+          });
+}
+
+void use_token(gateway_ptr self, std::uint64_t id, const access_token& t) {
+  auto it = self->state.calls.find(id);
+  if (it == self->state.calls.end())
+    return;
+  it->second.token = t.value;
+  ask_permit(self, id);
+}
+
+// The first step of every page: a token. The request is validated first, so that a call we
+// refuse to build never costs a token issue or a permit.
+void start(gateway_ptr self, std::uint64_t id) {
+  auto& call = self->state.calls.at(id);
+  if (auto page = next_page(call.job, self->state.cfg.cred); !page) {
+    fail(self, id, to_caf(page.error()));
+    return;
+  }
+  self->request(self->state.keeper, caf::infinite, token_atom_v)
+      .then(
+          [self, id](const access_token& t) {
+            auto m = self->state.rec.measure(self);
+            use_token(self, id, t);
+          },
+          [self, id](caf::error& err) {
+            auto m = self->state.rec.measure(self);
+            m.fail();
+            fail(self, id, err);
+          });
+}
+
+// Watches a caller once, so that its queued permit requests are released when it dies.
+void watch_caller(gateway_ptr self, const caf::strong_actor_ptr& caller) {
+  if (caller && self->state.watched.insert(caller->id()).second)
+    self->monitor(caller);
+}
+
+// A caller died: its calls that nobody else waits for give up their place in line. The
+// governor drops queued requests per requester, so it is asked only when no call of that
+// requester still has a living waiter (coalesced quotes can be shared).
+void release_dead_caller(gateway_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  const auto dead = dm.source.id();
+  st.watched.erase(dead);
+  const auto requester = "actor-" + std::to_string(dead);
+  bool shared = false;
+  for (auto& [id, call] : st.calls) {
+    if (call.requester != requester)
+      continue;
+    const bool only_dead =
+        std::all_of(call.waiters.begin(), call.waiters.end(),
+                    [&](const auto& rp) { return !rp.source() || rp.source()->id() == dead; });
+    if (only_dead)
+      call.abandoned = true;
+    else
+      shared = true;
+  }
+  if (!shared)
+    self->send(st.governor, cancel_atom_v, requester);
+}
+
+std::uint64_t open_call(gateway_ptr self, call_request what, caf::response_promise rp,
+                        std::string requester) {
+  auto& st = self->state;
+  watch_caller(self, rp.source());
+  const auto id = st.next_call++;
+  call_state call;
+  call.job.what = std::move(what);
+  call.waiters.push_back(std::move(rp));
+  call.requester = std::move(requester);
+  st.calls.emplace(id, std::move(call));
+  return id;
+}
+
+// Who is asking, for the governor's round-robin: the calling actor, whoever relays for it.
+std::string requester_of(gateway_ptr self) {
+  if (const auto& sender = self->current_sender())
+    return "actor-" + std::to_string(sender->id());
+  return "anonymous";
+}
+
+template <class T, class Query>
+caf::typed_response_promise<T> accept(gateway_ptr self, Query q) {
+  auto who = requester_of(self); // before the promise takes the sender
+  auto rp = self->make_response_promise<T>();
+  const auto id = open_call(self, std::move(q), rp, std::move(who));
+  start(self, id);
+  return rp;
+}
+
+caf::result<quote> accept_quote(gateway_ptr self, price_query q) {
+  auto& st = self->state;
+  const auto key = quote_key(q);
+  if (q.allow_cached && st.cfg.quote_ttl.count() > 0) {
+    if (auto hit = st.quote_cache.find(key);
+        hit != st.quote_cache.end() && self->clock().now() - hit->second.at < st.cfg.quote_ttl) {
+      st.rec.add(st.quote_cache_hits);
+      return hit->second.value;
+    }
+  }
+  auto who = requester_of(self);
+  auto rp = self->make_response_promise<quote>();
+  if (q.allow_cached) {
+    if (auto flying = st.quotes_in_flight.find(key); flying != st.quotes_in_flight.end()) {
+      st.calls.at(flying->second).waiters.push_back(rp);
+      st.rec.add(st.quotes_coalesced);
+      return rp;
+    }
+  }
+  const auto id = open_call(self, std::move(q), rp, std::move(who));
+  if (std::get<price_query>(st.calls.at(id).job.what).allow_cached) {
+    st.calls.at(id).quote_key = key;
+    st.quotes_in_flight.emplace(key, id);
+  }
+  start(self, id);
+  return rp;
+}
+
+std::chrono::nanoseconds backoff(gateway_ptr self, std::uint32_t attempt) {
+  const auto& cfg = self->state.cfg;
+  auto d = cfg.retry_base * (std::int64_t{1} << std::min<std::uint32_t>(attempt, 16));
+  d = std::min(d, cfg.retry_cap);
+  // Full jitter over the upper half: retries of many callers do not land together.
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d * jitter(self->state.rng));
+}
+
+call_result outcome_of(const api::result<boost::json::object>& parsed) {
+  if (parsed)
+    return call_result::success;
+  return parsed.error().code == errc::rate_limited ? call_result::rate_limited
+                                                   : call_result::failure;
+}
+
+void on_error(gateway_ptr self, std::uint64_t id, const api::api_error& err) {
+  auto& call = self->state.calls.at(id);
+  if (changes_account(call.job)) {
+    // An order is never sent twice by us: whatever parse_reply said (outcome_unknown when the
+    // request left and no answer came, transport when nothing left, or KIS's own refusal) goes
+    // to the caller, who owns reconciliation.
+    fail(self, id, to_caf(err));
+    return;
+  }
+  if ((err.code == errc::token_expired || err.code == errc::token_invalid) &&
+      !call.token_retry_used) {
+    call.token_retry_used = true;
+    self->state.rec.add(self->state.token_retries);
+    self->request(self->state.keeper, caf::infinite, invalid_atom_v, call.token)
+        .then(
+            [self, id](const access_token& t) {
+              auto m = self->state.rec.measure(self);
+              use_token(self, id, t);
+            },
+            [self, id](caf::error& e) {
+              auto m = self->state.rec.measure(self);
+              m.fail();
+              fail(self, id, e);
+            });
+    return;
+  }
+  const bool transient = err.code == errc::rate_limited || err.code == errc::transport ||
+                         err.code == errc::outcome_unknown;
+  if (transient && call.retries < self->state.cfg.query_retries) {
+    self->state.rec.add(self->state.backoff_retries);
+    self->delayed_send(self, backoff(self, call.retries++), poll_atom_v, id);
+    return;
+  }
+  fail(self, id, to_caf(err));
+}
+
+void on_done(gateway_ptr self, const http_exchange& ex) {
+  auto& st = self->state;
+  auto it = st.calls.find(ex.call_id);
+  if (it == st.calls.end())
+    return;
+  auto& call = it->second;
+  auto parsed = api::parse_reply(ex);
+  anon_send(st.governor,
+            call_outcome{call.held.id, call.held.cls, outcome_of(parsed), ex.elapsed_ns});
+  count_call(self, call.endpoint, outcome_of(parsed));
+  if (!parsed && !parsed.error().kis_code.empty())
+    st.rec.add(st.rec.counter(metric_names::kis_error_codes, {{"code", parsed.error().kis_code}}));
+  if (!parsed) {
+    on_error(self, ex.call_id, parsed.error());
+    return;
+  }
+  auto folded = fold_page(call.job, parsed.value(), ex, st.cfg.clock->now_ns(), st.cfg.max_pages);
+  if (!folded) {
+    fail(self, ex.call_id, to_caf(folded.error()));
+    return;
+  }
+  if (!folded.value()) {
+    start(self, ex.call_id); // the next page: a fresh token check and permit
+    return;
+  }
+  if (const auto* q = std::get_if<price_query>(&call.job.what);
+      q != nullptr && st.cfg.quote_ttl.count() > 0)
+    st.quote_cache[quote_key(*q)] = {folded.value()->get_as<quote>(0), self->clock().now()};
+  finish(self, ex.call_id, *folded.value());
+}
+
+rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
+  return {
+      [self](rest_call& c) {
+        auto m = self->state.rec.measure(self);
+        return accept<rest_reply>(self, std::move(c));
+      },
+      [self](price_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept_quote(self, std::move(q));
+      },
+      [self](chart_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<std::vector<daily_bar>>(self, std::move(q));
+      },
+      [self](order_request& o) {
+        auto m = self->state.rec.measure(self);
+        return accept<order_ack>(self, std::move(o));
+      },
+      [self](revise_cancel_request& r) {
+        auto m = self->state.rec.measure(self);
+        return accept<order_ack>(self, std::move(r));
+      },
+      [self](balance_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<balance>(self, std::move(q));
+      },
+      [self](buyable_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<buyable>(self, std::move(q));
+      },
+      [self](fills_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<std::vector<fill_record>>(self, std::move(q));
+      },
+      [self](done_atom, const http_exchange& ex) {
+        auto m = self->state.rec.measure(self);
+        on_done(self, ex);
+      },
+      [self](poll_atom, std::uint64_t id) {
+        if (id == 0) { // no call has id 0: the recorder's trailing publish
+          self->state.rec.publish(self);
+          return;
+        }
+        auto m = self->state.rec.measure(self);
+        if (self->state.calls.count(id) != 0)
+          start(self, id);
+      },
+  };
+}
+
+} // namespace
+
+rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
+                                      rate_governor_actor governor, token_keeper_actor keeper) {
+  return sys.spawn([cfg = std::move(cfg), governor, keeper](gateway_ptr self) mutable {
+    auto& st = self->state;
+    self->set_down_handler([self](caf::down_msg& dm) { release_dead_caller(self, dm); });
+    if (!cfg.clock)
+      cfg.clock = default_wall_clock();
+    st.rng.seed(cfg.jitter_seed);
+    st.cfg = std::move(cfg);
+    st.governor = governor;
+    st.keeper = keeper;
+    // Between bursts the gateway is quiet: poll_atom with call id 0 reports its last calls.
+    st.rec.on_idle([self](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<rest_gateway_actor>(self), d, poll_atom_v,
+                             std::uint64_t{0});
+    });
+    st.rec.on_publish([self](actor_sample& s) {
+      s.values.push_back({"gateway_calls_in_flight",
+                          metric_type::gauge,
+                          {},
+                          static_cast<double>(self->state.calls.size())});
+      s.values.push_back({"gateway_quote_cache_entries",
+                          metric_type::gauge,
+                          {},
+                          static_cast<double>(self->state.quote_cache.size())});
+    });
+    return gateway(self);
+  });
+}
+
+} // namespace kis

@@ -1,0 +1,408 @@
+#include "actors/trading/analyzer.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <numeric>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/observability/instrumentation.hpp"
+#include "kis/kst.hpp"
+#include "messages/errors.hpp"
+
+namespace kis {
+namespace {
+
+using steady_time = caf::actor_clock::time_point;
+using std::chrono::milliseconds;
+
+constexpr std::int64_t ns_per_s = 1'000'000'000;
+constexpr std::int64_t kst_offset_ns = 9 * 3600 * ns_per_s;
+
+enum class source : std::uint8_t { pending, ws, poll };
+
+struct symbol_state {
+  source src = source::pending;
+  std::vector<strategy_actor> followers;
+  // polling
+  bool poll_outstanding = false;
+  steady_time next_poll{};
+  milliseconds interval{0};
+  std::int64_t last_acc_volume = 0;
+  // bars and indicators
+  bar cur;
+  bool has_bar = false;
+  std::deque<std::int64_t> closes; // the last sma_slow closes
+  indicators ind;
+  std::int64_t day = -1;
+  double pv_sum = 0;
+  std::int64_t last_price = 0, bid = 0, ask = 0;
+  std::vector<bar> history;
+  bool history_loaded = false;
+};
+
+double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
+  if (n == 0 || xs.size() < n)
+    return 0;
+  auto first = xs.end() - static_cast<std::ptrdiff_t>(n);
+  return std::accumulate(first, xs.end(), 0.0) / static_cast<double>(n);
+}
+
+class analyzer final : public analyzer_actor::base {
+public:
+  analyzer(caf::actor_config& ac, analyzer_config cfg, rest_gateway_actor gateway,
+           ws_feed_actor feed)
+      : analyzer_actor::base(ac)
+      , cfg_(std::move(cfg))
+      , gateway_(std::move(gateway))
+      , feed_(std::move(feed))
+      , clock_(cfg_.clock ? cfg_.clock : default_wall_clock()) {}
+
+  const char* name() const override { return "analyzer"; }
+
+  behavior_type make_behavior() override {
+    // One instance per group of symbols: the sample carries the analyzer's own name.
+    rec_.rename(cfg_.name);
+    rec_.on_publish([this](actor_sample& s) {
+      auto ms = metrics();
+      s.values.insert(s.values.end(), ms.begin(), ms.end());
+    });
+    // Between slow polls the analyzer is quiet: an anonymous status_atom reports its last work.
+    rec_.on_idle([this](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<analyzer_actor>(this), d, status_atom_v);
+    });
+    for (const auto& sym : cfg_.symbols) {
+      symbols_[sym].interval = cfg_.poll_interval;
+      load_history(sym);
+      subscribe(sym);
+    }
+    return {
+        [this](const trade_tick& t) {
+          auto m = rec_.measure(this);
+          on_trade(t);
+        },
+        [this](const order_book& b) {
+          auto m = rec_.measure(this);
+          on_book(b);
+        },
+        [this](follow_atom, const std::string& sym, strategy_actor st) {
+          auto m = rec_.measure(this);
+          follow(sym, st);
+        },
+        [this](poll_atom) {
+          auto m = rec_.measure(this);
+          timer_armed_ = false;
+          poll_due();
+        },
+        [this](status_atom) {
+          if (!current_sender()) { // the recorder's trailing publish
+            rec_.publish(this);
+            return metrics();
+          }
+          auto m = rec_.measure(this);
+          return metrics();
+        },
+    };
+  }
+
+private:
+  // --- sources ------------------------------------------------------------------------------
+
+  void subscribe(const std::string& sym) {
+    if (!feed_) {
+      start_polling(sym);
+      return;
+    }
+    subscribe_request req{feed_channel::trades, sym, cfg_.ws_priority};
+    request(feed_, cfg_.request_timeout, req, caf::actor_cast<market_sink_actor>(this))
+        .then(
+            [this, sym](subscription&) {
+              auto m = rec_.measure(this);
+              symbols_[sym].src = source::ws;
+            },
+            [this, sym](caf::error& err) {
+              auto m = rec_.measure(this);
+              if (view(err).code == errc::ws_cap_reached)
+                ++cap_fallbacks_;
+              start_polling(sym); // any refusal: the symbol is still watched, over REST
+            });
+  }
+
+  void start_polling(const std::string& sym) {
+    auto& s = symbols_[sym];
+    s.src = source::poll;
+    s.next_poll = clock().now();
+    poll_due();
+  }
+
+  void arm(milliseconds delay) {
+    if (timer_armed_)
+      return;
+    timer_armed_ = true;
+    delayed_send(this, delay, poll_atom_v);
+  }
+
+  void poll_due() {
+    auto now = clock().now();
+    std::optional<steady_time> next;
+    for (auto& [sym, s] : symbols_) {
+      if (s.src != source::poll || s.poll_outstanding)
+        continue;
+      if (s.next_poll <= now)
+        poll(sym, s);
+      else
+        next = next ? std::min(*next, s.next_poll) : s.next_poll;
+    }
+    if (next)
+      arm(std::chrono::duration_cast<milliseconds>(*next - now));
+  }
+
+  void poll(const std::string& sym, symbol_state& s) {
+    s.poll_outstanding = true;
+    ++polls_;
+    request(gateway_, cfg_.request_timeout, price_query{sym, "J", true})
+        .then(
+            [this, sym](quote& q) {
+              auto m = rec_.measure(this);
+              auto& st = symbols_[sym];
+              st.interval = cfg_.poll_interval;
+              polled(sym);
+              on_quote(q);
+            },
+            [this, sym](caf::error& err) {
+              auto m = rec_.measure(this);
+              m.fail();
+              ++poll_errors_;
+              auto& st = symbols_[sym];
+              if (view(err).code == errc::rate_limited || err == caf::sec::request_timeout)
+                st.interval = std::min(st.interval * 2, cfg_.poll_max_interval);
+              polled(sym);
+            });
+  }
+
+  void polled(const std::string& sym) {
+    auto& s = symbols_[sym];
+    s.poll_outstanding = false;
+    s.next_poll = clock().now() + s.interval;
+    arm(s.interval);
+  }
+
+  void load_history(const std::string& sym) {
+    if (cfg_.history_days <= 0)
+      return;
+    auto today = api::kst::date_of(clock_->now_ns());
+    // history_days counts trading days: ask for enough calendar days to cover them.
+    auto from = api::kst::add_days(today, -(cfg_.history_days * 7 / 5 + 10));
+    request(gateway_, cfg_.request_timeout, chart_query{sym, from, today, 'D', true, "J"})
+        .then(
+            [this, sym](std::vector<daily_bar>& rows) {
+              auto m = rec_.measure(this);
+              std::sort(rows.begin(), rows.end(),
+                        [](const auto& a, const auto& b) { return a.date < b.date; });
+              auto keep = static_cast<std::size_t>(cfg_.history_days);
+              if (rows.size() > keep)
+                rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(keep));
+              auto& s = symbols_[sym];
+              for (const auto& r : rows) {
+                auto start = api::kst::parse_date_time(std::to_string(r.date));
+                s.history.push_back(
+                    bar{sym, start ? *start : 0, 86'400, r.open, r.high, r.low, r.close, r.volume});
+              }
+              s.history_loaded = true;
+              for (const auto& f : s.followers)
+                send_history(sym, f);
+            },
+            [this](caf::error&) {
+              auto m = rec_.measure(this);
+              m.fail();
+              ++history_errors_;
+            });
+  }
+
+  // --- events -------------------------------------------------------------------------------
+
+  void on_trade(const trade_tick& t) {
+    auto i = symbols_.find(t.symbol);
+    if (i == symbols_.end())
+      return;
+    ++ticks_;
+    auto& s = i->second;
+    auto ts = t.exchange_ns != 0 ? t.exchange_ns : t.received_ns;
+    if (t.bid1 > 0)
+      s.bid = t.bid1;
+    if (t.ask1 > 0)
+      s.ask = t.ask1;
+    update(t.symbol, s, ts, t.price, t.qty, 0, 0);
+    publish(t.symbol, s, event_kind::tick, t.price, t.qty, ts, t.received_ns);
+  }
+
+  void on_book(const order_book& b) {
+    auto i = symbols_.find(b.symbol);
+    if (i == symbols_.end())
+      return;
+    auto& s = i->second;
+    s.bid = b.bids.empty() ? 0 : b.bids.front().price;
+    s.ask = b.asks.empty() ? 0 : b.asks.front().price;
+    auto px = s.last_price != 0 ? s.last_price : (s.bid + s.ask) / 2;
+    publish(b.symbol, s, event_kind::quote, px, 0, b.exchange_ns, b.received_ns);
+  }
+
+  void on_quote(const quote& q) {
+    auto i = symbols_.find(q.symbol);
+    if (i == symbols_.end() || q.price <= 0)
+      return;
+    ++quotes_;
+    auto& s = i->second;
+    auto ts = clock_->now_ns();
+    auto traded =
+        s.last_acc_volume > 0 ? std::max<std::int64_t>(0, q.volume - s.last_acc_volume) : 0;
+    s.last_acc_volume = q.volume;
+    update(q.symbol, s, ts, q.price, traded, q.volume, q.turnover);
+    publish(q.symbol, s, event_kind::quote, q.price, traded, ts, q.received_ns);
+  }
+
+  // Rolls the bar and the day, then folds one price in. acc_* are the day's totals when the
+  // source knows them (polled quotes), else 0 and the analyzer sums itself.
+  void update(const std::string& sym, symbol_state& s, std::int64_t ts, std::int64_t px,
+              std::int64_t qty, std::int64_t acc_volume, std::int64_t acc_turnover) {
+    auto day = (ts + kst_offset_ns) / (86'400 * ns_per_s);
+    if (day != s.day) {
+      if (s.has_bar)
+        close_bar(sym, s);
+      s.day = day;
+      s.ind.day_high = s.ind.day_low = px;
+      s.ind.day_volume = 0;
+      s.pv_sum = 0;
+    }
+    auto len = std::int64_t{cfg_.bar_seconds} * ns_per_s;
+    auto start = ts - ts % len;
+    if (s.has_bar && start > s.cur.start_ns)
+      close_bar(sym, s);
+    if (!s.has_bar) {
+      s.cur = bar{sym, start, cfg_.bar_seconds, px, px, px, px, 0};
+      s.has_bar = true;
+    }
+    s.cur.high = std::max(s.cur.high, px);
+    s.cur.low = std::min(s.cur.low, px);
+    s.cur.close = px;
+    s.cur.volume += qty;
+    s.last_price = px;
+    s.ind.day_high = std::max(s.ind.day_high, px);
+    s.ind.day_low = std::min(s.ind.day_low, px);
+    if (acc_volume > 0) {
+      s.ind.day_volume = acc_volume;
+      s.ind.vwap = static_cast<double>(acc_turnover) / static_cast<double>(acc_volume);
+    } else if (qty > 0) {
+      s.ind.day_volume += qty;
+      s.pv_sum += static_cast<double>(px) * static_cast<double>(qty);
+      s.ind.vwap = s.pv_sum / static_cast<double>(s.ind.day_volume);
+    }
+  }
+
+  void close_bar(const std::string& sym, symbol_state& s) {
+    s.has_bar = false;
+    ++bars_;
+    auto close = s.cur.close;
+    s.closes.push_back(close);
+    auto keep = static_cast<std::size_t>(std::max({cfg_.sma_slow, cfg_.sma_fast, 1}));
+    while (s.closes.size() > keep)
+      s.closes.pop_front();
+    s.ind.sma_fast = mean_of_last(s.closes, static_cast<std::size_t>(cfg_.sma_fast));
+    s.ind.sma_slow = mean_of_last(s.closes, static_cast<std::size_t>(cfg_.sma_slow));
+    auto alpha = 2.0 / (static_cast<double>(std::max(cfg_.ema_period, 1)) + 1.0);
+    s.ind.ema = s.ind.bars == 0 ? static_cast<double>(close)
+                                : s.ind.ema + alpha * (static_cast<double>(close) - s.ind.ema);
+    ++s.ind.bars;
+    publish(sym, s, event_kind::bar_closed, close, s.cur.volume, s.cur.start_ns, 0);
+  }
+
+  void publish(const std::string& sym, const symbol_state& s, event_kind kind, std::int64_t px,
+               std::int64_t qty, std::int64_t exchange_ns, std::int64_t received_ns) {
+    if (s.followers.empty())
+      return;
+    market_event ev;
+    ev.kind = kind;
+    ev.symbol = sym;
+    ev.price = px;
+    ev.qty = qty;
+    ev.exchange_ns = exchange_ns;
+    ev.received_ns = received_ns;
+    ev.last_bar = s.cur;
+    ev.ind = s.ind;
+    ev.bid = s.bid;
+    ev.ask = s.ask;
+    for (const auto& f : s.followers)
+      send(f, ev);
+    events_ += s.followers.size();
+  }
+
+  void follow(const std::string& sym, const strategy_actor& st) {
+    auto i = symbols_.find(sym);
+    if (i == symbols_.end()) {
+      ++foreign_follows_; // the pipeline routes each symbol to its owner; this is a wiring bug
+      return;
+    }
+    i->second.followers.push_back(st);
+    if (i->second.history_loaded)
+      send_history(sym, st);
+  }
+
+  void send_history(const std::string& sym, const strategy_actor& st) {
+    const auto& s = symbols_[sym];
+    market_event ev;
+    ev.kind = event_kind::history;
+    ev.symbol = sym;
+    ev.history = s.history;
+    if (!s.history.empty()) {
+      ev.price = s.history.back().close;
+      ev.last_bar = s.history.back();
+    }
+    send(st, std::move(ev));
+  }
+
+  std::vector<metric_point> metrics() const {
+    std::size_t ws = 0, polled = 0, pending = 0;
+    for (const auto& [sym, s] : symbols_)
+      (s.src == source::ws ? ws : s.src == source::poll ? polled : pending)++;
+    auto point = [&](const char* n, metric_type t, double v, std::vector<label> extra = {}) {
+      std::vector<label> l{{"analyzer", cfg_.name}};
+      l.insert(l.end(), extra.begin(), extra.end());
+      return metric_point{n, t, std::move(l), v};
+    };
+    auto d = [](auto x) { return static_cast<double>(x); };
+    return {point("analyzer_symbols", metric_type::gauge, d(ws), {{"source", "ws"}}),
+            point("analyzer_symbols", metric_type::gauge, d(polled), {{"source", "poll"}}),
+            point("analyzer_symbols", metric_type::gauge, d(pending), {{"source", "pending"}}),
+            point("analyzer_ticks_total", metric_type::counter, d(ticks_)),
+            point("analyzer_quotes_total", metric_type::counter, d(quotes_)),
+            point("analyzer_polls_total", metric_type::counter, d(polls_)),
+            point("analyzer_poll_errors_total", metric_type::counter, d(poll_errors_)),
+            point("analyzer_ws_cap_fallbacks_total", metric_type::counter, d(cap_fallbacks_)),
+            point("analyzer_bars_total", metric_type::counter, d(bars_)),
+            point("analyzer_events_total", metric_type::counter, d(events_)),
+            point("analyzer_history_errors_total", metric_type::counter, d(history_errors_))};
+  }
+
+  analyzer_config cfg_;
+  rest_gateway_actor gateway_;
+  ws_feed_actor feed_;
+  std::shared_ptr<const wall_clock> clock_;
+  std::map<std::string, symbol_state> symbols_;
+  bool timer_armed_ = false;
+  std::uint64_t ticks_ = 0, quotes_ = 0, polls_ = 0, poll_errors_ = 0, cap_fallbacks_ = 0;
+  std::uint64_t bars_ = 0, events_ = 0, history_errors_ = 0, foreign_follows_ = 0;
+  actor_recorder rec_{"analyzer", "analyzer"};
+};
+
+} // namespace
+
+analyzer_actor spawn_analyzer(caf::actor_system& sys, analyzer_config cfg,
+                              rest_gateway_actor gateway, ws_feed_actor feed) {
+  return sys.spawn<analyzer>(std::move(cfg), std::move(gateway), std::move(feed));
+}
+
+} // namespace kis

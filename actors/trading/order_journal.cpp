@@ -1,0 +1,240 @@
+#include "actors/trading/order_journal.hpp"
+
+#include <cstdio>
+
+#include <sqlite3.h>
+
+#include "messages/errors.hpp"
+
+namespace kis {
+namespace {
+
+constexpr const char* schema = R"sql(
+CREATE TABLE IF NOT EXISTS orders (
+  seq INTEGER PRIMARY KEY,
+  client_id TEXT NOT NULL UNIQUE,
+  strategy_id TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  side INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  qty INTEGER NOT NULL,
+  price INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  org_no TEXT NOT NULL DEFAULT '',
+  order_no TEXT NOT NULL DEFAULT '',
+  filled_qty INTEGER NOT NULL DEFAULT 0,
+  avg_price INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '',
+  trading_day INTEGER NOT NULL,
+  intent_time TEXT NOT NULL,
+  created_ns INTEGER NOT NULL,
+  updated_ns INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fills (
+  id INTEGER PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  side INTEGER NOT NULL,
+  qty INTEGER NOT NULL,
+  price INTEGER NOT NULL,
+  at_ns INTEGER NOT NULL,
+  source TEXT NOT NULL
+);
+)sql";
+
+// A prepared statement that finalizes itself.
+class statement {
+public:
+  statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  bool ok() const noexcept { return stmt_ != nullptr; }
+  statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  int step() { return sqlite3_step(stmt_); }
+  std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string text(int col) const {
+    auto* p = sqlite3_column_text(stmt_, col);
+    return p != nullptr ? std::string{reinterpret_cast<const char*>(p)} : std::string{};
+  }
+
+private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* entry_columns =
+    "seq, client_id, strategy_id, symbol, side, kind, qty, price, reason, status, org_no, "
+    "order_no, filled_qty, avg_price, message, trading_day, intent_time, created_ns, updated_ns";
+
+} // namespace
+
+std::string_view to_string_view(order_status s) noexcept {
+  switch (s) {
+  case order_status::queued:
+    return "queued";
+  case order_status::journaled:
+    return "journaled";
+  case order_status::sent:
+    return "sent";
+  case order_status::partially_filled:
+    return "partially_filled";
+  case order_status::filled:
+    return "filled";
+  case order_status::cancelled:
+    return "cancelled";
+  case order_status::rejected:
+    return "rejected";
+  case order_status::unknown:
+    return "unknown";
+  }
+  return "?";
+}
+
+order_journal::~order_journal() {
+  if (db_ != nullptr)
+    sqlite3_close(db_);
+}
+
+caf::error order_journal::fail(const char* what) const {
+  std::string msg = std::string{"journal "} + what + " (" + path_ + ")";
+  if (db_ != nullptr)
+    msg += std::string{": "} + sqlite3_errmsg(db_);
+  return make_kis_error(errc::config, std::move(msg));
+}
+
+caf::error order_journal::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = std::string{"journal: "} + (err != nullptr ? err : "?") + " (" + path_ + ")";
+    sqlite3_free(err);
+    return make_kis_error(errc::config, std::move(msg));
+  }
+  return caf::error{};
+}
+
+caf::error order_journal::open(const std::string& path) {
+  path_ = path;
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK)
+    return fail("cannot open");
+  sqlite3_busy_timeout(db_, 2000);
+  for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", schema})
+    if (auto err = exec(sql))
+      return err;
+  statement max{db_, "SELECT COALESCE(MAX(seq), 0) FROM orders"};
+  if (!max.ok() || max.step() != SQLITE_ROW)
+    return fail("cannot read");
+  next_seq_ = max.i64(0) + 1;
+  return caf::error{};
+}
+
+caf::error order_journal::record_intent(journal_entry& e) {
+  e.seq = next_seq_;
+  // Formatted into a buffer: g++ 12 -O2 warns falsely (-Wrestrict) on string concatenation.
+  char id[48];
+  std::snprintf(id, sizeof id, "K%d-%lld", static_cast<int>(e.trading_day),
+                static_cast<long long>(e.seq));
+  e.client_id = id;
+  statement st{db_, "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
+                    "price, reason, status, trading_day, intent_time, created_ns, updated_ns) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+  if (!st.ok())
+    return fail("cannot prepare intent");
+  st.bind(1, e.seq).bind(2, e.client_id).bind(3, e.strategy_id).bind(4, e.symbol);
+  st.bind(5, static_cast<std::int64_t>(e.dir)).bind(6, static_cast<std::int64_t>(e.kind));
+  st.bind(7, e.qty).bind(8, e.price).bind(9, e.reason);
+  st.bind(10, static_cast<std::int64_t>(e.status)).bind(11, e.trading_day);
+  st.bind(12, e.intent_time).bind(13, e.created_ns).bind(14, e.updated_ns);
+  if (st.step() != SQLITE_DONE)
+    return fail("cannot write intent");
+  ++next_seq_;
+  return caf::error{};
+}
+
+caf::error order_journal::update(const journal_entry& e) {
+  statement st{db_, "UPDATE orders SET status=?, org_no=?, order_no=?, filled_qty=?, "
+                    "avg_price=?, message=?, updated_ns=? WHERE client_id=?"};
+  if (!st.ok())
+    return fail("cannot prepare update");
+  st.bind(1, static_cast<std::int64_t>(e.status)).bind(2, e.org_no).bind(3, e.order_no);
+  st.bind(4, e.filled_qty).bind(5, e.avg_price).bind(6, e.message).bind(7, e.updated_ns);
+  st.bind(8, e.client_id);
+  if (st.step() != SQLITE_DONE)
+    return fail("cannot write result");
+  return caf::error{};
+}
+
+caf::error order_journal::record_fill(const journal_fill& f) {
+  statement st{db_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, source) "
+                    "VALUES (?,?,?,?,?,?,?)"};
+  if (!st.ok())
+    return fail("cannot prepare fill");
+  st.bind(1, f.client_id).bind(2, f.symbol).bind(3, static_cast<std::int64_t>(f.dir));
+  st.bind(4, f.qty).bind(5, f.price).bind(6, f.at_ns).bind(7, f.source);
+  if (st.step() != SQLITE_DONE)
+    return fail("cannot write fill");
+  return caf::error{};
+}
+
+std::vector<journal_entry> order_journal::select_entries(const char* where) {
+  std::vector<journal_entry> out;
+  auto sql = std::string{"SELECT "} + entry_columns + " FROM orders " + where + " ORDER BY seq";
+  statement st{db_, sql.c_str()};
+  while (st.ok() && st.step() == SQLITE_ROW) {
+    journal_entry e;
+    e.seq = st.i64(0);
+    e.client_id = st.text(1);
+    e.strategy_id = st.text(2);
+    e.symbol = st.text(3);
+    e.dir = static_cast<side>(st.i64(4));
+    e.kind = static_cast<order_kind>(st.i64(5));
+    e.qty = st.i64(6);
+    e.price = st.i64(7);
+    e.reason = st.text(8);
+    e.status = static_cast<order_status>(st.i64(9));
+    e.org_no = st.text(10);
+    e.order_no = st.text(11);
+    e.filled_qty = st.i64(12);
+    e.avg_price = st.i64(13);
+    e.message = st.text(14);
+    e.trading_day = static_cast<std::int32_t>(st.i64(15));
+    e.intent_time = st.text(16);
+    e.created_ns = st.i64(17);
+    e.updated_ns = st.i64(18);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<journal_entry> order_journal::open_entries() {
+  // journaled 1, sent 2, partially_filled 3, unknown 7
+  return select_entries("WHERE status IN (1, 2, 3, 7)");
+}
+
+std::vector<journal_entry> order_journal::all_entries() {
+  return select_entries("");
+}
+
+std::vector<journal_fill> order_journal::fills() {
+  std::vector<journal_fill> out;
+  statement st{db_, "SELECT client_id, symbol, side, qty, price, at_ns, source FROM fills "
+                    "ORDER BY id"};
+  while (st.ok() && st.step() == SQLITE_ROW)
+    out.push_back({st.text(0), st.text(1), static_cast<side>(st.i64(2)), st.i64(3), st.i64(4),
+                   st.i64(5), st.text(6)});
+  return out;
+}
+
+caf::error order_journal::checkpoint() {
+  return exec("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
+} // namespace kis

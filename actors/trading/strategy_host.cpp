@@ -1,0 +1,192 @@
+#include "actors/trading/strategy_host.hpp"
+
+#include <exception>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/observability/instrumentation.hpp"
+#include "messages/errors.hpp"
+#include "strategies/registry.hpp"
+
+namespace kis {
+namespace {
+
+class host final : public strategy_actor::base, public strategy_context {
+public:
+  host(caf::actor_config& ac, std::shared_ptr<strategy> st, strategy_host_config cfg,
+       order_executor_actor executor)
+      : strategy_actor::base(ac)
+      , st_(std::move(st))
+      , cfg_(std::move(cfg))
+      , executor_(std::move(executor))
+      , clock_(cfg_.clock ? cfg_.clock : default_wall_clock()) {}
+
+  const char* name() const override { return "strategy_host"; }
+
+  behavior_type make_behavior() override {
+    st_->bind(this);
+    // One instance per strategy id; an id unfit for a label falls back to the actor id.
+    auto instance = "strategy-" + cfg_.id;
+    rec_.rename(is_safe_label_value(instance) ? instance : "strategy-" + std::to_string(id()));
+    rec_.on_publish([this](actor_sample& s) {
+      auto ms = metrics();
+      s.values.insert(s.values.end(), ms.begin(), ms.end());
+    });
+    // A strategy between events is quiet: an anonymous status_atom reports its last work.
+    rec_.on_idle([this](caf::timespan d) {
+      caf::delayed_anon_send(caf::actor_cast<strategy_actor>(this), d, status_atom_v);
+    });
+    if (executor_)
+      send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(this));
+    return {
+        [this](const market_event& ev) {
+          auto m = measure();
+          on_event(ev);
+        },
+        [this](const order_update& up) {
+          auto m = measure();
+          guarded([&] { st_->on_order_update(up); });
+        },
+        [this](status_atom) {
+          if (!current_sender()) { // the recorder's trailing publish
+            rec_.publish(this);
+            return metrics();
+          }
+          auto m = measure();
+          return metrics();
+        },
+    };
+  }
+
+  // --- strategy_context ------------------------------------------------------------------
+
+  void emit(signal s) override {
+    s.strategy_id = cfg_.id;
+    if (s.created_ns == 0)
+      s.created_ns = clock_->now_ns();
+    ++signals_;
+    if (!cfg_.trade || !executor_) {
+      refuse(s, "watch only: strategy '" + cfg_.id + "' does not trade in this mode");
+      return;
+    }
+    request(executor_, cfg_.signal_timeout, s)
+        .then(
+            [this](signal_ack&) {
+              auto m = measure();
+              ++accepted_;
+            },
+            [this, s](caf::error& err) {
+              auto m = measure();
+              auto v = view(err);
+              refuse(s, v.message.empty() ? home_system().render(err)
+                                          : to_string(v.code) + ": " + v.message);
+            });
+  }
+
+  std::int64_t now_ns() const override { return clock_->now_ns(); }
+  const std::string& strategy_id() const override { return cfg_.id; }
+
+private:
+  void on_event(const market_event& ev) {
+    ++events_;
+    guarded([&] {
+      switch (ev.kind) {
+      case event_kind::tick:
+        st_->on_tick(ev);
+        break;
+      case event_kind::quote:
+        st_->on_quote(ev);
+        break;
+      case event_kind::bar_closed:
+        st_->on_bar(ev);
+        break;
+      case event_kind::history:
+        st_->on_history(ev);
+        break;
+      }
+    });
+  }
+
+  void refuse(const signal& s, std::string why) {
+    ++refused_;
+    order_update up;
+    up.strategy_id = cfg_.id;
+    up.symbol = s.symbol;
+    up.dir = s.dir;
+    up.status = order_status::rejected;
+    up.qty = s.qty;
+    up.reason = std::move(why);
+    up.at_ns = clock_->now_ns();
+    guarded([&] { st_->on_order_update(up); });
+  }
+
+  // Counts and times one message; an exception from the strategy meanwhile marks it an error.
+  struct measured {
+    host* h;
+    actor_recorder::scope scope;
+    std::uint64_t errors_before;
+    ~measured() {
+      if (h->errors_ != errors_before)
+        scope.fail();
+    }
+  };
+  measured measure() { return {this, rec_.measure(this), errors_}; }
+
+  // User code must not take the actor down: an exception is counted and the event dropped.
+  template <class F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (...) {
+      ++errors_;
+    }
+  }
+
+  std::vector<metric_point> metrics() const {
+    std::vector<label> l{{"strategy", cfg_.id}};
+    auto counter = [&](const char* n, std::uint64_t v) {
+      return metric_point{n, metric_type::counter, l, static_cast<double>(v)};
+    };
+    return {counter("strategy_events_total", events_),
+            counter("strategy_signals_total", signals_),
+            counter("strategy_signals_accepted_total", accepted_),
+            counter("strategy_signals_refused_total", refused_),
+            counter("strategy_errors_total", errors_),
+            metric_point{"strategy_trading", metric_type::gauge, l, cfg_.trade ? 1.0 : 0.0}};
+  }
+
+  std::shared_ptr<strategy> st_;
+  strategy_host_config cfg_;
+  order_executor_actor executor_;
+  std::shared_ptr<const wall_clock> clock_;
+  std::uint64_t events_ = 0, signals_ = 0, accepted_ = 0, refused_ = 0, errors_ = 0;
+  actor_recorder rec_{"strategy_host", "strategy_host"};
+};
+
+} // namespace
+
+caf::expected<std::shared_ptr<strategy>> make_strategy(const strategy_config& cfg) {
+  auto id = cfg.id.empty() ? cfg.name : cfg.id;
+  auto st = strategy_registry::global().make(cfg.name);
+  if (!st)
+    return make_kis_error(errc::config, "strategy '" + id + "': no strategy named '" + cfg.name +
+                                            "' is registered");
+  auto params = cfg.params;
+  try {
+    st->on_start(params);
+  } catch (const std::exception& e) {
+    return make_kis_error(errc::config, "strategy '" + id + "': on_start failed: " + e.what());
+  }
+  if (auto err = params.check(id))
+    return err;
+  return std::shared_ptr<strategy>{std::move(st)};
+}
+
+strategy_actor spawn_strategy_host(caf::actor_system& sys, std::shared_ptr<strategy> st,
+                                   strategy_host_config cfg, order_executor_actor executor) {
+  return sys.spawn<host>(std::move(st), std::move(cfg), std::move(executor));
+}
+
+} // namespace kis

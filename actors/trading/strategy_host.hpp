@@ -1,0 +1,34 @@
+// Hosts one strategy instance in its own actor (strategy_actor): market events and the
+// strategy's own order updates go in, emitted signals go to the order executor. A refusal
+// comes back to the strategy as an order_update with status rejected and the reason.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/trading/trading_config.hpp"
+#include "messages/interfaces.hpp"
+#include "strategies/strategy.hpp"
+
+namespace kis {
+
+struct strategy_host_config {
+  std::string id;
+  bool trade = true; // false: watch only, every signal is answered "not trading" locally
+  std::chrono::milliseconds signal_timeout{60000};
+  std::shared_ptr<const wall_clock> clock; // null = system
+};
+
+// Creates the named strategy from the registry and runs its on_start with the params;
+// errc::config for an unknown name, a wrong parameter type or an unknown parameter.
+caf::expected<std::shared_ptr<strategy>> make_strategy(const strategy_config& cfg);
+
+// Spawns the host; it registers itself with the executor (follow_atom, id).
+strategy_actor spawn_strategy_host(caf::actor_system& sys, std::shared_ptr<strategy> st,
+                                   strategy_host_config cfg, order_executor_actor executor);
+
+} // namespace kis

@@ -1,0 +1,93 @@
+// Configuration of the trading pipeline (analyzers, strategy hosts, order executor). Plain
+// structs: the runtime fills them from TOML ([analyzers], [executor], [[strategy]]).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kis/clock.hpp"
+#include "strategies/strategy.hpp"
+
+namespace kis {
+
+enum class trading_mode : std::uint8_t { sim, paper, live };
+
+// One analyzer actor and the symbols it owns ([analyzers]).
+struct analyzer_config {
+  std::string name = "analyzer";
+  std::vector<std::string> symbols;
+  std::chrono::milliseconds poll_interval{2000};      // REST polling of symbols without a WS slot
+  std::chrono::milliseconds poll_max_interval{30000}; // back-off cap when the budget is short
+  std::chrono::milliseconds request_timeout{30000};   // a gateway call may queue for a permit
+  std::int32_t bar_seconds = 60;
+  std::int32_t history_days = 120; // 0 = no history request
+  std::int32_t sma_fast = 5;       // in closed bars
+  std::int32_t sma_slow = 20;
+  std::int32_t ema_period = 20;
+  std::int32_t ws_priority = 0;
+  std::shared_ptr<const wall_clock> clock; // dates of the history query; null = system
+};
+
+// Pre-trade limits ([executor]).
+struct risk_limits {
+  std::int64_t max_order_qty = 1000;
+  std::int64_t max_order_notional = 50'000'000; // KRW
+  std::int64_t max_position_qty = 5000;         // per symbol, counting open orders
+  std::int64_t daily_loss_limit = 5'000'000;    // realised KRW loss that trips the kill switch
+  double price_collar_pct = 5.0;                // limit price vs the last price
+  bool allow_short = false;                     // sell more than the position holds
+};
+
+enum class drain_policy : std::uint8_t { cancel, finish };
+
+struct executor_config {
+  std::size_t queue_capacity = 1000;
+  std::string journal_path; // SQLite file; required
+  risk_limits risk;
+  std::chrono::milliseconds dedup_window{2000};
+  bool check_buyable = true; // inquire-psbl-order before buys
+  drain_policy drain = drain_policy::cancel;
+  std::chrono::milliseconds drain_timeout{10000};
+  std::size_t max_in_flight = 4;                    // signals between dequeue and KIS's answer
+  std::chrono::milliseconds request_timeout{15000}; // an order without answer = unknown outcome
+  std::chrono::milliseconds quote_max_age{2000};    // older quotes are fetched again for risk
+  std::chrono::milliseconds reconcile_interval{2000};
+  std::int32_t reconcile_attempts = 3; // inquire-daily-ccld passes before "never placed"
+  std::chrono::milliseconds fill_poll_interval{2000}; // fills by polling when no notices
+  std::string hts_id; // execution-notice registration key; empty = poll fills only
+  std::shared_ptr<const wall_clock> clock; // trading day and timestamps; null = system
+};
+
+// One [[strategy]] table.
+struct strategy_config {
+  std::string name; // registry name
+  std::string id;   // instance id; empty = name
+  std::vector<std::string> symbols;
+  strategy_params params;
+  std::optional<bool> trade;                       // unset: see may_trade()
+  std::chrono::milliseconds signal_timeout{60000}; // waiting for the executor's verdict
+};
+
+// The safety rule of the modes: in sim everything configured trades; in paper and live an
+// example strategy trades only when its table says trade = true, a user strategy unless it
+// says trade = false. (Only configured strategies exist at all, so with none nothing trades.)
+constexpr bool may_trade(trading_mode mode, bool example, std::optional<bool> trade) noexcept {
+  if (trade.has_value())
+    return *trade;
+  return mode == trading_mode::sim || !example;
+}
+
+struct trading_config {
+  trading_mode mode = trading_mode::sim;
+  std::vector<std::string> symbols; // watched without a strategy too
+  std::size_t analyzers = 5;        // symbols are split evenly among this many analyzers
+  analyzer_config analyzer;         // template for every analyzer (name and symbols are set)
+  executor_config executor;
+  std::vector<strategy_config> strategies;
+};
+
+} // namespace kis

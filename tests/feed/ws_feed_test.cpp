@@ -1,0 +1,496 @@
+// ws_feed under CAF's deterministic scheduler, with a fake transport (the test plays the
+// server by injecting link and frame messages) and a fake token keeper.
+#include "support/caf_gtest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/feed/ws_feed.hpp"
+#include "kis/notice_crypto.hpp"
+#include "messages/errors.hpp"
+#include "support/metrics_probe.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using namespace kis;
+
+// What the feed wrote on each session.
+struct fake_session {
+  std::uint64_t id = 0;
+  std::vector<std::string> texts;
+  std::vector<std::string> pongs;
+  bool alive = true;
+};
+
+struct fake_wire {
+  std::vector<std::shared_ptr<fake_session>> sessions;
+  std::uint64_t approvals = 0;
+  std::uint64_t fresh_approvals = 0;
+};
+
+class fake_transport final : public ws_transport {
+public:
+  explicit fake_transport(std::shared_ptr<fake_session> s)
+      : s_(std::move(s)) {}
+  ~fake_transport() override { s_->alive = false; }
+  void send_text(std::string text) override { s_->texts.push_back(std::move(text)); }
+  void send_pong(std::string payload) override { s_->pongs.push_back(std::move(payload)); }
+
+private:
+  std::shared_ptr<fake_session> s_;
+};
+
+token_keeper_actor::behavior_type fake_keeper(std::shared_ptr<fake_wire> wire) {
+  return {
+      [](token_atom) { return access_token{}; },
+      [wire](approval_atom) {
+        ++wire->approvals;
+        return approval_key{"APPROVAL-SECRET", 0, 0};
+      },
+      [](invalid_atom, const std::string&) { return access_token{}; },
+      [](refresh_atom) { return access_token{}; },
+      [](info_atom) { return token_info{}; },
+      [wire](approval_atom, refresh_atom) {
+        ++wire->approvals;
+        ++wire->fresh_approvals;
+        return approval_key{"APPROVAL-SECRET-2", 0, 0};
+      },
+      [](refresh_atom, std::uint64_t) {},
+      [](done_atom, const http_exchange&) {},
+  };
+}
+
+struct sink_log {
+  std::vector<trade_tick> ticks;
+  std::vector<order_book> books;
+  std::vector<execution_notice> notices;
+};
+
+market_sink_actor::behavior_type market_sink(std::shared_ptr<sink_log> log) {
+  return {[log](const trade_tick& t) { log->ticks.push_back(t); },
+          [log](const order_book& b) { log->books.push_back(b); }};
+}
+
+notice_sink_actor::behavior_type notice_sink(std::shared_ptr<sink_log> log) {
+  return {[log](const execution_notice& n) { log->notices.push_back(n); }};
+}
+
+const std::string trade_tail =
+    "^115214^250500^5^-19500^-7.22^257548.62^266000^266500^248500^250500^250000^2^11701513^"
+    "3013709268750^113664^103131^-10533^60.51^7129195^4313943^1^0.37^73.08^090025^5^-15500^"
+    "090025^5^-16000^114825^2^2000^20260724^20^N^8930^67892^101158^466092^0.20^8331745^140.44^"
+    "0^^266000";
+
+std::string trade_frame(const std::string& symbol) {
+  return "0|H0STCNT0|001|" + symbol + trade_tail;
+}
+
+std::string book_frame(const std::string& symbol, int ask1) {
+  std::string f = "0|H0STASP0|001|" + symbol + "^145856^0";
+  for (int i = 0; i < 56; ++i)
+    f += "^" + std::to_string(i < 10 ? ask1 + i * 500 : 100 + i);
+  return f;
+}
+
+std::string ack(const std::string& tr, const std::string& key, const std::string& code,
+                const std::string& k = "0123456789abcdefghijklmnopqrstuv",
+                const std::string& iv = "ABCDEFGHIJKLMNOP") {
+  return R"({"header":{"tr_id":")" + tr + R"(","tr_key":")" + key +
+         R"(","encrypt":"N"},"body":{"rt_cd":"0","msg_cd":")" + code +
+         R"(","msg1":"x","output":{"iv":")" + iv + R"(","key":")" + k + R"("}}})";
+}
+
+std::size_t count_with(const std::vector<std::string>& texts, const std::string& needle) {
+  return static_cast<std::size_t>(std::count_if(texts.begin(), texts.end(), [&](const auto& t) {
+    return t.find(needle) != std::string::npos;
+  }));
+}
+
+struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
+  std::shared_ptr<fake_wire> wire = std::make_shared<fake_wire>();
+  token_keeper_actor keeper;
+  ws_feed_actor feed;
+  ws_feed_config cfg;
+
+  FeedTest() {
+    cfg.slots_cap = 5;
+    cfg.notice_slots = 1;
+    cfg.window = 2;
+    cfg.silence_timeout = 10s;
+    cfg.backoff_min = 1s;
+    cfg.backoff_max = 4s;
+    cfg.clock = std::make_shared<manual_wall_clock>();
+    auto w = wire;
+    cfg.transport = [w](const ws_feed_actor&, std::uint64_t id) {
+      auto s = std::make_shared<fake_session>();
+      s->id = id;
+      w->sessions.push_back(s);
+      return std::make_unique<fake_transport>(s);
+    };
+  }
+
+  void start() {
+    keeper = sys.spawn(fake_keeper, wire);
+    feed = spawn_ws_feed(sys, cfg, keeper);
+    sched.run();
+  }
+
+  void TearDown() override {
+    caf::anon_send_exit(feed, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  fake_session& session() { return *wire->sessions.back(); }
+
+  void link_up() {
+    caf::anon_send(feed, link_up_atom_v, session().id);
+    sched.run();
+  }
+
+  void server(const std::string& text) { server(session().id, text); }
+  void server(std::uint64_t id, const std::string& text) {
+    caf::anon_send(feed, frame_atom_v, id, text);
+    sched.run();
+  }
+
+  feed_status status() {
+    feed_status out;
+    auto h = self->request(feed, caf::infinite, status_atom_v);
+    sched.run();
+    h.receive([&](feed_status& s) { out = s; }, [](caf::error&) { FAIL(); });
+    return out;
+  }
+
+  template <class Sink>
+  caf::expected<subscription> subscribe(const Sink& sink, feed_channel ch, const std::string& key,
+                                        const std::string& ack_code = {}) {
+    caf::expected<subscription> out{caf::error{}};
+    auto h = self->request(feed, caf::infinite, subscribe_request{ch, key, 0}, sink);
+    sched.run();
+    if (!ack_code.empty())
+      server(ack(ch == feed_channel::trades ? "H0STCNT0"
+                 : ch == feed_channel::book ? "H0STASP0"
+                                            : "H0STCNI0",
+                 key, ack_code));
+    h.receive([&](subscription& s) { out = s; }, [&](caf::error& e) { out = e; });
+    return out;
+  }
+
+  market_sink_actor spawn_sink(std::shared_ptr<sink_log> log) {
+    return sys.spawn(market_sink, std::move(log));
+  }
+};
+
+TEST_F(FeedTest, AsksForTheApprovalKeyOnceAndRegistersWhenTheLinkIsUp) {
+  start();
+  ASSERT_EQ(wire->sessions.size(), 1u);
+  EXPECT_EQ(wire->approvals, 1u);
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  // Before the link is up the slot is held and the answer comes at once.
+  auto a = subscribe(sink, feed_channel::trades, "005930");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->slots_used, 1u);
+  EXPECT_TRUE(session().texts.empty());
+  link_up();
+  ASSERT_EQ(session().texts.size(), 1u);
+  EXPECT_NE(session().texts[0].find(R"("approval_key":"APPROVAL-SECRET")"), std::string::npos);
+  EXPECT_NE(session().texts[0].find(R"("tr_type":"1")"), std::string::npos);
+  // Once up, a new registration answers after the server's ack.
+  auto b = subscribe(sink, feed_channel::book, "000660", "OPSP0000");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->channel, feed_channel::book);
+  EXPECT_EQ(wire->approvals, 1u); // never a keeper call per registration
+  EXPECT_EQ(status().slots_used, 2u);
+}
+
+TEST_F(FeedTest, SubscribersOfOneSymbolShareOneRegistration) {
+  start();
+  link_up();
+  auto l1 = std::make_shared<sink_log>();
+  auto l2 = std::make_shared<sink_log>();
+  auto s1 = spawn_sink(l1);
+  auto s2 = spawn_sink(l2);
+  ASSERT_TRUE(subscribe(s1, feed_channel::trades, "005930", "OPSP0000"));
+  auto second = subscribe(s2, feed_channel::trades, "005930");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->sharers, 2u);
+  EXPECT_EQ(second->slots_used, 1u);
+  EXPECT_EQ(count_with(session().texts, R"("tr_type":"1")"), 1u);
+  server(trade_frame("005930"));
+  ASSERT_EQ(l1->ticks.size(), 1u);
+  ASSERT_EQ(l2->ticks.size(), 1u);
+  EXPECT_EQ(l2->ticks[0].price, 250500);
+  subscribe_request req{feed_channel::trades, "005930", 0};
+  self->send(feed, caf::unsubscribe_atom_v, req, s1);
+  sched.run();
+  EXPECT_EQ(count_with(session().texts, R"("tr_type":"2")"), 0u);
+  self->send(feed, caf::unsubscribe_atom_v, req, s2);
+  sched.run();
+  EXPECT_EQ(count_with(session().texts, R"("tr_type":"2")"), 1u);
+  EXPECT_EQ(status().slots_used, 0u);
+}
+
+TEST_F(FeedTest, CapRefusesWithTypedErrorAndKeepsTheNoticeSlot) {
+  start();
+  auto sink = spawn_sink(std::make_shared<sink_log>());
+  for (auto sym : {"000001", "000002", "000003", "000004"})
+    ASSERT_TRUE(subscribe(sink, feed_channel::trades, sym));
+  auto refused = subscribe(sink, feed_channel::trades, "000005");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), errc::ws_cap_reached);
+  EXPECT_NE(view(refused.error()).message.find("REST"), std::string::npos);
+  auto notices = sys.spawn(notice_sink, std::make_shared<sink_log>());
+  auto n = subscribe(notices, feed_channel::notices, "hts1");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->slots_used, 5u);
+  auto full = subscribe(notices, feed_channel::notices, "hts2");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error(), errc::ws_cap_reached);
+}
+
+TEST_F(FeedTest, SubscriberDeathReleasesItsRegistrations) {
+  start();
+  link_up();
+  auto sink = spawn_sink(std::make_shared<sink_log>());
+  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
+  caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+  sched.run();
+  EXPECT_EQ(count_with(session().texts, R"("tr_type":"2")"), 1u);
+  EXPECT_EQ(status().slots_used, 0u);
+}
+
+TEST_F(FeedTest, ServerRefusalReachesTheRequester) {
+  start();
+  link_up();
+  auto sink = spawn_sink(std::make_shared<sink_log>());
+  auto r = subscribe(sink, feed_channel::trades, "005930", "OPSP0008");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::ws_cap_reached);
+  EXPECT_EQ(view(r.error()).kis_code, "OPSP0008");
+  EXPECT_EQ(status().slots_used, 0u);
+}
+
+TEST_F(FeedTest, ReconnectsWithBackoffAndReRegistersEverything) {
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
+  ASSERT_TRUE(subscribe(sink, feed_channel::book, "000660", "OPSP0000"));
+  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  sched.run();
+  EXPECT_FALSE(session().alive);
+  EXPECT_FALSE(status().connected);
+  // The first retry comes within backoff_min (jittered down to half), at tick resolution.
+  for (int i = 0; i < 2 && wire->sessions.size() < 2; ++i) {
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  ASSERT_EQ(wire->sessions.size(), 2u);
+  EXPECT_EQ(wire->approvals, 2u); // the session was gone: ask again
+  link_up();
+  EXPECT_EQ(count_with(session().texts, R"("tr_type":"1")"), 2u);
+  server(ack("H0STCNT0", "005930", "OPSP0002")); // already subscribed counts as success
+  EXPECT_EQ(status().last_recovery_ns, 0);
+  server(ack("H0STASP0", "000660", "OPSP0000"));
+  auto st = status();
+  EXPECT_TRUE(st.connected);
+  EXPECT_EQ(st.reconnects, 1u);
+  EXPECT_EQ(st.slots_used, 2u);
+  EXPECT_GT(st.last_recovery_ns, 0);
+  // Frames of the old session are ignored; the new one delivers.
+  server(wire->sessions[0]->id, trade_frame("005930"));
+  EXPECT_TRUE(log->ticks.empty());
+  server(trade_frame("005930"));
+  EXPECT_EQ(log->ticks.size(), 1u);
+}
+
+TEST_F(FeedTest, RefusedApprovalKeyIsReissuedOnTheNextConnect) {
+  start();
+  link_up();
+  auto sink = spawn_sink(std::make_shared<sink_log>());
+  self->send(feed, subscribe_request{feed_channel::trades, "005930", 0}, sink);
+  sched.run();
+  server(ack("H0STCNT0", "005930", "OPSP0011"));
+  EXPECT_FALSE(session().alive);
+  while (wire->sessions.size() < 2) {
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  EXPECT_EQ(wire->fresh_approvals, 1u);
+  link_up();
+  ASSERT_EQ(session().texts.size(), 1u); // the registration was kept and is sent again
+  EXPECT_NE(session().texts[0].find("APPROVAL-SECRET-2"), std::string::npos);
+}
+
+TEST_F(FeedTest, AnswersPingWithEchoAndPongFrame) {
+  start();
+  link_up();
+  const std::string ping = R"({"header":{"tr_id":"PINGPONG","datetime":"20241011121818"}})";
+  server(ping);
+  ASSERT_EQ(session().texts.size(), 1u);
+  EXPECT_EQ(session().texts[0], ping);
+  ASSERT_EQ(session().pongs.size(), 1u);
+  EXPECT_EQ(session().pongs[0], ping);
+  EXPECT_EQ(status().pings_answered, 1u);
+}
+
+TEST_F(FeedTest, WatchdogReconnectsWhenTheServerFallsSilent) {
+  start();
+  link_up();
+  for (int i = 0; i < 9; ++i) {
+    sched.advance_time(1s);
+    sched.run();
+  }
+  const std::string ping = R"({"header":{"tr_id":"PINGPONG","datetime":"20241011121818"}})";
+  server(ping); // a ping resets the watchdog
+  for (int i = 0; i < 9; ++i) {
+    sched.advance_time(1s);
+    sched.run();
+  }
+  EXPECT_EQ(wire->sessions.size(), 1u);
+  for (int i = 0; i < 4 && wire->sessions.size() < 2; ++i) {
+    sched.advance_time(1s);
+    sched.run();
+  }
+  EXPECT_EQ(wire->sessions.size(), 2u);
+}
+
+TEST_F(FeedTest, SlowSubscriberLosesTradesAndGetsTheNewestBook) {
+  start();
+  link_up();
+  // The test's own actor is the subscriber and does not read its mailbox yet.
+  auto slow = caf::actor_cast<market_sink_actor>(self);
+  ASSERT_TRUE(subscribe(slow, feed_channel::trades, "005930", "OPSP0000"));
+  ASSERT_TRUE(subscribe(slow, feed_channel::book, "005930", "OPSP0000"));
+  for (int i = 0; i < 5; ++i)
+    server(trade_frame("005930")); // window 2: three dropped
+  for (int ask = 1000; ask <= 3000; ask += 1000)
+    server(book_frame("005930", ask)); // all behind: newest kept, two replaced
+  EXPECT_EQ(status().dropped, 5u);
+  int ticks = 0;
+  std::vector<std::int64_t> asks;
+  auto drain = [&] {
+    bool more = true;
+    while (more)
+      self->receive([&](const trade_tick&) { ++ticks; },
+                    [&](const order_book& b) { asks.push_back(b.asks[0].price); },
+                    caf::after(0s) >> [&] { more = false; });
+  };
+  drain();     // the two in flight; replying returns credit
+  sched.run(); // the feed sends the conflated book
+  drain();
+  EXPECT_EQ(ticks, 2);
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_EQ(asks[0], 3000);
+}
+
+TEST_F(FeedTest, DecryptsNoticesWithTheAckKeyAndForgetsItOnReconnect) {
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = sys.spawn(notice_sink, log);
+  ASSERT_TRUE(subscribe(sink, feed_channel::notices, "hts1", "OPSP0000"));
+  const std::string plain = "hts1^12345678^0000012345^0000000000^02^0^00^0^005930^10^70100^"
+                            "093015^0^2^2^06590^10^name^0^1^N^^^^삼성전자^70100";
+  rt::notice_cipher c{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};
+  auto frame = "1|H0STCNI0|001|" + *rt::encrypt_notice(plain, c);
+  server(frame);
+  ASSERT_EQ(log->notices.size(), 1u);
+  EXPECT_EQ(log->notices[0].order_no, "0000012345");
+  EXPECT_TRUE(log->notices[0].is_fill);
+  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  sched.run();
+  while (wire->sessions.size() < 2) {
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  link_up();
+  server(frame); // no ack on this session yet: no key
+  EXPECT_EQ(log->notices.size(), 1u);
+  EXPECT_EQ(status().parse_errors, 1u);
+}
+
+TEST_F(FeedTest, MalformedFramesAreCountedNotFatal) {
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
+  for (const auto* bad : {"0|H0STCNT0|001|005930^1", "0|H0STCNT0", "garbage", "{not json",
+                          "0|H0XXXXX0|001|a^b", "1|H0STCNI0|001|!!!!"})
+    server(bad);
+  server(trade_frame("005930"));
+  EXPECT_EQ(log->ticks.size(), 1u);
+  EXPECT_EQ(status().parse_errors, 6u);
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(FeedTest, ReportsRegistrationsReconnectsFramesDropsAndPingsToTheMetricsActor) {
+  namespace m = kis::metric_names;
+  using kis::test::find_value;
+  kis::test::metrics_probe probe{sys};
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000")); // frame 1
+  server(R"({"header":{"tr_id":"PINGPONG","datetime":"20241011121818"}})"); // 2
+  for (int i = 0; i < 3; ++i)
+    server(trade_frame("005930")); // 3..5
+  server("garbage");               // 6
+  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  sched.run();
+  while (wire->sessions.size() < 2) {
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  link_up();
+  server(ack("H0STCNT0", "005930", "OPSP0000")); // 7
+  sched.advance_time(cfg.tick_interval);         // the watchdog tick publishes
+  sched.run();
+  auto s = probe.sample_of(self, sched, "ws_feed");
+  EXPECT_EQ(s.role, "ws_feed");
+  EXPECT_EQ(find_value(s, m::ws_registrations), 1.0);
+  EXPECT_EQ(find_value(s, m::ws_registrations_limit), 5.0);
+  EXPECT_EQ(find_value(s, m::ws_reconnects), 1.0);
+  EXPECT_EQ(find_value(s, m::ws_frames), 7.0);
+  EXPECT_TRUE(find_value(s, m::ws_frames_per_second).has_value());
+  EXPECT_EQ(find_value(s, m::ws_drops, {{"reason", "slow_subscriber"}}), 0.0);
+  EXPECT_EQ(find_value(s, "ws_records_total"), 3.0);
+  EXPECT_EQ(find_value(s, "ws_parse_errors_total"), 1.0);
+  EXPECT_EQ(find_value(s, "ws_pings_answered_total"), 1.0);
+  EXPECT_EQ(find_value(s, "ws_connected"), 1.0);
+  EXPECT_EQ(find_value(s, "ws_subscribers"), 1.0);
+  EXPECT_EQ(s.errors, 1u); // the garbage frame
+  EXPECT_GE(s.processed, 10u);
+  EXPECT_EQ(log->ticks.size(), 3u);
+}
+
+TEST_F(FeedTest, ReportsDropsForASlowSubscriber) {
+  namespace m = kis::metric_names;
+  kis::test::metrics_probe probe{sys};
+  start();
+  link_up();
+  auto slow = caf::actor_cast<market_sink_actor>(self); // never reads: window 2
+  ASSERT_TRUE(subscribe(slow, feed_channel::trades, "005930", "OPSP0000"));
+  for (int i = 0; i < 5; ++i)
+    server(trade_frame("005930"));
+  sched.advance_time(cfg.tick_interval);
+  sched.run();
+  auto s = probe.sample_of(self, sched, "ws_feed");
+  EXPECT_EQ(kis::test::find_value(s, m::ws_drops, {{"reason", "slow_subscriber"}}), 3.0);
+  // Six frames in the one second since the first sample.
+  EXPECT_EQ(kis::test::find_value(s, m::ws_frames_per_second), 6.0);
+}
+
+} // namespace
