@@ -166,6 +166,7 @@ gateway::gateway(const options& opts)
               opts.cred.app_key, opts.seed)
     , limiter_(opts.rate_limit > 0 ? opts.rate_limit : api::default_rate_limit(opts.env))
     , fault_gen_(opts.seed ^ 0xfa017ull)
+    , hold_gen_(opts.seed ^ 0x401dull)
     , faults_(opts.fault) {
   exchange_.set_market_closed(faults_.market_closed);
   exchange_.on_notice = [this](const kis::execution_notice& n) { pending_.push_back(n); };
@@ -246,9 +247,7 @@ http_response gateway::route(const http_request& req) {
 
   // The budget counts every authenticated call, whatever becomes of it afterwards.
   const auto now = clock_->now_ns();
-  arrivals_.add(now);
-  stats_.max_calls_in_window =
-      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now));
+  count_arrival(now);
   if (!limiter_.admit(now)) {
     ++stats_.rate_rejections;
     return reply::kis_error(500, "EGW00201", "초당 거래건수를 초과하였습니다.", tr);
@@ -293,7 +292,21 @@ http_response gateway::route(const http_request& req) {
   auto r = dispatch(c);
   r.hang = hang.has_value();
   r.delay = faults_.delay;
+  if (faults_.hold_rate > 0 && hold_gen_.unit() < faults_.hold_rate) {
+    ++stats_.held_responses;
+    r.delay += faults_.hold_for;
+  }
   return r;
+}
+
+// Every uapi call counts where it arrives, before any answer is computed, delayed or held.
+void gateway::count_arrival(std::int64_t now_ns) {
+  arrivals_.add(now_ns);
+  stats_.max_calls_in_window =
+      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now_ns));
+  arrival_log_.push_back(now_ns);
+  if (arrival_log_.size() > 65'536)
+    arrival_log_.pop_front();
 }
 
 std::optional<http_response> gateway::check_credentials(const http_request& req,
@@ -377,9 +390,7 @@ http_response gateway::oauth(const api::endpoint& ep, const http_request& req) {
 
 http_response gateway::hashkey(const http_request& req) {
   const auto now = clock_->now_ns();
-  arrivals_.add(now);
-  stats_.max_calls_in_window =
-      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now));
+  count_arrival(now);
   if (!limiter_.admit(now)) {
     ++stats_.rate_rejections;
     return reply::kis_error(500, "EGW00201", "초당 거래건수를 초과하였습니다.");
@@ -456,6 +467,16 @@ void gateway::hang_next(std::string tr_id, int count, bool execute) {
 void gateway::expire_tokens() {
   std::lock_guard lock{mu_};
   tokens_.expire_all();
+}
+
+void gateway::forget_tokens() {
+  std::lock_guard lock{mu_};
+  tokens_.forget_all();
+}
+
+std::vector<std::int64_t> gateway::call_arrivals() const {
+  std::lock_guard lock{mu_};
+  return {arrival_log_.begin(), arrival_log_.end()};
 }
 
 void gateway::step_market(std::int64_t steps) {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -44,7 +45,7 @@ struct http_response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool hang = false;                  // never answer (hang_next)
-  std::chrono::milliseconds delay{0}; // answer late (faults.delay)
+  std::chrono::milliseconds delay{0}; // answer late (faults.delay, faults.hold_for)
 };
 
 class gateway final : public realtime_source {
@@ -71,6 +72,8 @@ public:
   void set_faults(const faults& f);
   void hang_next(std::string tr_id, int count, bool execute);
   void expire_tokens();
+  void forget_tokens();
+  std::vector<std::int64_t> call_arrivals() const;
   void step_market(std::int64_t steps);
   kis::quote quote(std::string_view symbol);
   std::vector<std::string> symbols() const;
@@ -100,6 +103,7 @@ private:
   std::optional<http_response> check_token(const http_request& req, std::string_view tr);
   http_response dispatch(const call& c);
   std::optional<hang_rule> take_hang(std::string_view key);
+  void count_arrival(std::int64_t now_ns);
 
   // Endpoint bodies (gateway_handlers.cpp).
   http_response inquire_price(const call& c);
@@ -123,10 +127,12 @@ private:
   rate_limiter limiter_;
   sliding_window arrivals_;
   rng fault_gen_;
+  rng hold_gen_; // its own stream: switching holds on leaves the error sequence as it was
   faults faults_;
   std::vector<hang_rule> hangs_;
   sim::stats stats_;
   std::vector<order_log_entry> order_log_;
+  std::deque<std::int64_t> arrival_log_;
   std::map<std::string, std::int64_t, std::less<>> ws_cursors_;
   std::vector<kis::execution_notice> pending_;
   std::mutex sink_mu_; // keeps notices in order when several threads flush

@@ -310,6 +310,14 @@ void server::expire_tokens() {
   impl_->gw.expire_tokens();
 }
 
+void server::forget_tokens() {
+  impl_->gw.forget_tokens();
+}
+
+std::vector<std::int64_t> server::call_arrivals() const {
+  return impl_->gw.call_arrivals();
+}
+
 void server::drop_ws_sessions() {
   std::lock_guard lock{impl_->ws_mu};
   if (impl_->ws)

@@ -37,7 +37,12 @@ api::credentials default_credentials();
 struct faults {
   double error_rate = 0;              // share of uapi calls answered EGW00001 (HTTP 500), seeded
   std::chrono::milliseconds delay{0}; // added before every uapi answer
-  bool market_closed = false;         // orders get 40580000 "장종료" (HTTP 200, rt_cd 1)
+  // A share of uapi calls (seeded) is executed at once (orders are placed) but answered only
+  // after hold_for, like KIS answering slowly at the open: longer than a client's timeout, the
+  // client learns nothing of a call that did happen.
+  double hold_rate = 0;
+  std::chrono::milliseconds hold_for{20'000};
+  bool market_closed = false; // orders get 40580000 "장종료" (HTTP 200, rt_cd 1)
 };
 
 struct options {
@@ -73,6 +78,7 @@ struct stats {
   std::uint64_t auth_failures = 0;   // EGW001xx / token refusals
   std::uint64_t injected_errors = 0; // faults.error_rate hits
   std::uint64_t hung_responses = 0;  // requests never answered (hang_next)
+  std::uint64_t held_responses = 0;  // executed, answered after faults.hold_for
   std::uint64_t orders_received = 0; // order-cash calls that reached the exchange
   std::uint64_t orders_accepted = 0;
   std::uint64_t orders_rejected = 0;
@@ -115,13 +121,19 @@ public:
   sim::stats stats() const;
   ws_stats realtime_stats() const; // zeros before start()
   std::vector<order_log_entry> orders() const;
+  // When each uapi call arrived (server clock, ns, oldest first; the last 65,536): the same
+  // instants max_calls_in_window judges, taken before any delay or hold.
+  std::vector<std::int64_t> call_arrivals() const;
 
   // Fault switches.
   void set_faults(const faults& f);
   // The next `count` requests with this tr_id (or OAuth path, e.g. "/oauth2/tokenP") are
   // executed when `execute` and then never answered: the client sees an unknown outcome.
   void hang_next(std::string tr_id, int count = 1, bool execute = true);
-  void expire_tokens();    // every issued token answers EGW00123 from now on
+  void expire_tokens(); // every issued token answers EGW00123 from now on
+  // Forget every access token issued, as a restarted KIS does: they answer EGW00121 from now
+  // on. tokenP keeps its spacing rule (EGW00133 within token_spacing of its last answer).
+  void forget_tokens();
   void drop_ws_sessions(); // close every WebSocket session (the client must reconnect)
 
   // The market, for tests: move it `steps` market steps ahead of the wall clock.

@@ -489,6 +489,68 @@ TEST_F(SimGateway, FaultSwitches) {
   EXPECT_EQ(s.hung_responses, 2u);
 }
 
+TEST_F(SimGateway, HeldAnswersAreExecutedAtOnceAndCountedAtArrival) {
+  faults f;
+  f.hold_rate = 1.0;
+  f.hold_for = 20s;
+  gw->set_faults(f);
+  gap = 0ms;
+  const auto arrived = clock->now_ns();
+  auto r = market_buy("005930", 1);
+  EXPECT_EQ(r.delay, 20s);
+  EXPECT_EQ(str(body_of(r), "rt_cd"), "0");
+  ASSERT_EQ(gw->orders().size(), 1u); // the order is placed before the answer is held
+  EXPECT_EQ(gw->orders().back().order_no, "0000000001");
+  // Calls that arrive while the first is held count in its second, where they arrived.
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(price().delay, 20s);
+  auto s = gw->stats();
+  EXPECT_EQ(s.held_responses, 5u);
+  EXPECT_EQ(s.max_calls_in_window, 5u);
+  const auto arrivals = gw->call_arrivals();
+  ASSERT_EQ(arrivals.size(), 5u);
+  EXPECT_EQ(arrivals.front(), arrived);
+
+  // A share holds a seeded part of the calls, and the delay switch adds to the hold.
+  f.hold_rate = 0.25;
+  f.delay = 100ms;
+  gw->set_faults(f);
+  gap = 60ms;
+  int held = 0;
+  for (int i = 0; i < 200; ++i)
+    held += price().delay == 20s + 100ms ? 1 : 0;
+  EXPECT_GT(held, 25);
+  EXPECT_LT(held, 75);
+  EXPECT_EQ(gw->stats().held_responses, 5u + static_cast<std::uint64_t>(held));
+}
+
+TEST_F(SimGateway, ForgottenTokensAreInvalidAndTokenPKeepsItsSpacing) {
+  json::object req{{"grant_type", "client_credentials"},
+                   {"appkey", opts.cred.app_key},
+                   {"appsecret", opts.cred.app_secret}};
+  EXPECT_EQ(price().status, 200);
+  const auto failures = gw->stats().auth_failures;
+  gw->forget_tokens();
+  auto r = price();
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(str(body_of(r), "msg_cd"), "EGW00121");
+  EXPECT_EQ(str(body_of(r), "msg1"), "유효하지 않은 token 입니다.");
+  EXPECT_EQ(gw->stats().auth_failures, failures + 1);
+  // The first token was issued a moment ago: a new one only after the spacing.
+  auto t = oauth("/oauth2/tokenP", req);
+  EXPECT_EQ(t.status, 403);
+  EXPECT_EQ(str(body_of(t), "error_code"), "EGW00133");
+  clock->advance(61s);
+  t = oauth("/oauth2/tokenP", req);
+  ASSERT_EQ(t.status, 200);
+  const auto fresh = str(body_of(t), "access_token");
+  EXPECT_NE(fresh, token);
+  EXPECT_EQ(str(body_of(price()), "msg_cd"), "EGW00121"); // the old one stays forgotten
+  token = fresh;
+  EXPECT_EQ(price().status, 200);
+  EXPECT_EQ(gw->stats().token_issues, 2u);
+}
+
 TEST_F(SimGateway, NoticesForAcksAndFills) {
   std::vector<kis::execution_notice> seen;
   gw->notice_sink = [&](const kis::execution_notice& n) { seen.push_back(n); };
