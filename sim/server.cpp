@@ -225,7 +225,7 @@ void server::start() {
   wo.port = d.opts.ws_port;
   wo.env = d.opts.env;
   wo.hts_id = d.opts.cred.hts_id;
-  wo.accept_key = [gw = &d.gw](std::string_view key) { return gw->accept_approval_key(key); };
+  wo.app_of = [gw = &d.gw](std::string_view key) { return gw->approval_owner(key); };
   wo.clock = d.opts.clock ? d.opts.clock : default_wall_clock();
   wo.seed = d.opts.seed;
   {

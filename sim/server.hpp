@@ -52,10 +52,16 @@ struct options {
   int rate_limit = 0;          // calls per sliding second per account; 0 = KIS: 18 real, 1 paper
   std::uint64_t seed = 42;
   api::credentials cred = default_credentials();
-  std::vector<std::string> symbols;       // empty = the default universe (>= 120 six-digit codes)
-  std::chrono::seconds token_spacing{60}; // a second tokenP inside this -> 403 EGW00133
-  std::chrono::hours token_reuse{6};      // tokenP answers the same token while it is younger
-  std::chrono::hours token_lifetime{24};  // expires_in
+  std::vector<std::string> symbols; // empty = the whole market: universe(), ~2,700 codes
+  // The share of printing market steps that print several trades at once; the feed sends
+  // them as one multi-record frame (KIS batches 2-4 records, more at the open and close).
+  double multi_record_share = 0.3;
+  // KIS's TRs want every documented query parameter present (blank where optional) and JSON
+  // body keys in upper case. Off: only what a handler reads must be there, in any case.
+  bool strict_params = true;
+  std::chrono::seconds token_spacing{60};     // a second tokenP inside this -> 403 EGW00133
+  std::chrono::hours token_reuse{6};          // tokenP answers the same token while it is younger
+  std::chrono::hours token_lifetime{24};      // expires_in
   std::chrono::milliseconds market_step{250}; // one synthetic trade per symbol per step
   std::int64_t initial_cash = 100'000'000;    // KRW on the account
   std::shared_ptr<const wall_clock> clock;    // null = the system clock
@@ -68,8 +74,9 @@ struct options {
 // What the server saw; a snapshot, safe to copy.
 struct stats {
   std::map<std::string, std::uint64_t> calls_by_tr_id; // uapi calls that passed auth
-  std::uint64_t http_requests = 0;                     // everything that reached the server
-  std::uint64_t rate_rejections = 0;                   // EGW00201 answers
+  std::uint64_t legacy_tr_calls = 0;     // of those, with an older tr_id KIS still accepts
+  std::uint64_t http_requests = 0;       // everything that reached the server
+  std::uint64_t rate_rejections = 0;     // EGW00201 answers
   std::uint64_t max_calls_in_window = 0; // most uapi calls that arrived in any sliding 1 s
   std::uint64_t token_requests = 0;      // tokenP calls, answered or not
   std::uint64_t token_issues = 0;        // new tokens minted (a reused token is not counted)

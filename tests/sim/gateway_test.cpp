@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 
 #include "kis/kst.hpp"
-#include "sim/gateway.hpp"
+#include "gateway_fixture.hpp"
 
 namespace {
 
@@ -22,20 +22,9 @@ constexpr const char* revise_path = "/uapi/domestic-stock/v1/trading/order-rvsec
 constexpr const char* balance_path = "/uapi/domestic-stock/v1/trading/inquire-balance";
 constexpr const char* ccld_path = "/uapi/domestic-stock/v1/trading/inquire-daily-ccld";
 
-json::object body_of(const http_response& r) {
-  return json::parse(r.body).as_object();
-}
-
-std::string str(const json::object& o, std::string_view k) {
-  return std::string{o.at(k).as_string()};
-}
-
-std::string header_of(const http_response& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers)
-    if (n == name)
-      return v;
-  return "<none>";
-}
+using test::body_of;
+using test::header_of;
+using test::str;
 
 struct SimGateway : ::testing::Test {
   std::shared_ptr<kis::manual_wall_clock> clock = std::make_shared<kis::manual_wall_clock>();
@@ -234,7 +223,7 @@ TEST_F(SimGateway, TrIdMustFitPathAndEnvironment) {
   EXPECT_EQ(str(body_of(r), "msg_cd"), "OPSQ0002");
   r = get("FHKST01010100", balance_path, balance_query()); // another path's TR
   EXPECT_EQ(str(body_of(r), "msg_cd"), "OPSQ0002");
-  r = get("TTTC8001R", ccld_path, ccld_query()); // the deprecated daily-fills TR
+  r = get("VTTC8001R", ccld_path, ccld_query()); // the old paper daily-fills TR, on real
   EXPECT_EQ(str(body_of(r), "msg_cd"), "OPSQ0002");
   make(environment::paper);
   r = get("TTTC8434R", balance_path, balance_query());
@@ -247,7 +236,8 @@ TEST_F(SimGateway, RequestShapeChecks) {
   EXPECT_EQ(r.status, 404);
   auto h = headers("FHKST01010100");
   r = gw->handle({"POST", price_path, h, "{}"});
-  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(str(body_of(r), "msg_cd"), "EGW00101");
   h = headers(tr(kis::endpoint_id::order_cash_buy));
   h["content-type"] = "text/plain";
   r = gw->handle({"POST", order_path, h, "{}"});
@@ -321,8 +311,8 @@ TEST_F(SimGateway, OrderAnswersInKisShapes) {
       R"({"CANO":"50000000","ACNT_PRDT_CD":"01","KRX_FWDG_ORD_ORGNO":"06010","ORGN_ODNO":"0000000002","ORD_DVSN":"00","RVSE_CNCL_DVSN_CD":"02","ORD_QTY":"0","ORD_UNPR":"0","QTY_ALL_ORD_YN":"Y"})");
   b = body_of(r);
   ASSERT_EQ(str(b, "rt_cd"), "0") << r.body;
-  EXPECT_EQ(str(b.at("output").as_object(), "odno"), "0000000003");
-  EXPECT_TRUE(b.at("output").as_object().contains("krx_fwdg_ord_orgno"));
+  EXPECT_EQ(str(b.at("output").as_object(), "ODNO"), "0000000003");
+  EXPECT_TRUE(b.at("output").as_object().contains("KRX_FWDG_ORD_ORGNO"));
 
   r = market_buy("005930", 1'000'000);
   EXPECT_EQ(r.status, 200);
@@ -567,10 +557,11 @@ TEST_F(SimGateway, RealtimeSourceServesTheSameMarket) {
   EXPECT_TRUE(gw->known_symbol("005930"));
   EXPECT_FALSE(gw->known_symbol("12345"));
   auto first = gw->trades("005930");
-  ASSERT_EQ(first.size(), 1u); // a new subscriber starts with the last print
+  ASSERT_GE(first.size(), 1u); // a new subscriber starts with the last step's prints
+  ASSERT_LE(first.size(), 4u);
   gw->step_market(8);
   auto more = gw->trades("005930");
-  EXPECT_EQ(more.size(), 8u);
+  EXPECT_GE(more.size(), 8u); // 005930 prints on every step, some steps several times
   EXPECT_EQ(more.back().price, gw->quote("005930").price);
   EXPECT_EQ(gw->book("005930").asks.size(), 10u);
 }
