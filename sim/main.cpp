@@ -86,12 +86,19 @@ int main(int argc, char** argv) {
   app.add_option("--hold-for", durations[1].text, "how long a held answer waits (default 20s)");
   app.add_flag("--market-closed", f.market_closed, "orders get 40580000 (market closed)");
   app.add_option("--token-spacing", token_spacing, "tokenP answers at most once per this (60s)");
+  bool lenient = false;
+  app.add_flag("--lenient-inputs", lenient,
+               "accept lower-case body keys and requests that leave documented parameters out");
 
   // The real-time side.
   std::size_t book_fields = 0;
   bool single_record = false;
-  app.add_option("--book-fields", book_fields, "H0STASP0 record width: 59 (default) or 62")
+  app.add_option("--book-fields", book_fields,
+                 "H0STASP0 record width: 59 or 62 (default, as the live feed)")
       ->check(CLI::IsMember({59, 62}));
+  app.add_option("--multi-record-share", opts.multi_record_share,
+                 "share of printing steps that print several trades, sent in one frame (0.3)")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--single-record", single_record, "one trade per H0STCNT0 frame, never packed");
   app.add_option("--ping-interval", durations[2].text, "PINGPONG interval (default 10s)");
   app.add_option("--unanswered-pings", opts.ws.unanswered_pings_to_drop,
@@ -122,6 +129,7 @@ int main(int argc, char** argv) {
     opts.ws.wide_book = book_fields == 62;
   if (single_record)
     opts.ws.multi_record = false;
+  opts.strict_params = !lenient;
 
   // Block the stop signals before any thread starts, then wait for one on this thread.
   sigset_t stop_signals;
