@@ -114,6 +114,11 @@ void token_authority::expire_all() noexcept {
     t.forced_expired = true;
 }
 
+void token_authority::forget_all() noexcept {
+  tokens_.clear();
+  current_.clear();
+}
+
 std::string token_authority::issue_approval(std::int64_t now_ns) {
   auto key = uuid();
   approvals_.emplace(key, now_ns + policy_.approval_lifetime.count());

@@ -72,6 +72,9 @@ public:
   token_check check(std::string_view token, std::int64_t now_ns) const;
   bool revoke(std::string_view token);
   void expire_all() noexcept;
+  // Forgets every token (they become unknown: invalid); the issue spacing still counts from
+  // the last answer, and the next tokenP mints a new token.
+  void forget_all() noexcept;
 
   std::string issue_approval(std::int64_t now_ns);
   bool approval_valid(std::string_view key, std::int64_t now_ns) const;

@@ -44,6 +44,22 @@ verdict no_shares() {
 verdict nothing_to_revise() {
   return reject("40350000", "정정취소 가능수량이 없습니다.");
 }
+verdict market_with_price() {
+  return reject("40370000", "시장가 주문은 주문단가를 0으로 입력하십시오.");
+}
+
+// The acks: one code on the real server, one per kind of order on paper (captured).
+verdict accepted(bool paper, std::string_view what) {
+  if (!paper)
+    return {true, "APBK0013", "주문 전송 완료 되었습니다."};
+  if (what == "buy")
+    return {true, "40600000", "모의투자 매수주문이 완료 되었습니다."};
+  if (what == "sell")
+    return {true, "40590000", "모의투자 매도주문이 완료 되었습니다."};
+  if (what == "revise")
+    return {true, "40620000", "모의투자 정정주문이 완료 되었습니다."};
+  return {true, "40630000", "모의투자 취소주문이 완료 되었습니다."};
+}
 
 std::string order_number(std::uint64_t n) {
   char buf[16];
@@ -87,7 +103,7 @@ verdict exchange::check_price(const std::string& symbol, std::string_view kind,
   if (kind != "00" && kind != "01")
     return bad_kind();
   if (market_kind(kind))
-    return {};
+    return price == 0 ? verdict{} : market_with_price();
   const auto base = m_.info(symbol).base_price;
   if (price <= 0 || price > upper_limit(base) || price < lower_limit(base))
     return out_of_band();
@@ -159,12 +175,7 @@ order_answer exchange::place(const order_input& in) {
   auto& added = add(std::move(o));
   notify(added, false, added.qty, added.price);
   order_answer ans{{}, added.org_no, added.order_no, added.time, added.symbol, added.dir};
-  if (paper_)
-    ans.v = {true, "40600000",
-             in.dir == side::buy ? "모의투자 매수주문이 완료 되었습니다."
-                                 : "모의투자 매도주문이 완료 되었습니다."};
-  else
-    ans.v = {true, "APBK0013", "주문 전송 완료 되었습니다."};
+  ans.v = accepted(paper_, in.dir == side::buy ? "buy" : "sell");
   try_cross(orders_.back());
   return ans;
 }
@@ -208,10 +219,7 @@ order_answer exchange::revise(const revise_input& in) {
   auto& added = add(std::move(o)); // may move orders_: `it` is dead from here on
   notify(added, false, added.qty, added.price);
   order_answer ans{{}, added.org_no, added.order_no, added.time, added.symbol, added.dir};
-  ans.v = paper_ ? verdict{true, "40600000",
-                           in.cancel ? "모의투자 취소주문이 완료 되었습니다."
-                                     : "모의투자 정정주문이 완료 되었습니다."}
-                 : verdict{true, "APBK0013", "주문 전송 완료 되었습니다."};
+  ans.v = accepted(paper_, in.cancel ? "cancel" : "revise");
   if (!in.cancel)
     try_cross(orders_.back());
   return ans;
@@ -263,6 +271,7 @@ void exchange::fill(order& o, std::int64_t qty, std::int64_t price) {
   }
   o.filled += qty;
   o.filled_amount += qty * price;
+  o.last_fill_time = api::kst::time_of(m_.now_ns());
   ++fill_count_;
   notify(o, true, qty, price);
 }
@@ -366,8 +375,10 @@ bool exchange::selected(const order& o, const ccld_query& q) const {
   return true;
 }
 
-kis::fill_record exchange::row(const order& o) const {
-  kis::fill_record r;
+order_view exchange::row(const order& o) const {
+  order_view r;
+  r.rctf = o.rctf;
+  r.last_fill_time = o.last_fill_time;
   r.date = std::to_string(o.date);
   r.org_no = o.org_no;
   r.order_no = o.order_no;
@@ -386,20 +397,45 @@ kis::fill_record exchange::row(const order& o) const {
   return r;
 }
 
-page<kis::fill_record> exchange::fills_page(const ccld_query& q, std::size_t offset,
-                                            std::size_t size) {
+page<order_view> exchange::fills_page(const ccld_query& q, std::size_t offset, std::size_t size) {
   std::vector<const order*> hits;
   for (const auto& o : orders_)
     if (selected(o, q))
       hits.push_back(&o);
   if (!q.oldest_first)
     std::reverse(hits.begin(), hits.end());
-  page<kis::fill_record> p;
+  return page_of(hits, offset, size);
+}
+
+page<order_view> exchange::revisable_page(std::size_t offset, std::size_t size) {
+  std::vector<const order*> open;
+  for (const auto& o : orders_)
+    if (o.remaining() > 0)
+      open.push_back(&o);
+  return page_of(open, offset, size);
+}
+
+page<order_view> exchange::page_of(const std::vector<const order*>& hits, std::size_t offset,
+                                   std::size_t size) const {
+  page<order_view> p;
   for (auto i = offset; i < hits.size() && p.rows.size() < size; ++i)
     p.rows.push_back(row(*hits[i]));
   p.next = offset + p.rows.size();
   p.more = p.next < hits.size();
   return p;
+}
+
+sellable_view exchange::sellable(const std::string& symbol) const {
+  sellable_view v;
+  auto it = holdings_.find(symbol);
+  if (it == holdings_.end())
+    return v;
+  v.bought_today = it->second.bought_today;
+  v.sold_today = it->second.sold_today;
+  v.held = it->second.qty;
+  v.orderable = it->second.qty - reserved_qty(symbol);
+  v.cost = it->second.cost;
+  return v;
 }
 
 ccld_totals exchange::fill_totals(const ccld_query& q) const {

@@ -18,8 +18,9 @@
 
 namespace kis::sim {
 
-// A business answer in KIS's words. Codes other than 40580000 and APBK0952 are the simulator's
-// own: KIS does not publish its order-server rejection codes (KIS-PROTOCOL.md §5.2).
+// A business answer in KIS's words. Codes other than 40580000, APBK0952, APBK0013 and the
+// paper acks (40600000 buy, 40590000 sell, 40620000 revise, 40630000 cancel) are the
+// simulator's own: KIS does not publish its order-server rejection codes (KIS-PROTOCOL §5.2).
 struct verdict {
   bool ok = true;
   std::string msg_cd;
@@ -74,6 +75,19 @@ struct ccld_query {
   bool oldest_first = false;     // INQR_DVSN 01
 };
 
+// One order as the account queries show it: inquire-daily-ccld and inquire-psbl-rvsecncl.
+struct order_view : kis::fill_record {
+  std::uint8_t rctf = 0;      // 0 new, 1 revise, 2 cancel record
+  std::string last_fill_time; // HHMMSS of the last fill notice, empty before one
+};
+
+// What inquire-psbl-sell reports for one symbol.
+struct sellable_view {
+  std::int64_t bought_today = 0, sold_today = 0;
+  std::int64_t held = 0, orderable = 0;
+  std::int64_t cost = 0; // purchase amount of the shares held
+};
+
 struct ccld_totals {
   std::int64_t order_qty = 0, filled_qty = 0, filled_amount = 0;
 };
@@ -98,7 +112,10 @@ public:
   kis::balance totals();
   page<kis::holding> balance_page(std::size_t offset, std::size_t size);
   kis::buyable buyable(std::string_view symbol, std::int64_t price, std::string_view kind_code);
-  page<kis::fill_record> fills_page(const ccld_query& q, std::size_t offset, std::size_t size);
+  page<order_view> fills_page(const ccld_query& q, std::size_t offset, std::size_t size);
+  // Orders with a quantity left to revise or cancel, oldest first.
+  page<order_view> revisable_page(std::size_t offset, std::size_t size);
+  sellable_view sellable(const std::string& symbol) const;
   ccld_totals fill_totals(const ccld_query& q) const;
   // Shares bought and sold today in one symbol; KRW bought and sold today in all.
   std::pair<std::int64_t, std::int64_t> today_qty(const std::string& symbol) const;
@@ -121,6 +138,7 @@ private:
     std::uint8_t rctf = 0; // 0 new, 1 revise, 2 cancel record
     std::int32_t date = 0;
     std::string time;
+    std::string last_fill_time;
     std::int64_t remaining() const noexcept { return rctf == 2 ? 0 : qty - filled - cancelled; }
   };
   struct holding_state {
@@ -137,7 +155,9 @@ private:
   void try_cross(order& o);
   void notify(const order& o, bool is_fill, std::int64_t qty, std::int64_t price);
   bool selected(const order& o, const ccld_query& q) const;
-  kis::fill_record row(const order& o) const;
+  order_view row(const order& o) const;
+  page<order_view> page_of(const std::vector<const order*>& hits, std::size_t offset,
+                           std::size_t size) const;
 
   market& m_;
   std::string cano_, product_, hts_id_;

@@ -169,17 +169,19 @@ std::string book_record(const kis::order_book& b, bool wide, const kis::order_bo
   return out;
 }
 
-std::string notice_record(const kis::execution_notice& n) {
+std::string notice_record(const kis::execution_notice& n, std::string_view account_name) {
   std::string out;
   out.reserve(256);
   field_writer w{out};
-  w << n.hts_id << n.account << n.order_no << n.orig_order_no
+  const std::string_view orig =
+      n.orig_order_no.empty() ? std::string_view{"0000000000"} : std::string_view{n.orig_order_no};
+  w << n.hts_id << n.account << n.order_no << orig
     << std::string_view{n.dir == kis::side::sell ? "01" : "02"}
     << static_cast<std::int64_t>(n.revise_cancel) << n.order_kind_code << std::string_view{"0"}
     << n.symbol << n.qty << n.price << n.time << std::string_view{n.rejected ? "1" : "0"}
     << std::string_view{n.is_fill ? "2" : "1"} << static_cast<std::int64_t>(n.accept_state)
-    << n.branch << n.order_qty << std::string_view{} // ACNT_NAME: the simulator has none
-    << std::int64_t{0} << std::string_view{"1"} << std::string_view{"N"} // stop price, KRX, popup
+    << n.branch << n.order_qty << account_name << std::int64_t{0} << std::string_view{"1"}
+    << std::string_view{"N"}                                          // stop price, KRX, popup
     << std::string_view{} << std::string_view{} << std::string_view{} // FILLER, CRDT_CLS, LOAN_DATE
     << n.name << n.order_price;
   return out;

@@ -26,7 +26,7 @@ inline constexpr std::size_t trade_fields = 46;
 inline constexpr std::size_t book_fields = 59;
 inline constexpr std::size_t wide_book_fields = 62; // + KMID_PRC, KMID_TOTAL_RSQN, KMID_CLS_CODE
 inline constexpr std::size_t notice_fields = 26;
-inline constexpr std::size_t max_records_per_frame = 4;
+inline constexpr std::size_t max_records_per_frame = 10; // a burst at the open is up to 8
 
 // "0|H0STCNT0|002|" + payload: count is three digits, payload records joined by '^'.
 std::string data_frame(bool encrypted, std::string_view tr_id, std::size_t count,
@@ -54,8 +54,9 @@ private:
 // symbol, for the *_ICDC change fields (0 on the first).
 std::string book_record(const kis::order_book& book, bool wide, const kis::order_book* prev);
 
-// The 26-field H0STCNI0/H0STCNI9 record, before encryption.
-std::string notice_record(const kis::execution_notice& n);
+// The 26-field H0STCNI0/H0STCNI9 record, before encryption. OODER_NO is ten zeros on a new
+// order's records, as KIS sends it; ACNT_NAME is the account holder's name.
+std::string notice_record(const kis::execution_notice& n, std::string_view account_name);
 
 // base64(AES-256-CBC(PKCS#7)) with the ASCII bytes of key (32) and iv (16) as raw key/iv.
 // Throws std::invalid_argument on other lengths (our own keys are always right).

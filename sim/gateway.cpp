@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "kis/kst.hpp"
+#include "sim/gateway_util.hpp"
 
 namespace kis::sim {
 
@@ -19,7 +20,8 @@ http_response json(int status, const json::object& body, std::string_view tr_id,
                    std::string_view tr_cont) {
   http_response r;
   r.status = status;
-  r.headers.emplace_back("content-type", "application/json; charset=UTF-8");
+  // KIS spells it Content-Type; clients that turn header names into identifiers rely on it.
+  r.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
   if (!tr_id.empty())
     r.headers.emplace_back("tr_id", std::string{tr_id});
   r.headers.emplace_back("tr_cont", std::string{tr_cont});
@@ -132,7 +134,7 @@ http_response hung() {
 }
 
 http_response bad_request() {
-  return reply::kis_error(400, "EGW00101", "유효하지 않은 요청입니다.");
+  return reply::kis_error(500, "EGW00101", "유효하지 않은 요청입니다.");
 }
 
 struct refusal {
@@ -159,13 +161,14 @@ std::optional<refusal> key_refusal(const std::string& key, const std::string& se
 gateway::gateway(const options& opts)
     : opts_(opts)
     , clock_(opts.clock ? opts.clock : default_wall_clock())
-    , market_(opts.symbols, opts.seed, clock_, opts.market_step)
+    , market_(opts.symbols, opts.seed, clock_, opts.market_step, opts.multi_record_share)
     , exchange_(market_, opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
                 opts.initial_cash, opts.env == api::environment::paper)
     , tokens_(token_policy{opts.token_spacing, opts.token_reuse, opts.token_lifetime},
               opts.cred.app_key, opts.seed)
     , limiter_(opts.rate_limit > 0 ? opts.rate_limit : api::default_rate_limit(opts.env))
     , fault_gen_(opts.seed ^ 0xfa017ull)
+    , hold_gen_(opts.seed ^ 0x401dull)
     , faults_(opts.fault) {
   exchange_.set_market_closed(faults_.market_closed);
   exchange_.on_notice = [this](const kis::execution_notice& n) { pending_.push_back(n); };
@@ -210,24 +213,20 @@ std::optional<gateway::hang_rule> gateway::take_hang(std::string_view key) {
 http_response gateway::route(const http_request& req) {
   auto qpos = req.target.find('?');
   std::string_view path{req.target.data(), std::min(qpos, req.target.size())};
-  std::vector<const api::endpoint*> candidates;
-  for (const auto& ep : api::all_endpoints())
-    if (ep.path == path)
-      candidates.push_back(&ep);
-  if (candidates.empty())
+  const auto served = routes_at(path);
+  if (served.empty())
     return reply::kis_error(404, "EGW00300", "요청하신 URL을 찾을 수 없습니다.");
-  const auto& first = *candidates.front();
-  auto method = first.method == api::http_method::get ? "GET" : "POST";
-  if (req.method != method)
+  const auto& first = served.front();
+  if (req.method != (first.post ? "POST" : "GET"))
     return bad_request();
-  if (first.method == api::http_method::post && !json_content(req))
-    return reply::kis_error(400, "EGW00132", "Content-Type이 유효하지 않습니다.");
+  if (first.post && !json_content(req))
+    return reply::kis_error(500, "EGW00132", "Content-Type이 유효하지 않습니다.");
 
   if (first.oauth) {
     auto hang = take_hang(first.path);
     if (hang && !hang->execute)
       return hung();
-    auto r = oauth(first, req);
+    auto r = oauth(first.what, req);
     r.hang = hang.has_value();
     return r;
   }
@@ -235,32 +234,30 @@ http_response gateway::route(const http_request& req) {
   auto tr = header(req, "tr_id");
   if (auto refused = check_credentials(req, tr))
     return *refused;
-  if (first.id == endpoint_id::hashkey)
+  if (first.what == service::hashkey)
     return hashkey(req);
   if (auto refused = check_token(req, tr))
     return *refused;
-  if (header(req, "custtype") != opts_.cred.custtype) {
-    ++stats_.auth_failures;
-    return reply::kis_error(400, "EGW00208", "custtype이 유효하지 않습니다.", tr);
-  }
+  if (auto refused = check_custtype(req, tr))
+    return *refused;
 
   // The budget counts every authenticated call, whatever becomes of it afterwards.
   const auto now = clock_->now_ns();
-  arrivals_.add(now);
-  stats_.max_calls_in_window =
-      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now));
+  count_arrival(now);
   if (!limiter_.admit(now)) {
     ++stats_.rate_rejections;
     return reply::kis_error(500, "EGW00201", "초당 거래건수를 초과하였습니다.", tr);
   }
 
-  call c;
-  for (auto* ep : candidates)
-    if (auto want = api::tr_id(*ep, opts_.env); want && !want->empty() && *want == tr)
-      c.ep = ep;
-  if (c.ep == nullptr)
+  const auto m = match(path, tr, opts_.env);
+  if (m.r == nullptr) {
+    if (opts_.env == api::environment::paper && real_only(path, tr))
+      return reply::kis_error(500, "EGW02006", "모의투자 TR이 아닙니다.", tr);
     return reply::kis_error(200, "OPSQ0002", "없는 서비스 코드 입니다", tr);
+  }
   ++stats_.calls_by_tr_id[tr];
+  if (m.tr->legacy)
+    ++stats_.legacy_tr_calls;
 
   if (faults_.error_rate > 0 && fault_gen_.unit() < faults_.error_rate) {
     ++stats_.injected_errors;
@@ -270,30 +267,103 @@ http_response gateway::route(const http_request& req) {
   if (hang && !hang->execute)
     return hung();
 
+  call c;
+  c.r = m.r;
   c.tr_id = tr;
   c.tr_cont = header(req, "tr_cont");
   c.req = &req;
-  if (c.ep->method == api::http_method::get) {
-    c.params =
-        parse_query(qpos == std::string::npos ? std::string_view{}
-                                              : std::string_view{req.target}.substr(qpos + 1));
-  } else {
-    auto body = parse_object(req.body);
-    if (!body)
-      return reply::kis_error(200, "OPSQ9995", "JSON PARSING ERROR : invalid json format", tr);
-    for (const auto& [k, v] : *body) {
-      if (!v.is_string())
-        return reply::kis_error(200, "OPSQ2002", "ERROR : INPUT_FIELD_TYPE " + upper(k), tr);
-      c.params[upper(k)] = std::string{v.as_string()};
-    }
-    auto hash = header(req, "hashkey");
-    if (!hash.empty() && hash != sha256_hex(req.body))
-      return reply::kis_error(400, "EGW00131", "유효하지 않은 hashkey입니다.", tr);
-  }
+  const auto query = qpos == std::string::npos ? std::string_view{}
+                                               : std::string_view{req.target}.substr(qpos + 1);
+  if (auto refused = read_params(c, query))
+    return *refused;
   auto r = dispatch(c);
   r.hang = hang.has_value();
   r.delay = faults_.delay;
+  if (faults_.hold_rate > 0 && hold_gen_.unit() < faults_.hold_rate) {
+    ++stats_.held_responses;
+    r.delay += faults_.hold_for;
+  }
   return r;
+}
+
+// Query names are matched without regard to case (the portal spells them in upper case, the
+// Postman samples in lower case); JSON body keys must be upper case, as KIS wants them. With
+// strict_params every documented parameter must be there, blank where it is optional.
+std::optional<http_response> gateway::read_params(call& c, std::string_view query) {
+  if (!c.r->post) {
+    c.params = parse_query(query);
+  } else {
+    auto body = parse_object(c.req->body);
+    if (!body)
+      return reply::kis_error(200, "OPSQ9995", "JSON PARSING ERROR : invalid json format", c.tr_id);
+    for (const auto& [k, v] : *body) {
+      if (!v.is_string())
+        return reply::kis_error(200, "OPSQ2002", "ERROR : INPUT_FIELD_TYPE " + upper(k), c.tr_id);
+      c.params[opts_.strict_params ? std::string{k} : upper(k)] = std::string{v.as_string()};
+    }
+    auto hash = header(*c.req, "hashkey");
+    if (!hash.empty() && hash != sha256_hex(c.req->body))
+      return reply::kis_error(500, "EGW00131", "유효하지 않은 hashkey입니다.", c.tr_id);
+  }
+  if (!opts_.strict_params)
+    return std::nullopt;
+  for (auto name : c.r->params) {
+    const bool may_lack =
+        std::find(c.r->optional.begin(), c.r->optional.end(), name) != c.r->optional.end();
+    if (!may_lack && c.params.find(std::string{name}) == c.params.end())
+      return reply::kis_error(200, "OPSQ2001", "ERROR : INPUT_FIELD_NAME " + std::string{name},
+                              c.tr_id);
+  }
+  return std::nullopt;
+}
+
+http_response gateway::dispatch(const call& c) {
+  try {
+    switch (c.r->what) {
+    case service::price:
+      return inquire_price(c);
+    case service::daily_price:
+      return inquire_daily_price(c);
+    case service::daily_chart:
+      return inquire_chart(c);
+    case service::minute_chart:
+      return inquire_minutes(c);
+    case service::search_info:
+      return search_info(c);
+    case service::search_stock_info:
+      return search_stock_info(c);
+    case service::order_buy:
+    case service::order_sell:
+      return order_cash(c);
+    case service::revise_cancel:
+      return order_revise(c);
+    case service::revisable:
+      return inquire_revisable(c);
+    case service::balance:
+      return inquire_balance(c);
+    case service::buyable:
+      return inquire_buyable(c);
+    case service::sellable:
+      return inquire_sellable(c);
+    case service::daily_fills:
+      return inquire_fills(c);
+    default:
+      break;
+    }
+    return reply::kis_error(200, "OPSQ0002", "없는 서비스 코드 입니다", c.tr_id);
+  } catch (const detail::input_error& e) {
+    return reply::kis_error(200, e.code, e.text, c.tr_id);
+  }
+}
+
+// Every uapi call counts where it arrives, before any answer is computed, delayed or held.
+void gateway::count_arrival(std::int64_t now_ns) {
+  arrivals_.add(now_ns);
+  stats_.max_calls_in_window =
+      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now_ns));
+  arrival_log_.push_back(now_ns);
+  if (arrival_log_.size() > 65'536)
+    arrival_log_.pop_front();
 }
 
 std::optional<http_response> gateway::check_credentials(const http_request& req,
@@ -328,12 +398,22 @@ std::optional<http_response> gateway::check_token(const http_request& req, std::
   return refuse("EGW00121", "유효하지 않은 token 입니다.");
 }
 
-http_response gateway::oauth(const api::endpoint& ep, const http_request& req) {
+// KIS treats a missing custtype as an individual's (python-kis and mojito never send it and
+// work live); a present one must be P or B and match the account.
+std::optional<http_response> gateway::check_custtype(const http_request& req, std::string_view tr) {
+  auto it = req.headers.find("custtype");
+  if (it == req.headers.end() || it->second == opts_.cred.custtype)
+    return std::nullopt;
+  ++stats_.auth_failures;
+  return reply::kis_error(500, "EGW00208", "custtype이 유효하지 않습니다.", tr);
+}
+
+http_response gateway::oauth(service what, const http_request& req) {
   auto body = parse_object(req.body);
   if (!body)
     return reply::oauth_error(400, "EGW00101", "유효하지 않은 요청입니다.");
-  const bool approval = ep.id == endpoint_id::approval_key;
-  if (ep.id != endpoint_id::token_revoke) {
+  const bool approval = what == service::approval_key;
+  if (what != service::token_revoke) {
     auto grant = string_field(*body, "grant_type");
     if (grant.empty())
       return reply::oauth_error(400, "EGW00115", "grant_type은 필수입니다.");
@@ -355,7 +435,7 @@ http_response gateway::oauth(const api::endpoint& ep, const http_request& req) {
     ++stats_.approval_issues;
     return reply::json(200, {{"approval_key", tokens_.issue_approval(now)}});
   }
-  if (ep.id == endpoint_id::token_revoke) {
+  if (what == service::token_revoke) {
     if (!tokens_.revoke(string_field(*body, "token")))
       return refuse("EGW00121", "유효하지 않은 token 입니다.");
     return reply::json(200, {{"code", 200}, {"message", "접근토큰 폐기에 성공하였습니다"}});
@@ -377,9 +457,7 @@ http_response gateway::oauth(const api::endpoint& ep, const http_request& req) {
 
 http_response gateway::hashkey(const http_request& req) {
   const auto now = clock_->now_ns();
-  arrivals_.add(now);
-  stats_.max_calls_in_window =
-      std::max<std::uint64_t>(stats_.max_calls_in_window, arrivals_.count(now));
+  count_arrival(now);
   if (!limiter_.admit(now)) {
     ++stats_.rate_rejections;
     return reply::kis_error(500, "EGW00201", "초당 거래건수를 초과하였습니다.");
@@ -422,6 +500,12 @@ bool gateway::accept_approval_key(std::string_view key) const {
   return tokens_.approval_valid(key, clock_->now_ns());
 }
 
+std::string gateway::approval_owner(std::string_view key) const {
+  if (!accept_approval_key(key))
+    return {};
+  return std::to_string(fnv1a(opts_.cred.app_key));
+}
+
 void gateway::tick() {
   {
     std::lock_guard lock{mu_};
@@ -456,6 +540,16 @@ void gateway::hang_next(std::string tr_id, int count, bool execute) {
 void gateway::expire_tokens() {
   std::lock_guard lock{mu_};
   tokens_.expire_all();
+}
+
+void gateway::forget_tokens() {
+  std::lock_guard lock{mu_};
+  tokens_.forget_all();
+}
+
+std::vector<std::int64_t> gateway::call_arrivals() const {
+  std::lock_guard lock{mu_};
+  return {arrival_log_.begin(), arrival_log_.end()};
 }
 
 void gateway::step_market(std::int64_t steps) {

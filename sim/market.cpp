@@ -12,13 +12,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr std::uint64_t fnv1a(std::string_view s) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (char c : s)
-    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
-}
-
 // Sunday 0 .. Saturday 6 of a YYYYMMDD date.
 unsigned weekday_of(std::int32_t yyyymmdd) noexcept {
   year_month_day ymd{year{yyyymmdd / 10000}, month{static_cast<unsigned>(yyyymmdd / 100 % 100)},
@@ -31,36 +24,27 @@ bool weekday_date(std::int32_t yyyymmdd) noexcept {
   return wd != 0 && wd != 6;
 }
 
-struct known_name {
-  std::string_view code;
-  std::string_view name;
-};
+constexpr int history_days = 520;            // about two years of weekdays
+constexpr double steps_per_session = 93'600; // 6.5 hours of 250 ms steps
 
-// Large KOSPI names, so that logs and examples read naturally; prices are synthetic anyway.
-constexpr known_name known_names[] = {
-    {"005930", "삼성전자"},     {"000660", "SK하이닉스"},     {"035420", "NAVER"},
-    {"035720", "카카오"},       {"005380", "현대차"},         {"051910", "LG화학"},
-    {"006400", "삼성SDI"},      {"068270", "셀트리온"},       {"207940", "삼성바이오로직스"},
-    {"000270", "기아"},         {"105560", "KB금융"},         {"055550", "신한지주"},
-    {"012330", "현대모비스"},   {"028260", "삼성물산"},       {"066570", "LG전자"},
-    {"003550", "LG"},           {"017670", "SK텔레콤"},       {"034730", "SK"},
-    {"015760", "한국전력"},     {"032830", "삼성생명"},       {"096770", "SK이노베이션"},
-    {"009150", "삼성전기"},     {"018260", "삼성에스디에스"}, {"011200", "HMM"},
-    {"010130", "고려아연"},     {"086790", "하나금융지주"},   {"033780", "KT&G"},
-    {"003670", "포스코퓨처엠"}, {"005490", "POSCO홀딩스"},    {"047050", "포스코인터내셔널"},
-};
-
-std::string name_for(std::string_view code) {
-  for (const auto& k : known_names)
-    if (k.code == code)
-      return std::string{k.name};
-  // append() rather than "literal" + string: g++ 12 -O3 reports a false -Wrestrict on the latter.
-  std::string name = "모의종목";
-  name.append(code);
-  return name;
+// Seconds since midnight KST of a UTC instant.
+std::int64_t kst_second_of_day(std::int64_t utc_ns) noexcept {
+  constexpr std::int64_t day = 86'400;
+  auto s = (utc_ns / 1'000'000'000 + 9 * 3'600) % day;
+  return s < 0 ? s + day : s;
 }
 
-constexpr int history_days = 520; // about two years of weekdays
+// The first and the last ten minutes of the regular session trade in bursts.
+bool busy_time(std::int64_t utc_ns) noexcept {
+  const auto s = kst_second_of_day(utc_ns);
+  return (s >= 9 * 3'600 && s < 9 * 3'600 + 600) ||
+         (s >= 15 * 3'600 + 1'200 && s < 15 * 3'600 + 1'800);
+}
+
+std::int32_t minute_start(std::int64_t utc_ns) noexcept {
+  const auto s = kst_second_of_day(utc_ns) / 60 * 60;
+  return static_cast<std::int32_t>(s / 3'600 * 10'000 + s % 3'600 / 60 * 100);
+}
 
 } // namespace
 
@@ -95,30 +79,13 @@ std::int64_t lower_limit(std::int64_t base) noexcept {
   return std::max<std::int64_t>(1, ceil_to_tick(base - base * 3 / 10));
 }
 
-std::vector<std::string> default_universe() {
-  std::vector<std::string> out;
-  for (const auto& k : known_names)
-    out.emplace_back(k.code);
-  for (int i = 0; out.size() < 120; ++i) {
-    auto digits = std::to_string(100'000 + 100 + i * 7); // "100100".."100723"
-    digits[0] = '9';
-    out.push_back(std::move(digits));
-  }
-  return out;
-}
-
-std::uint64_t rng::next() noexcept {
-  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 market::market(std::vector<std::string> symbols, std::uint64_t seed,
-               std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step)
+               std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step,
+               double burst_share)
     : seed_(seed)
     , clock_(clock ? std::move(clock) : default_wall_clock())
     , step_(std::max<std::chrono::nanoseconds>(step, 1ms))
+    , burst_share_(std::clamp(burst_share, 0.0, 1.0))
     , origin_ns_(clock_->now_ns())
     , session_date_(api::kst::date_of(origin_ns_)) {
   if (symbols.empty())
@@ -126,17 +93,8 @@ market::market(std::vector<std::string> symbols, std::uint64_t seed,
   for (auto& s : symbols) {
     if (tapes_.count(s) != 0)
       continue;
-    rng g{seed_ ^ fnv1a(s)};
-    instrument in;
-    in.symbol = s;
-    in.name = name_for(s);
-    // Log-uniform between 1,000 and 800,000 KRW so that every tick band is populated.
-    auto raw = 1'000.0 * std::pow(800.0, g.unit());
-    in.base_price = floor_to_tick(static_cast<std::int64_t>(raw));
-    in.shares = 10'000'000 + static_cast<std::int64_t>(g.below(990'000'000));
-    in.eps = in.base_price / static_cast<std::int64_t>(5 + g.below(25));
-    in.bps = static_cast<std::int64_t>(static_cast<double>(in.base_price) * (0.5 + g.unit() * 1.5));
-    tapes_.emplace(s, tape{std::move(in), rng{g.next()}, -1, 0, 0, 0, 0, 0, 0, 0, 0, {}, {}});
+    tape t{instrument_for(s), rng{seed_ ^ fnv1a(s)}, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, {}, 0, {}, {}};
+    tapes_.emplace(s, std::move(t));
     order_.push_back(std::move(s));
   }
 }
@@ -178,11 +136,29 @@ void market::advance(tape& t) {
     generate(t);
 }
 
+// One step: the first prints the open; later ones print with the instrument's trade share,
+// and a share of those print a burst of 2-4 trades (2-8 around the open and the close).
 void market::generate(tape& t) {
+  ++t.step;
+  auto& g = t.gen;
+  if (t.step == 0) {
+    print_one(t, true);
+    return;
+  }
+  const bool trades = g.unit() < t.info.trade_share;
+  const bool busy = busy_time(step_time_ns(t.step));
+  const bool burst = g.unit() < (busy ? std::min(1.0, 2 * burst_share_) : burst_share_);
+  if (!trades)
+    return;
+  const auto count = burst ? 2 + static_cast<int>(g.below(busy ? 7 : 3)) : 1;
+  for (int i = 0; i < count; ++i)
+    print_one(t, false);
+}
+
+void market::print_one(tape& t, bool first_of_day) {
   const auto base = t.info.base_price;
   const auto up_lim = upper_limit(base), down_lim = lower_limit(base);
-  auto p = t.step < 0 ? base : t.price;
-  ++t.step;
+  auto p = first_of_day ? base : t.price;
   auto& g = t.gen;
   int moved = 0;
   if (g.unit() < 0.25) {
@@ -193,10 +169,11 @@ void market::generate(tape& t) {
     p = std::clamp(moved > 0 ? tick_up(p) : tick_down(p), down_lim, up_lim);
   }
   bool buy = moved > 0 || (moved == 0 && g.below(2) == 0);
-  auto qty = static_cast<std::int64_t>(1 + g.below(300)) * (g.below(20) == 0 ? 10 : 1);
+  // A few lots, now and then a block ten times that.
+  auto qty = t.info.lot * static_cast<std::int64_t>(1 + g.below(5)) * (g.below(20) == 0 ? 10 : 1);
 
   t.price = p;
-  if (t.step == 0)
+  if (first_of_day)
     t.open = t.high = t.low = p;
   t.high = std::max(t.high, p);
   t.low = std::min(t.low, p);
@@ -204,40 +181,71 @@ void market::generate(tape& t) {
   t.turnover += qty * p;
   t.ask1 = buy ? p : std::min(tick_up(p), up_lim);
   t.bid1 = buy ? std::max(tick_down(p), down_lim) : p;
+  t.last_print_step = t.step;
 
+  print pr{t.step, p, qty, t.volume, t.turnover, t.high, t.low, t.ask1, t.bid1, buy};
+  if (t.ring.size() < kept_trades)
+    t.ring.push_back(pr);
+  else
+    t.ring[t.printed % kept_trades] = pr;
+  ++t.printed;
+
+  const auto minute = minute_start(step_time_ns(t.step));
+  if (t.today_minutes.empty() || t.today_minutes.back().hhmmss != minute)
+    t.today_minutes.push_back(minute_bar{minute, p, p, p, p, 0, 0});
+  auto& m = t.today_minutes.back();
+  m.high = std::max(m.high, p);
+  m.low = std::min(m.low, p);
+  m.close = p;
+  m.volume += qty;
+  m.acc_turnover = t.turnover;
+}
+
+const market::print& market::recent(const tape& t, std::size_t back) const {
+  if (t.ring.size() < kept_trades)
+    return t.ring[t.ring.size() - 1 - back];
+  return t.ring[(t.printed - 1 - back) % kept_trades];
+}
+
+kis::trade_tick market::tick_of(const tape& t, const print& p) const {
+  const auto base = t.info.base_price;
+  const auto up_lim = upper_limit(base), down_lim = lower_limit(base);
   kis::trade_tick tr;
   tr.symbol = t.info.symbol;
-  tr.exchange_ns = step_time_ns(t.step);
-  tr.price = p;
-  tr.change = p - base;
-  tr.sign = p == up_lim     ? price_sign::upper_limit
-            : p == down_lim ? price_sign::lower_limit
-            : p > base      ? price_sign::up
-            : p < base      ? price_sign::down
-                            : price_sign::flat;
-  tr.qty = qty;
-  tr.acc_volume = t.volume;
-  tr.acc_turnover = t.turnover;
-  tr.vwap = t.turnover / t.volume;
+  tr.exchange_ns = step_time_ns(p.step);
+  tr.price = p.price;
+  tr.change = p.price - base;
+  tr.sign = p.price == up_lim     ? price_sign::upper_limit
+            : p.price == down_lim ? price_sign::lower_limit
+            : p.price > base      ? price_sign::up
+            : p.price < base      ? price_sign::down
+                                  : price_sign::flat;
+  tr.qty = p.qty;
+  tr.acc_volume = p.volume;
+  tr.acc_turnover = p.turnover;
+  tr.vwap = p.turnover / p.volume;
   tr.open = t.open;
-  tr.high = t.high;
-  tr.low = t.low;
-  tr.ask1 = t.ask1;
-  tr.bid1 = t.bid1;
-  tr.side = buy ? aggressor::buy : aggressor::sell;
+  tr.high = p.high;
+  tr.low = p.low;
+  tr.ask1 = p.ask1;
+  tr.bid1 = p.bid1;
+  tr.side = p.buy ? aggressor::buy : aggressor::sell;
   tr.session = "20"; // regular session, normal trading
-  t.recent.push_back(std::move(tr));
-  if (t.recent.size() > kept_trades)
-    t.recent.pop_front();
+  return tr;
 }
 
 std::int64_t market::last_price(std::string_view symbol) {
   return at(symbol).price;
 }
 
+std::int64_t market::last_trade_ns(std::string_view symbol) {
+  auto& t = at(symbol);
+  return step_time_ns(t.last_print_step);
+}
+
 kis::quote market::quote(std::string_view symbol) {
   auto& t = at(symbol);
-  const auto& last = t.recent.back();
+  const auto last = tick_of(t, recent(t, 0));
   kis::quote q;
   q.symbol = t.info.symbol;
   q.price = t.price;
@@ -270,12 +278,13 @@ kis::order_book market::book(std::string_view symbol) {
   b.hour_class = "0";
   b.acc_volume = t.volume;
   auto ask = t.ask1, bid = t.bid1;
+  auto depth = [&] { return t.info.lot * static_cast<std::int64_t>(1 + g.below(60)); };
   for (int i = 0; i < 10; ++i) {
     kis::book_level a{ask <= up_lim ? ask : 0, 0}, d{bid >= down_lim ? bid : 0, 0};
     if (a.price != 0)
-      a.qty = static_cast<std::int64_t>(50 + g.below(5'000));
+      a.qty = depth();
     if (d.price != 0)
-      d.qty = static_cast<std::int64_t>(50 + g.below(5'000));
+      d.qty = depth();
     b.total_ask_qty += a.qty;
     b.total_bid_qty += d.qty;
     b.asks.push_back(a);
@@ -288,12 +297,30 @@ kis::order_book market::book(std::string_view symbol) {
 
 std::vector<kis::trade_tick> market::trades_since(std::string_view symbol, std::int64_t& cursor) {
   auto& t = at(symbol);
+  std::size_t newer = 0; // prints after the cursor that are still kept
+  while (newer < t.ring.size() && recent(t, newer).step > cursor)
+    ++newer;
   std::vector<kis::trade_tick> out;
-  const auto first = t.step - static_cast<std::int64_t>(t.recent.size()) + 1;
-  for (auto s = std::max(cursor + 1, first); s <= t.step; ++s)
-    out.push_back(t.recent[static_cast<std::size_t>(s - first)]);
+  out.reserve(newer);
+  for (auto i = newer; i > 0; --i)
+    out.push_back(tick_of(t, recent(t, i - 1)));
   cursor = t.step;
   return out;
+}
+
+std::vector<minute_bar> market::minutes(std::string_view symbol, std::int32_t until_hhmmss,
+                                        std::size_t max_rows) {
+  auto& t = at(symbol);
+  std::vector<minute_bar> out;
+  for (auto it = t.today_minutes.rbegin(); it != t.today_minutes.rend() && out.size() < max_rows;
+       ++it)
+    if (it->hhmmss <= until_hhmmss)
+      out.push_back(*it);
+  return out;
+}
+
+kis::daily_bar market::previous_day(std::string_view symbol) {
+  return history(at(symbol)).back();
 }
 
 const std::vector<kis::daily_bar>& market::history(tape& t) {
@@ -326,7 +353,10 @@ const std::vector<kis::daily_bar>& market::history(tape& t) {
                        ceil_to_tick(lo - lo * static_cast<std::int64_t>(g.below(3)) / 100));
     bar.high = std::max(bar.high, hi);
     bar.low = std::min(bar.low, lo);
-    bar.volume = static_cast<std::int64_t>(10'000 + g.below(5'000'000));
+    // A day's volume as the intraday walk would print it, give or take half.
+    bar.volume = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(t.info.trade_share * steps_per_session * 3.0 *
+                                     static_cast<double>(t.info.lot) * (0.5 + g.unit())));
     bar.turnover = bar.volume * ((bar.open + bar.close) / 2);
     rows.push_back(std::move(bar));
     close = prev;

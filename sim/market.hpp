@@ -1,14 +1,18 @@
 // The simulator's synthetic market: per symbol a seeded random walk on the KRX tick grid inside
-// the daily +-30% band, a daily history for the chart endpoints, and a ten-level book around
-// the last trade. Plain C++ (no Beast, no locking): the owner serialises access.
+// the daily +-30% band, a daily history for the chart endpoints, today's minute bars, and a
+// ten-level book around the last trade. Plain C++ (no Beast, no locking): the owner
+// serialises access.
 //
 // Market time is the wall clock plus explicit steps: step k happens at origin + k * step, so
-// the same seed and the same steps give the same prices no matter when anyone looks.
+// the same seed and the same steps give the same prices no matter when anyone looks. A symbol
+// advances lazily, when someone looks at it: 2,700 listed symbols cost only what is watched.
+// A step prints a trade with the instrument's trade_share; a share of the printing steps
+// prints several trades at once (a sweep), more around the open and the close, which the feed
+// then sends as one multi-record frame, as KIS does.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,6 +22,8 @@
 #include "kis/clock.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
+#include "sim/rng.hpp"
+#include "sim/universe.hpp"
 
 namespace kis::sim {
 
@@ -35,36 +41,20 @@ std::int64_t tick_down(std::int64_t price) noexcept;
 std::int64_t upper_limit(std::int64_t base) noexcept;
 std::int64_t lower_limit(std::int64_t base) noexcept;
 
-// At least 120 six-digit codes: large KOSPI names first, then synthetic codes.
-std::vector<std::string> default_universe();
-
-// splitmix64: tiny, fast and the same on every platform, unlike std distributions.
-class rng {
-public:
-  explicit rng(std::uint64_t seed) noexcept
-      : state_(seed) {}
-  std::uint64_t next() noexcept;
-  std::uint64_t below(std::uint64_t n) noexcept { return n == 0 ? 0 : next() % n; }
-  double unit() noexcept { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
-private:
-  std::uint64_t state_;
-};
-
-// What does not move during the session.
-struct instrument {
-  std::string symbol;
-  std::string name;
-  std::int64_t base_price = 0; // previous close
-  std::int64_t shares = 0;     // listed shares, for the market cap
-  std::int64_t eps = 0;
-  std::int64_t bps = 0;
+// One minute of today's trading (KST), for the intraday chart.
+struct minute_bar {
+  std::int32_t hhmmss = 0; // the minute's start, e.g. 93100
+  std::int64_t open = 0, high = 0, low = 0, close = 0;
+  std::int64_t volume = 0;       // shares in the minute
+  std::int64_t acc_turnover = 0; // KRW since the open, at the minute's end
 };
 
 class market {
 public:
+  // burst_share: the share of printing steps that print several trades at once.
   market(std::vector<std::string> symbols, std::uint64_t seed,
-         std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step);
+         std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step,
+         double burst_share = 0.3);
 
   bool known(std::string_view symbol) const;
   const std::vector<std::string>& symbols() const noexcept { return order_; }
@@ -81,21 +71,37 @@ public:
   kis::quote quote(std::string_view symbol);
   kis::order_book book(std::string_view symbol);
   std::int64_t last_price(std::string_view symbol);
+  std::int64_t last_trade_ns(std::string_view symbol);
 
-  // Trades after step `cursor`, oldest first; moves the cursor to the current step. Only the
-  // most recent trades are kept, so a long-idle cursor skips ahead.
+  // Trades printed after step `cursor`, oldest first (several may share a step); moves the
+  // cursor to the current step. Only the most recent trades are kept, so a long-idle cursor
+  // skips ahead.
   std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor);
 
   // Daily bars (period 'D'), or weeks/months/years folded from them ('W', 'M', 'Y'), between
   // two KST dates inclusive, newest first. Today's bar is the session so far.
   std::vector<kis::daily_bar> bars(std::string_view symbol, std::int32_t from, std::int32_t to,
                                    char period);
+  // Today's minute bars up to and including the minute of `until_hhmmss`, newest first.
+  std::vector<minute_bar> minutes(std::string_view symbol, std::int32_t until_hhmmss,
+                                  std::size_t max_rows);
   // The 52-week high/low from the history, for inquire-price.
   std::pair<std::int64_t, std::int64_t> year_range(std::string_view symbol);
+  // The previous session's bar (the last of the history).
+  kis::daily_bar previous_day(std::string_view symbol);
 
-  static constexpr std::size_t kept_trades = 4096;
+  static constexpr std::size_t kept_trades = 512;
 
 private:
+  // One print, compact: a trade_tick is built from it on demand.
+  struct print {
+    std::int64_t step = 0;
+    std::int64_t price = 0, qty = 0;
+    std::int64_t volume = 0, turnover = 0; // accumulated, this print included
+    std::int64_t high = 0, low = 0;        // of the day, this print included
+    std::int64_t ask1 = 0, bid1 = 0;
+    bool buy = true;
+  };
   struct tape {
     instrument info;
     rng gen;
@@ -104,19 +110,26 @@ private:
     std::int64_t open = 0, high = 0, low = 0;
     std::int64_t volume = 0, turnover = 0;
     std::int64_t ask1 = 0, bid1 = 0;
-    std::deque<kis::trade_tick> recent;  // the last kept_trades trades
+    std::int64_t last_print_step = 0;
+    std::vector<print> ring; // the last kept_trades prints; ring[next % size] is the oldest
+    std::size_t printed = 0; // prints so far
+    std::vector<minute_bar> today_minutes;
     std::vector<kis::daily_bar> history; // oldest first, built on first use, excludes today
   };
 
   tape& at(std::string_view symbol);
   void advance(tape& t);
   void generate(tape& t);
+  void print_one(tape& t, bool first_of_day);
+  const print& recent(const tape& t, std::size_t back) const; // 0 = the newest
+  kis::trade_tick tick_of(const tape& t, const print& p) const;
   const std::vector<kis::daily_bar>& history(tape& t);
   kis::daily_bar today(const tape& t) const;
 
   std::uint64_t seed_;
   std::shared_ptr<const wall_clock> clock_;
   std::chrono::nanoseconds step_;
+  double burst_share_;
   std::int64_t origin_ns_;
   std::int32_t session_date_;
   std::int64_t manual_steps_ = 0;

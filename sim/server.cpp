@@ -225,7 +225,7 @@ void server::start() {
   wo.port = d.opts.ws_port;
   wo.env = d.opts.env;
   wo.hts_id = d.opts.cred.hts_id;
-  wo.accept_key = [gw = &d.gw](std::string_view key) { return gw->accept_approval_key(key); };
+  wo.app_of = [gw = &d.gw](std::string_view key) { return gw->approval_owner(key); };
   wo.clock = d.opts.clock ? d.opts.clock : default_wall_clock();
   wo.seed = d.opts.seed;
   {
@@ -308,6 +308,14 @@ void server::hang_next(std::string tr_id, int count, bool execute) {
 
 void server::expire_tokens() {
   impl_->gw.expire_tokens();
+}
+
+void server::forget_tokens() {
+  impl_->gw.forget_tokens();
+}
+
+std::vector<std::int64_t> server::call_arrivals() const {
+  return impl_->gw.call_arrivals();
 }
 
 void server::drop_ws_sessions() {

@@ -37,7 +37,12 @@ api::credentials default_credentials();
 struct faults {
   double error_rate = 0;              // share of uapi calls answered EGW00001 (HTTP 500), seeded
   std::chrono::milliseconds delay{0}; // added before every uapi answer
-  bool market_closed = false;         // orders get 40580000 "장종료" (HTTP 200, rt_cd 1)
+  // A share of uapi calls (seeded) is executed at once (orders are placed) but answered only
+  // after hold_for, like KIS answering slowly at the open: longer than a client's timeout, the
+  // client learns nothing of a call that did happen.
+  double hold_rate = 0;
+  std::chrono::milliseconds hold_for{20'000};
+  bool market_closed = false; // orders get 40580000 "장종료" (HTTP 200, rt_cd 1)
 };
 
 struct options {
@@ -47,10 +52,16 @@ struct options {
   int rate_limit = 0;          // calls per sliding second per account; 0 = KIS: 18 real, 1 paper
   std::uint64_t seed = 42;
   api::credentials cred = default_credentials();
-  std::vector<std::string> symbols;       // empty = the default universe (>= 120 six-digit codes)
-  std::chrono::seconds token_spacing{60}; // a second tokenP inside this -> 403 EGW00133
-  std::chrono::hours token_reuse{6};      // tokenP answers the same token while it is younger
-  std::chrono::hours token_lifetime{24};  // expires_in
+  std::vector<std::string> symbols; // empty = the whole market: universe(), ~2,700 codes
+  // The share of printing market steps that print several trades at once; the feed sends
+  // them as one multi-record frame (KIS batches 2-4 records, more at the open and close).
+  double multi_record_share = 0.3;
+  // KIS's TRs want every documented query parameter present (blank where optional) and JSON
+  // body keys in upper case. Off: only what a handler reads must be there, in any case.
+  bool strict_params = true;
+  std::chrono::seconds token_spacing{60};     // a second tokenP inside this -> 403 EGW00133
+  std::chrono::hours token_reuse{6};          // tokenP answers the same token while it is younger
+  std::chrono::hours token_lifetime{24};      // expires_in
   std::chrono::milliseconds market_step{250}; // one synthetic trade per symbol per step
   std::int64_t initial_cash = 100'000'000;    // KRW on the account
   std::shared_ptr<const wall_clock> clock;    // null = the system clock
@@ -63,8 +74,9 @@ struct options {
 // What the server saw; a snapshot, safe to copy.
 struct stats {
   std::map<std::string, std::uint64_t> calls_by_tr_id; // uapi calls that passed auth
-  std::uint64_t http_requests = 0;                     // everything that reached the server
-  std::uint64_t rate_rejections = 0;                   // EGW00201 answers
+  std::uint64_t legacy_tr_calls = 0;     // of those, with an older tr_id KIS still accepts
+  std::uint64_t http_requests = 0;       // everything that reached the server
+  std::uint64_t rate_rejections = 0;     // EGW00201 answers
   std::uint64_t max_calls_in_window = 0; // most uapi calls that arrived in any sliding 1 s
   std::uint64_t token_requests = 0;      // tokenP calls, answered or not
   std::uint64_t token_issues = 0;        // new tokens minted (a reused token is not counted)
@@ -73,6 +85,7 @@ struct stats {
   std::uint64_t auth_failures = 0;   // EGW001xx / token refusals
   std::uint64_t injected_errors = 0; // faults.error_rate hits
   std::uint64_t hung_responses = 0;  // requests never answered (hang_next)
+  std::uint64_t held_responses = 0;  // executed, answered after faults.hold_for
   std::uint64_t orders_received = 0; // order-cash calls that reached the exchange
   std::uint64_t orders_accepted = 0;
   std::uint64_t orders_rejected = 0;
@@ -115,13 +128,19 @@ public:
   sim::stats stats() const;
   ws_stats realtime_stats() const; // zeros before start()
   std::vector<order_log_entry> orders() const;
+  // When each uapi call arrived (server clock, ns, oldest first; the last 65,536): the same
+  // instants max_calls_in_window judges, taken before any delay or hold.
+  std::vector<std::int64_t> call_arrivals() const;
 
   // Fault switches.
   void set_faults(const faults& f);
   // The next `count` requests with this tr_id (or OAuth path, e.g. "/oauth2/tokenP") are
   // executed when `execute` and then never answered: the client sees an unknown outcome.
   void hang_next(std::string tr_id, int count = 1, bool execute = true);
-  void expire_tokens();    // every issued token answers EGW00123 from now on
+  void expire_tokens(); // every issued token answers EGW00123 from now on
+  // Forget every access token issued, as a restarted KIS does: they answer EGW00121 from now
+  // on. tokenP keeps its spacing rule (EGW00133 within token_spacing of its last answer).
+  void forget_tokens();
   void drop_ws_sessions(); // close every WebSocket session (the client must reconnect)
 
   // The market, for tests: move it `steps` market steps ahead of the wall clock.

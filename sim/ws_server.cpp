@@ -111,7 +111,7 @@ private:
   net::steady_timer push_timer_, ping_timer_, drop_timer_;
   std::mt19937_64 rng_;
   std::vector<std::shared_ptr<ws_session>> sessions_;
-  std::map<std::string, ws_session*, std::less<>> key_owner_; // approval key -> its one ws_session
+  std::map<std::string, ws_session*, std::less<>> app_owner_; // app key id -> its one ws_session
   std::map<std::string, frames::trade_tape, std::less<>> tapes_;
   std::map<std::string, order_book, std::less<>> last_books_;
 
@@ -152,7 +152,7 @@ public:
   }
 
   void send(std::string frame) {
-    if (closing_)
+    if (closing_ || finish_)
       return;
     if (queue_.size() >= server_->opts_.max_queued_frames) {
       too_slow = true;
@@ -161,6 +161,15 @@ public:
     queue_.push_back(std::move(frame));
     if (queue_.size() == 1)
       write();
+  }
+
+  // Sends what is queued, then closes the WebSocket; nothing more is queued after this.
+  void close_after_flush() {
+    if (closing_)
+      return;
+    finish_ = true;
+    if (queue_.empty())
+      close_now();
   }
 
   // Cuts the TCP connection; the pending read then fails and detaches the session.
@@ -172,7 +181,7 @@ public:
     beast::get_lowest_layer(ws_).close();
   }
 
-  std::string approval_key; // bound by the first accepted message
+  std::string app; // the app key id, bound by the first accepted message
   std::set<std::pair<std::string, std::string>, std::less<>> registrations; // (tr_id, tr_key)
   std::map<std::string, ws_keys, std::less<>> keys;                         // per tr_id
   bool ping_outstanding = false;
@@ -206,6 +215,16 @@ private:
                       self->queue_.pop_front();
                       if (!self->queue_.empty())
                         self->write();
+                      else if (self->finish_)
+                        self->close_now();
+                    });
+  }
+
+  void close_now() {
+    closing_ = true;
+    ws_.async_close(websocket::close_code::policy_error,
+                    [self = shared_from_this()](beast::error_code) {
+                      beast::get_lowest_layer(self->ws_).close();
                     });
   }
 
@@ -214,6 +233,7 @@ private:
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
   bool closing_ = false;
+  bool finish_ = false; // close once the queue is written
 };
 
 ws_server::impl::impl(net::io_context& ioc, realtime_source& source, ws_options opts)
@@ -315,8 +335,8 @@ void ws_server::impl::detach(ws_session& s) {
   if (s.detached)
     return;
   s.detached = true;
-  if (auto it = key_owner_.find(s.approval_key); it != key_owner_.end() && it->second == &s)
-    key_owner_.erase(it);
+  if (auto it = app_owner_.find(s.app); it != app_owner_.end() && it->second == &s)
+    app_owner_.erase(it);
   std::erase_if(sessions_, [&](const auto& p) { return p.get() == &s; });
   count([&](ws_stats& st) {
     --st.sessions;
@@ -383,17 +403,24 @@ const ws_keys& ws_server::impl::keys_for(ws_session& s, const std::string& tr_id
 }
 
 void ws_server::impl::handle(ws_session& s, const frames::request& q) {
-  // The approval key stands for the app key: one live ws_session per key.
-  if (!opts_.accept_key || !opts_.accept_key(q.approval_key))
+  // A session belongs to the app key its first approval key was issued for; python-kis asks
+  // for a new approval key per message, and live KIS keeps such a session.
+  const auto app = opts_.app_of ? opts_.app_of(q.approval_key) : std::string{};
+  if (app.empty())
     return refuse(s, frames::code::key_not_found, q.tr_id, q.tr_key);
-  if (s.approval_key != q.approval_key) {
-    auto owner = key_owner_.find(q.approval_key);
-    if (owner != key_owner_.end() && owner->second != &s)
-      return refuse(s, frames::code::key_in_use, q.tr_id, q.tr_key);
-    if (!s.approval_key.empty())
+  if (s.app != app) {
+    auto owner = app_owner_.find(app);
+    if (owner != app_owner_.end() && owner->second != &s) {
+      // One session per app key: the newcomer is told and closed (KIS-PROTOCOL.md §6.3).
+      refuse(s, frames::code::key_in_use, q.tr_id, q.tr_key);
+      detach(s);
+      count([](ws_stats& st) { ++st.drops; });
+      return s.close_after_flush();
+    }
+    if (!s.app.empty())
       return refuse(s, frames::code::other_key, q.tr_id, q.tr_key);
-    s.approval_key = q.approval_key;
-    key_owner_.emplace(q.approval_key, &s);
+    s.app = app;
+    app_owner_.emplace(app, &s);
   }
 
   const bool market = q.tr_id == frames::tr_trades || q.tr_id == frames::tr_book;
@@ -465,9 +492,12 @@ void ws_server::impl::push_tick() {
       continue;
     const auto top = source_.book(symbol);
     auto& tape = tapes_[symbol];
-    const std::size_t per_frame = opts_.multi_record ? frames::max_records_per_frame : 1;
-    for (std::size_t i = 0; i < ticks.size(); i += per_frame) {
-      const auto n = std::min(per_frame, ticks.size() - i);
+    // The trades printed together (one market step) travel in one frame, as KIS batches them.
+    for (std::size_t i = 0, n = 1; i < ticks.size(); i += n) {
+      n = 1;
+      while (opts_.multi_record && i + n < ticks.size() && n < frames::max_records_per_frame &&
+             ticks[i + n].exchange_ns == ticks[i].exchange_ns)
+        ++n;
       std::string payload;
       tape.append(payload, std::span{ticks}.subspan(i, n), &top);
       const auto frame = frames::data_frame(false, frames::tr_trades, n, payload);
@@ -509,7 +539,7 @@ void ws_server::impl::publish(execution_notice n) {
   if (n.hts_id.empty())
     n.hts_id = opts_.hts_id;
   const std::string tr{notice_tr()};
-  const auto plain = frames::notice_record(n);
+  const auto plain = frames::notice_record(n, opts_.account_name);
   const auto reg = std::make_pair(tr, n.hts_id);
   for (const auto& s : sessions_) {
     if (!s->registrations.contains(reg))

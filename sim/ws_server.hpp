@@ -40,14 +40,18 @@ struct ws_options {
   std::uint16_t port = 0;                        // 0: pick a free port (see ws_server::port())
   api::environment env = api::environment::real; // H0STCNI0 real, H0STCNI9 paper
   std::string hts_id;                            // tr_key accepted for notices
-  // True when the approval key was issued by the REST side. Unset: every key is refused.
-  std::function<bool(std::string_view approval_key)> accept_key;
-  std::size_t max_registrations = 41; // per session, summed over all TRs
+  std::string account_name = "모의투자";         // ACNT_NAME in notices
+  // Which app key an approval key was issued for (any stable id of it, never logged), or ""
+  // when the REST side never issued it. A session belongs to an app key: any approval key of
+  // that app key may register in it, and a second session of the same app key is refused with
+  // OPSP8996 and closed. Unset: every key is refused.
+  std::function<std::string(std::string_view approval_key)> app_of;
+  std::size_t max_registrations = 41; // per session (= per app key), summed over all TRs
   std::chrono::milliseconds push_interval{50};
   std::chrono::milliseconds ping_interval{10'000};
-  int unanswered_pings_to_drop = 3;        // consecutive unanswered pings before the drop
-  bool multi_record = true;                // pack up to 4 pending trades into one frame
-  bool wide_book = false;                  // 62-field H0STASP0 (KMID extras) instead of 59
+  int unanswered_pings_to_drop = 3; // consecutive unanswered pings before the drop
+  bool multi_record = true; // the trades of one market step share a frame (|002|, |004|, ...)
+  bool wide_book = true;    // 62-field H0STASP0 as the 2026 live feed (+ KMID_*); false: 59
   std::chrono::milliseconds drop_every{0}; // drop all sessions periodically; 0 = never
   std::size_t max_queued_frames = 8192;    // a client this far behind is dropped
   std::uint64_t seed = 1;                  // iv/key generation

@@ -47,13 +47,16 @@ public:
     return it != books_.end() ? it->second : order_book{};
   }
 
-  void add_trades(const std::string& symbol, std::size_t n) {
+  // n trades, each at an instant of its own, or all at one instant (a sweep).
+  void add_trades(const std::string& symbol, std::size_t n, bool same_instant = false) {
     std::lock_guard lock{mu_};
     auto& q = pending_[symbol];
     for (std::size_t i = 0; i < n; ++i) {
       trade_tick t;
       t.symbol = symbol;
-      t.exchange_ns = 1'785'000'000'000'000'000 + static_cast<std::int64_t>(i) * 1'000'000'000;
+      t.exchange_ns = 1'785'000'000'000'000'000 + static_cast<std::int64_t>(++clock_) * 1'000'000;
+      if (same_instant && i > 0)
+        t.exchange_ns = q.back().exchange_ns;
       t.price = 70100 + static_cast<std::int64_t>(i) * 100;
       t.change = 600;
       t.sign = price_sign::up;
@@ -75,6 +78,7 @@ private:
   mutable std::mutex mu_;
   std::map<std::string, order_book, std::less<>> books_;
   std::map<std::string, std::vector<trade_tick>, std::less<>> pending_;
+  std::int64_t clock_ = 0;
 };
 
 } // namespace kis::sim::test

@@ -193,7 +193,7 @@ execution_notice sample_notice() {
 }
 
 TEST(SimFrames, NoticeEncryptsToTwentySixFields) {
-  const auto plain = frames::notice_record(sample_notice());
+  const auto plain = frames::notice_record(sample_notice(), "홍길동");
   const std::string key = "0123456789abcdefghijABCDEFGHIJ01";
   const std::string iv = "ivivivivivivivi1";
   const auto b64 = frames::encrypt(plain, key, iv);
@@ -214,6 +214,7 @@ TEST(SimFrames, NoticeEncryptsToTwentySixFields) {
   EXPECT_EQ(f[13], "2"); // a fill
   EXPECT_EQ(f[14], "2");
   EXPECT_EQ(f[16], "10");
+  EXPECT_EQ(f[17], "홍길동"); // ACNT_NAME
   EXPECT_EQ(f[24], "삼성전자");
   EXPECT_EQ(f[25], "70100");
 

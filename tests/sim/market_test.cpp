@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <map>
 #include <set>
 
 #include "sim/market.hpp"
@@ -56,15 +57,17 @@ TEST(SimMarket, LimitsAreThirtyPercentOnTheGrid) {
   EXPECT_TRUE(kis::sim::on_tick(kis::sim::upper_limit(333'333)));
 }
 
-TEST(SimMarket, DefaultUniverseHasSixDigitCodes) {
+TEST(SimMarket, DefaultUniverseIsTheWholeMarketWithSixDigitCodes) {
   auto u = kis::sim::default_universe();
-  ASSERT_GE(u.size(), 120u);
+  ASSERT_EQ(u.size(), kis::sim::universe_size);
   std::set<std::string> unique(u.begin(), u.end());
   EXPECT_EQ(unique.size(), u.size());
   for (const auto& s : u) {
     ASSERT_EQ(s.size(), 6u) << s;
     EXPECT_TRUE(std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }));
   }
+  EXPECT_EQ(u.front(), "005930"); // liquid large caps first, in a stable order
+  EXPECT_EQ(u[1], "000660");
 }
 
 TEST(SimMarket, SameSeedSamePricesWhateverTheQueryOrder) {
@@ -107,7 +110,7 @@ TEST(SimMarket, WallClockMovesTheMarket) {
 }
 
 TEST(SimMarket, TradesSinceACursorComeOnceInOrder) {
-  market m{{"005930"}, 1, fixed_clock(), 250ms};
+  market m{{"005930"}, 1, fixed_clock(), 250ms, 0.0}; // no bursts: one print a step
   std::int64_t cursor = m.current_step();
   EXPECT_TRUE(m.trades_since("005930", cursor).empty());
   m.step(5);
@@ -118,6 +121,62 @@ TEST(SimMarket, TradesSinceACursorComeOnceInOrder) {
     EXPECT_EQ(t[i].acc_volume, t[i - 1].acc_volume + t[i].qty);
   }
   EXPECT_TRUE(m.trades_since("005930", cursor).empty());
+  EXPECT_EQ(t.back().price, m.last_price("005930"));
+}
+
+// Prints per instant over `steps` steps of 005930 (which prints on every step).
+std::map<std::int64_t, int> prints_per_instant(market& m, std::int64_t steps) {
+  std::int64_t cursor = m.current_step();
+  std::vector<kis::trade_tick> t;
+  for (std::int64_t done = 0; done < steps; done += 50) { // well inside the kept trades
+    m.step(50);
+    auto more = m.trades_since("005930", cursor);
+    t.insert(t.end(), more.begin(), more.end());
+  }
+  std::map<std::int64_t, int> out;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    ++out[t[i].exchange_ns];
+    if (i > 0) {
+      EXPECT_EQ(t[i].acc_volume, t[i - 1].acc_volume + t[i].qty);
+    }
+  }
+  return out;
+}
+
+TEST(SimMarket, ABurstPrintsSeveralTradesAtOneInstant) {
+  auto late_morning = fixed_clock();
+  late_morning->advance(2h); // 11:00 KST
+  market m{{"005930"}, 1, late_morning, 250ms, 0.5};
+  const auto per_instant = prints_per_instant(m, 400);
+  int bursts = 0;
+  for (auto [at, n] : per_instant) {
+    EXPECT_LE(n, 4) << "outside the open and the close a burst is 2-4 prints";
+    bursts += n > 1 ? 1 : 0;
+  }
+  EXPECT_EQ(per_instant.size(), 400u);
+  EXPECT_GT(bursts, 150); // about half of them
+  EXPECT_LT(bursts, 250);
+}
+
+TEST(SimMarket, BurstsAreLargerAndMoreFrequentAtTheOpen) {
+  market m{{"005930"}, 1, fixed_clock(), 250ms, 0.3}; // 09:00 KST
+  const auto per_instant = prints_per_instant(m, 400);
+  int bursts = 0, largest = 0;
+  for (auto [at, n] : per_instant) {
+    bursts += n > 1 ? 1 : 0;
+    largest = std::max(largest, n);
+  }
+  EXPECT_GT(bursts, 200); // twice the share: 60 % of 400
+  EXPECT_GT(largest, 4);
+  EXPECT_LE(largest, 8);
+}
+
+TEST(SimMarket, KeptTradesAreBounded) {
+  market m{{"005930"}, 1, fixed_clock(), 250ms, 0.0};
+  std::int64_t cursor = m.current_step();
+  m.step(static_cast<std::int64_t>(market::kept_trades) * 3);
+  auto t = m.trades_since("005930", cursor);
+  EXPECT_EQ(t.size(), market::kept_trades); // a long-idle cursor skips ahead
   EXPECT_EQ(t.back().price, m.last_price("005930"));
 }
 

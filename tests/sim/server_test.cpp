@@ -160,4 +160,18 @@ TEST_F(SimServer, SlowAndHungAnswers) {
   stuck.join();
 }
 
+TEST_F(SimServer, HeldAnswerOutlastsTheClientButTheCallHappened) {
+  kis::sim::faults f;
+  f.hold_rate = 1.0;
+  f.hold_for = 5s;
+  sim->set_faults(f);
+  auto r = price(300);
+  EXPECT_EQ(r.rc, CURLE_OPERATION_TIMEDOUT);
+  EXPECT_EQ(sim->stats().held_responses, 1u);
+  EXPECT_EQ(sim->stats().calls_by_tr_id.at("FHKST01010100"), 1u);
+  sim->set_faults({});
+  EXPECT_EQ(price().status, 200); // a new connection, answered at once
+  EXPECT_EQ(sim->call_arrivals().size(), 2u);
+}
+
 } // namespace

@@ -1,193 +1,42 @@
 // kis-sim's WebSocket server against a small Beast client on loopback: the OPSP replies,
 // the 41 cap, data frames that parse back, encrypted notices, PINGPONG and drops.
 // The only Beast TU of the tests.
-#include <condition_variable>
-#include <cstdio>
-#include <deque>
 #include <map>
-#include <mutex>
-#include <optional>
 #include <set>
-#include <thread>
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
-#include "client_side.hpp"
 #include "fake_source.hpp"
 #include "sim/frames.hpp"
 #include "sim/ws_server.hpp"
+#include "ws_test_client.hpp"
 
 namespace kis::sim {
 namespace {
 
 namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 using test::fake_source;
 using test::split;
 
-constexpr std::string_view key_a = "approval-key-A";
-constexpr std::string_view key_b = "approval-key-B";
-constexpr std::string_view hts = "simuser";
-
-enum class answer { echo, pong_frame, none };
-
-// A client with its own io thread; everything it receives is queued for the test to take.
-class ws_client {
-public:
-  explicit ws_client(std::uint16_t port, answer mode = answer::echo)
-      : ws_(ioc_)
-      , mode_(mode) {
-    beast::get_lowest_layer(ws_).connect(tcp::endpoint{net::ip::address_v4::loopback(), port});
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay{true});
-    ws_.handshake("127.0.0.1:" + std::to_string(port), "/tryitout");
-    ws_.text(true);
-    read();
-    thread_ = std::thread{[this] { ioc_.run(); }};
-  }
-  ~ws_client() {
-    net::post(ioc_, [this] { beast::get_lowest_layer(ws_).close(); });
-    thread_.join();
-  }
-
-  void send(std::string text) {
-    net::post(ioc_, [this, t = std::move(text)]() mutable { queue({false, std::move(t)}); });
-  }
-
-  // The next message of any kind.
-  std::optional<std::string> next(std::chrono::milliseconds timeout = 3s) {
-    std::unique_lock lock{mu_};
-    if (!cv_.wait_for(lock, timeout, [&] { return !in_.empty() || closed_; }) || in_.empty())
-      return std::nullopt;
-    auto m = std::move(in_.front());
-    in_.pop_front();
-    return m;
-  }
-  // The next control reply (JSON), skipping data frames and PINGPONG.
-  std::optional<boost::json::object> control() {
-    while (auto m = next()) {
-      if (m->starts_with('{') && !is_ping(*m))
-        return boost::json::parse(*m).as_object();
-    }
-    return std::nullopt;
-  }
-  // The next data frame for tr_id, split at its first three '|'.
-  std::optional<std::vector<std::string>> data(std::string_view tr_id) {
-    while (auto m = next()) {
-      auto parts = split(*m, '|');
-      if (parts.size() == 4 && parts[1] == tr_id)
-        return parts;
-    }
-    return std::nullopt;
-  }
-  bool wait_closed(std::chrono::milliseconds timeout = 3s) {
-    std::unique_lock lock{mu_};
-    return cv_.wait_for(lock, timeout, [&] { return closed_; });
-  }
-  int pings() const {
-    std::lock_guard lock{mu_};
-    return pings_;
-  }
-
-private:
-  struct outgoing {
-    bool pong = false;
-    std::string text;
-  };
-  static bool is_ping(std::string_view m) {
-    return m.starts_with('{') && m.find("\"PINGPONG\"") != std::string_view::npos;
-  }
-
-  void read() {
-    ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
-      std::lock_guard lock{mu_};
-      if (ec) {
-        closed_ = true;
-        cv_.notify_all();
-        return;
-      }
-      auto m = beast::buffers_to_string(buffer_.data());
-      buffer_.consume(buffer_.size());
-      if (is_ping(m)) {
-        ++pings_;
-        if (mode_ != answer::none)
-          queue({mode_ == answer::pong_frame, m});
-      }
-      in_.push_back(std::move(m));
-      cv_.notify_all();
-      read();
-    });
-  }
-  void queue(outgoing o) {
-    out_.push_back(std::move(o));
-    if (out_.size() == 1)
-      write();
-  }
-  void write() {
-    auto done = [this](beast::error_code ec, std::size_t = 0) {
-      if (ec)
-        return;
-      out_.pop_front();
-      if (!out_.empty())
-        write();
-    };
-    if (out_.front().pong)
-      ws_.async_pong(websocket::ping_data{out_.front().text.substr(0, 125)}, done);
-    else
-      ws_.async_write(net::buffer(out_.front().text), done);
-  }
-
-  net::io_context ioc_;
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
-  answer mode_;
-  std::deque<outgoing> out_; // io thread only
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> in_;
-  bool closed_ = false;
-  int pings_ = 0;
-  std::thread thread_;
-};
-
-std::string reg(std::string_view key, std::string_view tr_id, std::string_view tr_key,
-                std::string_view tr_type = "1") {
-  boost::json::object header{
-      {"approval_key", key}, {"custtype", "P"}, {"tr_type", tr_type}, {"content-type", "utf-8"}};
-  boost::json::object input{{"tr_id", tr_id}, {"tr_key", tr_key}};
-  return boost::json::serialize(
-      boost::json::object{{"header", header}, {"body", {{"input", input}}}});
-}
-
-std::string msg_cd(const std::optional<boost::json::object>& reply) {
-  if (!reply)
-    return "(no reply)";
-  return std::string{reply->at("body").at("msg_cd").as_string()};
-}
-
-std::string symbol(int i) {
-  char code[8];
-  std::snprintf(code, sizeof code, "%06d", i);
-  return code;
-}
+using test::answer;
+using test::hts;
+using test::key_a;
+using test::key_a2;
+using test::key_b;
+using test::msg_cd;
+using test::reg;
+using test::symbol;
+using test::ws_client;
 
 class SimWs : public ::testing::Test {
 protected:
   void start(ws_options o = {}) {
-    o.accept_key = [](std::string_view k) { return k == key_a || k == key_b; };
+    o.app_of = [](std::string_view k) -> std::string {
+      return k == key_a || k == key_a2 ? "app-A" : k == key_b ? "app-B" : "";
+    };
     o.hts_id = hts;
     o.push_interval = 5ms;
     o.seed = 42;
@@ -280,22 +129,39 @@ TEST_F(SimWs, SameRegistrationTwiceIsAlreadyInSubscribe) {
   EXPECT_EQ(stats().registrations, 1u);
 }
 
-TEST_F(SimWs, OneSessionPerApprovalKey) {
+TEST_F(SimWs, OneSessionPerAppKeyTheSecondIsRefusedAndClosed) {
   start();
   auto first = std::make_unique<ws_client>(port());
   first->send(reg(key_a, "H0STCNT0", "000001"));
   EXPECT_EQ(msg_cd(first->control()), "OPSP0000");
 
+  // Another approval key of the same app key does not open a second session.
   ws_client second{port()};
-  second.send(reg(key_a, "H0STCNT0", "000002"));
+  second.send(reg(key_a2, "H0STCNT0", "000002"));
   auto in_use = second.control();
   EXPECT_EQ(msg_cd(in_use), "OPSP8996");
   EXPECT_EQ(in_use->at("body").at("msg1").as_string(), "ALREADY IN USE appkey");
+  EXPECT_TRUE(second.wait_closed());
+  EXPECT_EQ(stats().refusals["OPSP8996"], 1u);
+  EXPECT_TRUE(eventually([&] { return stats().sessions == 1; }));
 
-  first.reset(); // the key is free once its session is gone
-  ASSERT_TRUE(eventually([&] { return stats().sessions == 1; }));
-  second.send(reg(key_a, "H0STCNT0", "000002"));
-  EXPECT_EQ(msg_cd(second.control()), "OPSP0000");
+  first.reset(); // the app key is free once its session is gone
+  ASSERT_TRUE(eventually([&] { return stats().sessions == 0; }));
+  ws_client third{port()};
+  third.send(reg(key_a2, "H0STCNT0", "000002"));
+  EXPECT_EQ(msg_cd(third.control()), "OPSP0000");
+}
+
+TEST_F(SimWs, SessionTakesEveryApprovalKeyOfItsAppKey) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+  c.send(reg(key_a2, "H0STCNT0", "000002")); // python-kis asks for a new key every time
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+  c.send(reg(key_b, "H0STCNT0", "000003")); // another app key's approval key
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0010");
+  EXPECT_EQ(stats().registrations, 2u);
 }
 
 TEST_F(SimWs, UnknownKeySymbolOrTrIsRefused) {
@@ -375,22 +241,25 @@ TEST_F(SimWs, TradeFramesHave46FieldsAndParseBack) {
   EXPECT_EQ(f[33].size(), 8u);
 }
 
-TEST_F(SimWs, PendingTradesArePackedFourToAFrame) {
+TEST_F(SimWs, TradesPrintedTogetherShareAFrame) {
   start();
   ws_client c{port()};
   c.send(reg(key_a, "H0STCNT0", "000003"));
   ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
-  source_.add_trades("000003", 6);
-  auto first = c.data("H0STCNT0");
-  auto second = c.data("H0STCNT0");
-  ASSERT_TRUE(first && second);
-  EXPECT_EQ((*first)[2], "004");
-  EXPECT_EQ(split((*first)[3], '^').size(), 4 * frames::trade_fields);
-  EXPECT_EQ((*second)[2], "002");
-  const auto f = split((*second)[3], '^');
-  ASSERT_EQ(f.size(), 2 * frames::trade_fields);
-  EXPECT_EQ(f[frames::trade_fields + 2], "70600"); // the sixth trade, last
-  EXPECT_TRUE(eventually([&] { return stats().records_sent >= 6; }));
+  source_.add_trades("000003", 4, true); // one sweep: four prints at the same instant
+  source_.add_trades("000003", 2);       // then two at instants of their own
+  auto sweep = c.data("H0STCNT0");
+  ASSERT_TRUE(sweep);
+  EXPECT_EQ((*sweep)[2], "004");
+  const auto f = split((*sweep)[3], '^');
+  ASSERT_EQ(f.size(), 4 * frames::trade_fields);
+  EXPECT_EQ(f[3 * frames::trade_fields + 2], "70400"); // the fourth print, last
+  for (int i = 0; i < 2; ++i) {
+    auto single = c.data("H0STCNT0");
+    ASSERT_TRUE(single);
+    EXPECT_EQ((*single)[2], "001");
+  }
+  EXPECT_TRUE(eventually([&] { return stats().records_sent >= 6 && stats().frames_sent >= 3; }));
 }
 
 TEST_F(SimWs, SingleRecordFramesWhenMultiRecordIsOff) {
@@ -400,7 +269,7 @@ TEST_F(SimWs, SingleRecordFramesWhenMultiRecordIsOff) {
   ws_client c{port()};
   c.send(reg(key_a, "H0STCNT0", "000003"));
   ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
-  source_.add_trades("000003", 3);
+  source_.add_trades("000003", 3, true);
   for (int i = 0; i < 3; ++i) {
     auto frame = c.data("H0STCNT0");
     ASSERT_TRUE(frame);
@@ -408,8 +277,10 @@ TEST_F(SimWs, SingleRecordFramesWhenMultiRecordIsOff) {
   }
 }
 
-TEST_F(SimWs, BookFramesHave59Fields) {
-  start();
+TEST_F(SimWs, BookFramesHave59FieldsWhenNarrow) {
+  ws_options o;
+  o.wide_book = false;
+  start(o);
   ws_client c{port()};
   c.send(reg(key_a, "H0STASP0", "000002"));
   ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
@@ -428,10 +299,8 @@ TEST_F(SimWs, BookFramesHave59Fields) {
   EXPECT_EQ(g[54], "89"); // TOTAL_ASKP_RSQN_ICDC: 119 - 30
 }
 
-TEST_F(SimWs, WideBooksHave62Fields) {
-  ws_options o;
-  o.wide_book = true;
-  start(o);
+TEST_F(SimWs, BooksHave62FieldsByDefault) {
+  start();
   ws_client c{port()};
   c.send(reg(key_a, "H0STASP0", "000002"));
   ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
@@ -476,6 +345,8 @@ void expect_notice_decrypts(ws_client& c, std::string_view tr_id, const boost::j
   EXPECT_EQ(f[4], "01");
   EXPECT_EQ(f[9], "5");
   EXPECT_EQ(f[13], "2");
+  EXPECT_EQ(f[3], "0000000000"); // OODER_NO of a new order: zeros, not empty
+  EXPECT_EQ(f[17], "모의투자");  // ACNT_NAME
   EXPECT_EQ(f[24], "시뮬레이션");
 }
 
