@@ -29,7 +29,7 @@ namespace {
 
 core_directory_actor::behavior_type directory(core_services s) {
   return {
-      [s](directory_atom) -> caf::result<rest_gateway_actor, ws_feed_actor, order_executor_actor> {
+      [s](directory_atom) -> caf::result<market_data_actor, ws_feed_actor, order_executor_actor> {
         return {s.gateway, s.feed, s.executor};
       },
       [s](info_atom) -> caf::result<std::string, std::uint32_t> {
@@ -152,7 +152,7 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
               << sys.render(dir.error()) << "\n";
     return 1;
   }
-  rest_gateway_actor gateway;
+  market_data_actor gateway;
   ws_feed_actor feed;
   order_executor_actor executor;
   std::string mode;
@@ -162,7 +162,7 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
     caf::scoped_actor self{sys};
     self->request(*dir, std::chrono::seconds{10}, directory_atom_v)
         .receive(
-            [&](rest_gateway_actor& g, ws_feed_actor& f, order_executor_actor& e) {
+            [&](market_data_actor& g, ws_feed_actor& f, order_executor_actor& e) {
               gateway = std::move(g);
               feed = std::move(f);
               executor = std::move(e);

@@ -29,8 +29,10 @@
 
 namespace kis::runtime {
 
+// Public handles only: a node can name no internal message of these roles, and the gateway
+// part it gets answers market data (a node's orders go through the executor).
 struct core_services {
-  rest_gateway_actor gateway;
+  market_data_actor gateway;
   ws_feed_actor feed; // null when the feed is disabled
   order_executor_actor executor;
   std::string mode; // sim, paper, live

@@ -25,11 +25,11 @@ namespace {
 
 using steady_time = caf::actor_clock::time_point;
 
-class executor final : public order_executor_actor::base {
+class executor final : public order_executor_impl_actor::base {
 public:
   executor(caf::actor_config& ac, executor_config cfg, std::shared_ptr<order_journal> journal,
            rest_gateway_actor gateway, ws_feed_actor feed)
-      : order_executor_actor::base(ac)
+      : order_executor_impl_actor::base(ac)
       , cfg_(std::move(cfg))
       , journal_(std::move(journal))
       , gateway_(std::move(gateway))
@@ -45,7 +45,7 @@ public:
     rec_.on_publish([this](actor_sample& s) { add_figures(s); });
     // A quiet executor still reports its last order or fill: an anonymous status_atom pokes it.
     rec_.on_idle([this](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<order_executor_actor>(this), d, status_atom_v);
+      caf::delayed_anon_send(caf::actor_cast<order_executor_impl_actor>(this), d, status_atom_v);
     });
     restore();
     subscribe_notices();
@@ -580,10 +580,10 @@ private:
 
 } // namespace
 
-caf::expected<order_executor_actor> spawn_order_executor(caf::actor_system& sys,
-                                                         executor_config cfg,
-                                                         rest_gateway_actor gateway,
-                                                         ws_feed_actor feed) {
+caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system& sys,
+                                                              executor_config cfg,
+                                                              rest_gateway_actor gateway,
+                                                              ws_feed_actor feed) {
   if (cfg.journal_path.empty())
     return make_kis_error(errc::config, "executor: journal path is empty");
   if (cfg.queue_capacity == 0 || cfg.max_in_flight == 0)

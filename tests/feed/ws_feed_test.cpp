@@ -113,7 +113,7 @@ std::size_t count_with(const std::vector<std::string>& texts, const std::string&
 struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
   std::shared_ptr<fake_wire> wire = std::make_shared<fake_wire>();
   token_keeper_actor keeper;
-  ws_feed_actor feed;
+  ws_feed_impl_actor feed;
   ws_feed_config cfg;
 
   FeedTest() {
@@ -125,7 +125,7 @@ struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
     cfg.backoff_max = 4s;
     cfg.clock = std::make_shared<manual_wall_clock>();
     auto w = wire;
-    cfg.transport = [w](const ws_feed_actor&, std::uint64_t id) {
+    cfg.transport = [w](const ws_feed_impl_actor&, std::uint64_t id) {
       auto s = std::make_shared<fake_session>();
       s->id = id;
       w->sessions.push_back(s);
