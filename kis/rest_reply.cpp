@@ -394,7 +394,8 @@ result<access_token> decode_token(const bj::object& root, std::int64_t now_ns) {
     auto secs = r.integer("expires_in");
     if (r.ok() && (secs <= 0 || secs > 10LL * 365 * 86400))
       r.fail(json::malformed("expires_in", "out of range"));
-    t.expires_ns = now_ns + secs * 1'000'000'000LL;
+    else if (r.ok()) // only a checked figure is scaled (a huge one would overflow)
+      t.expires_ns = now_ns + secs * 1'000'000'000LL;
   }
   return finish(r, std::move(t));
 }

@@ -28,17 +28,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-api::credentials default_credentials() {
-  api::credentials c;
-  c.app_key = std::string{default_app_key};
-  c.app_secret = std::string{default_app_secret};
-  c.account_no = "50000000";
-  c.account_product = "01";
-  c.hts_id = "kissim";
-  c.custtype = "P";
-  return c;
-}
-
 namespace {
 
 class http_session;
