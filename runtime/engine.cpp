@@ -12,7 +12,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/io/unpublish.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/observability/metrics.hpp"
@@ -153,7 +152,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   caf_config caf_cfg;
   const bool serving = cfg.cluster.serve_port >= 0;
   if (serving)
-    load_middleman(caf_cfg);
+    load_middleman(caf_cfg, cfg.cluster);
   caf::actor_system sys{caf_cfg};
 
   metrics_config mc;
@@ -243,8 +242,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   if (serving) {
     directory = spawn_core_directory(
         sys, {gateway, feed, pipe->executor, std::string{to_string_view(cfg.mode)}, gc.limit});
-    auto port = publish_directory(
-        sys, directory, static_cast<std::uint16_t>(cfg.cluster.serve_port), cfg.cluster.bind);
+    auto port = publish_directory(sys, directory, cfg.cluster);
     if (!port) {
       std::cerr << "kis-engine: cluster.serve_port: cannot publish on "
                 << (cfg.cluster.bind.empty() ? std::string{"*"} : cfg.cluster.bind) << ":"
@@ -286,7 +284,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
 
   if (directory) {
     // Nodes see the directory go down and stop before the executor drains.
-    caf::io::unpublish(directory, served_port);
+    unpublish_directory(directory, served_port, cfg.cluster);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
   auto summary = collect_trading_summary(sys, *pipe, true, std::chrono::seconds{30});
