@@ -431,6 +431,31 @@ TEST_F(FeedTest, MalformedFramesAreCountedNotFatal) {
   EXPECT_EQ(status().parse_errors, 6u);
 }
 
+// What a hostile server may send on a live session: a record count the payload does not hold,
+// control JSON nested 10,000 deep, invalid UTF-8. Each is a counted parse error; the session
+// and the subscribers carry on.
+TEST_F(FeedTest, HostileFramesAreCountedNotFatal) {
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
+  std::string wrong_count = trade_frame("005930");
+  wrong_count.replace(wrong_count.find("|001|"), 5, "|002|");
+  std::string deep = R"({"header":{"tr_id":"H0STCNT0","x":)";
+  for (int i = 0; i < 10'000; ++i)
+    deep += R"({"a":)";
+  deep += "1" + std::string(10'000, '}') + "}}";
+  const std::string invalid_utf8 = "{\"header\":{\"tr_id\":\"H0STCNT0\",\"tr_key\":\"\xff\xfe\"}}";
+  for (const auto& bad : {wrong_count, deep, invalid_utf8})
+    server(bad);
+  server(trade_frame("005930"));
+  EXPECT_EQ(log->ticks.size(), 1u);
+  auto st = status();
+  EXPECT_EQ(st.parse_errors, 3u);
+  EXPECT_TRUE(st.connected);
+}
+
 } // namespace
 
 namespace {
