@@ -10,7 +10,9 @@ verb=$1
 bin=$2
 corpus=$3
 # Inputs longer than any real frame, body or config the targets model are not interesting.
-common=(-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+# The per-input timeout is generous: every target handles an input in well under a millisecond,
+# but a shared machine can leave a niced process unscheduled for many seconds.
+common=(-max_len=65536 -rss_limit_mb=2048 -print_final_stats=1)
 
 if [ ! -x "$bin" ]; then
   echo "SKIP: $(basename "$bin") was not built: the fuzz targets need clang++-14 with libFuzzer" \
@@ -29,10 +31,10 @@ case "$verb" in
     inputs=("$regressions"/*)
     if [ ${#inputs[@]} -gt 0 ]; then
       echo "replaying ${#inputs[@]} regression input(s) from $regressions"
-      "$bin" "${common[@]}" "${inputs[@]}"
+      "$bin" "${common[@]}" -timeout=30 "${inputs[@]}"
     fi
     keep=$(mktemp -d /tmp/kis-fuzz-crash.XXXXXX)
-    if ! "$bin" "${common[@]}" -max_total_time="$seconds" -artifact_prefix="$keep/" \
+    if ! "$bin" "${common[@]}" -timeout=30 -max_total_time="$seconds" -artifact_prefix="$keep/" \
       "$work/corpus" "$corpus"; then
       echo "FAIL: $(basename "$bin") found a crash; the input is in $keep"
       exit 1
@@ -43,7 +45,7 @@ case "$verb" in
     runs=$4
     keep=$(mktemp -d /tmp/kis-fuzz-crash.XXXXXX)
     # One process (no -jobs), lowest priority: the machine is shared.
-    nice -n 19 "$bin" "${common[@]}" -runs="$runs" -artifact_prefix="$keep/" \
+    nice -n 19 "$bin" "${common[@]}" -timeout=120 -runs="$runs" -artifact_prefix="$keep/" \
       "$work/corpus" "$corpus" || { echo "FAIL: crash input(s) in $keep"; exit 1; }
     rmdir "$keep" 2>/dev/null || true
     ;;
