@@ -469,6 +469,11 @@ void gateway::expire_tokens() {
   tokens_.expire_all();
 }
 
+std::vector<std::string> gateway::issued_secrets() const {
+  std::lock_guard lock{mu_};
+  return tokens_.issued();
+}
+
 void gateway::step_market(std::int64_t steps) {
   {
     std::lock_guard lock{mu_};

@@ -71,6 +71,7 @@ public:
   void set_faults(const faults& f);
   void hang_next(std::string tr_id, int count, bool execute);
   void expire_tokens();
+  std::vector<std::string> issued_secrets() const;
   void step_market(std::int64_t steps);
   kis::quote quote(std::string_view symbol);
   std::vector<std::string> symbols() const;

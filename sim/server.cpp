@@ -299,6 +299,10 @@ void server::expire_tokens() {
   impl_->gw.expire_tokens();
 }
 
+std::vector<std::string> server::issued_secrets() const {
+  return impl_->gw.issued_secrets();
+}
+
 void server::drop_ws_sessions() {
   std::lock_guard lock{impl_->ws_mu};
   if (impl_->ws)
