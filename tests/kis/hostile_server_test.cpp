@@ -43,12 +43,17 @@ void stream_zeros(const loopback_server::writer& write, std::size_t total, bool 
   }
 }
 
-TEST(HostileServer, AnnouncedHundredMegabyteBodyIsRefusedBeforeItIsRead) {
+// A 100 MB answer, announced by Content-Length (refused before it is read) or streamed in
+// chunks (cut at the cap): no body kept, a transport error that says why, and the server could
+// not hand the whole body over (beyond the cap it only filled socket buffers).
+void expect_cut_at_the_cap(bool chunked) {
   std::atomic<std::size_t> sent{0};
   loopback_server srv{[&](const seen_request&, const loopback_server::writer& write) {
-    if (write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-              std::to_string(hundred_mib) + "\r\n\r\n"))
-      stream_zeros(write, hundred_mib, false, sent);
+    std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+    head += chunked ? "Transfer-Encoding: chunked\r\n\r\n"
+                    : "Content-Length: " + std::to_string(hundred_mib) + "\r\n\r\n";
+    if (write(head))
+      stream_zeros(write, hundred_mib, chunked, sent);
   }};
   http_transport t;
   auto ex = t.perform(get(srv.url() + "/huge"));
@@ -61,22 +66,12 @@ TEST(HostileServer, AnnouncedHundredMegabyteBodyIsRefusedBeforeItIsRead) {
   EXPECT_LT(sent.load(), hundred_mib);
 }
 
+TEST(HostileServer, AnnouncedHundredMegabyteBodyIsRefusedBeforeItIsRead) {
+  expect_cut_at_the_cap(false);
+}
+
 TEST(HostileServer, ChunkedHundredMegabyteBodyIsCutAtTheCap) {
-  std::atomic<std::size_t> sent{0};
-  loopback_server srv{[&](const seen_request&, const loopback_server::writer& write) {
-    if (write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-              "Transfer-Encoding: chunked\r\n\r\n"))
-      stream_zeros(write, hundred_mib, true, sent);
-  }};
-  http_transport t;
-  auto ex = t.perform(get(srv.url() + "/huge"));
-  EXPECT_EQ(ex.http_status, 0);
-  EXPECT_TRUE(ex.body.empty()); // what was read is dropped with the call
-  EXPECT_NE(ex.transport_error.find("larger than 16 MiB"), std::string::npos) << ex.transport_error;
-  EXPECT_EQ(parse_reply(ex).error().code, kis::errc::outcome_unknown);
-  // The client stopped reading at the cap: the server could not hand over the 100 MB (what
-  // left it beyond the cap sits in socket buffers).
-  EXPECT_LT(sent.load(), hundred_mib);
+  expect_cut_at_the_cap(true);
 }
 
 TEST(HostileServer, TricklingBodyEndsAtTheTotalTimeout) {

@@ -6,22 +6,8 @@
 # line), keeps running, and a node with a certificate of the cluster's CA trades through it.
 set -euo pipefail
 engine=$1
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
-
-fail() {
-  echo "FAIL: $*"
-  for f in core.err core.out plain.err rogue.err node.err node.out; do
-    [ -f "$f" ] && { echo "--- $f"; tail -n 30 "$f"; }
-  done
-  exit 1
-}
+source "$(dirname "$0")/cluster_lib.sh"
+logs=(core.err core.out plain.err rogue.err node.err node.out)
 
 # Two commands make the cluster's CA and a node's certificate; a second CA plays the intruder.
 "$engine" cert ca --dir pki >/dev/null
@@ -92,13 +78,7 @@ node_toml rogue rogue/both.pem >rogue.toml
 "$engine" run -c core.toml --serve-port 0 --duration 45s -q >core.out 2>core.err &
 core=$!
 pids+=("$core")
-port=""
-for _ in $(seq 1 150); do
-  port=$(grep -o 'core directory served on 127.0.0.1:[0-9]*' core.err | head -n 1 | sed 's/.*://') || true
-  [ -n "$port" ] && break
-  kill -0 "$core" 2>/dev/null || fail "the core exited early"
-  sleep 0.2
-done
+port=$(core_port "$core" core.err)
 [ -n "$port" ] || fail "the core never logged its served port"
 grep -q "cluster: TLS with mutual certificate authentication" core.err || fail "core: no TLS line"
 
