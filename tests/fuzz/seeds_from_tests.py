@@ -117,4 +117,6 @@ requests = [
 for method, target, tr_id, body in requests:
     head = common + (f"tr_id: {tr_id}\n" if tr_id else "")
     write("sim_request", f"H{method}\n{target}\n{head}\n{body}")
+# The recording target writes its own seeds (real chunks from the recorder's encoder):
+#   KIS_FUZZ_WRITE_SEEDS=tests/fuzz/corpus/recording build/release/fuzz-clang/recording_fuzz
 print("seeds written under", corpus)
