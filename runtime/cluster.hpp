@@ -31,7 +31,7 @@ namespace kis::runtime {
 
 // Public handles only: a node can name no internal message of these roles, and the gateway
 // part it gets answers market data (a node's orders go through the executor).
-struct core_services {
+struct published_services {
   market_data_actor gateway;
   ws_feed_actor feed; // null when the feed is disabled
   order_executor_actor executor;
@@ -44,7 +44,7 @@ struct core_services {
 // actor_system is built, and only when serving or connecting (it costs two threads).
 void load_middleman(caf::actor_system_config& cfg, const cluster_section& cluster);
 
-core_directory_actor spawn_core_directory(caf::actor_system& sys, core_services services);
+core_directory_actor spawn_core_directory(caf::actor_system& sys, published_services services);
 
 // Publishes the directory on cluster.bind ("" = every interface) and cluster.serve_port (0 =
 // ephemeral): over mutual TLS when cluster.tls(), plain CAF otherwise (loopback only, see

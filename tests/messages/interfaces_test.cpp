@@ -41,6 +41,7 @@ static_assert(accepts<ws_feed_actor, subscribe_request, market_sink_actor>);
 static_assert(accepts<order_executor_actor, signal>);
 static_assert(accepts<order_executor_actor, follow_atom, std::string, strategy_actor>);
 static_assert(accepts<order_executor_actor, status_atom>);
+static_assert(accepts<order_executor_actor, std::vector<price_update>>); // node analyzers
 static_assert(!accepts<order_executor_actor, execution_notice>);
 static_assert(!accepts<order_executor_actor, kill_atom, bool, std::string>);
 static_assert(!accepts<order_executor_actor, drain_atom>);
