@@ -148,7 +148,7 @@ void BM_FeedFanOut41(benchmark::State& state) {
   ws_feed_config fc;
   fc.notice_slots = 0; // 41 symbols, no notice registration
   fc.window = 64;
-  fc.transport = [&connected](const ws_feed_actor&, std::uint64_t) {
+  fc.transport = [&connected](const ws_feed_impl_actor&, std::uint64_t) {
     connected = true;
     return std::make_unique<null_transport>();
   };

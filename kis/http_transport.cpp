@@ -15,8 +15,8 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-// A misbehaving server must not be able to fill our memory.
-constexpr std::size_t max_body_bytes = 16u << 20;
+const std::string body_too_large =
+    "response body larger than " + std::to_string(max_response_body >> 20) + " MiB";
 
 void global_init_once() {
   static std::once_flag once;
@@ -59,7 +59,7 @@ int on_prereq(void* user, char*, char*, int, int) {
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* c = static_cast<call*>(user);
   auto bytes = size * n;
-  if (c->body.size() + bytes > max_body_bytes) {
+  if (c->body.size() + bytes > max_response_body) {
     c->too_large = true;
     return 0; // aborts the transfer with CURLE_WRITE_ERROR
   }
@@ -171,6 +171,7 @@ struct http_transport::impl {
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts.total_timeout.count()));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_response_body));
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, opts.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, opts.verify_tls ? 2L : 0L);
     if (!opts.ca_file.empty())
@@ -241,7 +242,8 @@ struct http_transport::impl {
                   false);
       ex.late = true;
     } else {
-      std::string why = c->too_large           ? "response body too large"
+      const bool too_large = c->too_large || rc == CURLE_FILESIZE_EXCEEDED;
+      std::string why = too_large              ? body_too_large
                         : c->errbuf[0] != '\0' ? std::string{c->errbuf}
                                                : std::string{curl_easy_strerror(rc)};
       ex = failed(*c, std::move(why), c->left || request_left(e));

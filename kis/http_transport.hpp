@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,12 @@
 #include "messages/rest.hpp"
 
 namespace kis::api {
+
+// A misbehaving server must not be able to fill our memory: a body larger than this (KIS's
+// largest pages are tens of KB) ends the call with a transport error, whether it was announced
+// by Content-Length (refused before it is read) or streamed in chunks (cut at the cap). A
+// trickling server is ended by transport_options::total_timeout.
+inline constexpr std::size_t max_response_body = 16u << 20;
 
 struct http_request {
   http_method method = http_method::get;
@@ -32,7 +39,7 @@ struct http_request {
 
 struct transport_options {
   std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds total_timeout{10000};
+  std::chrono::milliseconds total_timeout{10000}; // the whole call, however slow the answer
   bool verify_tls = true;
   std::string ca_file; // PEM bundle; empty = the system store
   long max_host_connections = 8;

@@ -71,7 +71,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<notice_sink_actor>("kis::notice_sink_actor");
   cfg.template add_message_type<strategy_actor>("kis::strategy_actor");
   // the services a core node hands to analyzer/strategy nodes
-  cfg.template add_message_type<rest_gateway_actor>("kis::rest_gateway_actor");
+  cfg.template add_message_type<market_data_actor>("kis::market_data_actor");
   cfg.template add_message_type<ws_feed_actor>("kis::ws_feed_actor");
   cfg.template add_message_type<order_executor_actor>("kis::order_executor_actor");
   add_kis_error_category(cfg);

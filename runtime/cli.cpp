@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/certificates.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/config.hpp"
 #include "runtime/duration.hpp"
@@ -37,6 +38,34 @@ struct node_flags {
   std::string duration;
   std::string log_level;
 };
+
+// Flags of `cert ca` and `cert node NAME`.
+struct cert_flags {
+  std::string dir = "cluster-pki";
+  std::string name;
+  int days = 825;
+};
+
+int do_cert(const cert_flags& f, bool ca) {
+  auto problem = ca ? make_cluster_ca(f.dir, f.days) : make_node_certificate(f.dir, f.name, f.days);
+  if (problem) {
+    std::cerr << "kis-engine cert: " << *problem << "\n";
+    return 1;
+  }
+  auto made = ca ? ca_files(f.dir) : node_files(f.dir, f.name);
+  std::cout << "wrote " << made.cert.string() << " and " << made.key.string()
+            << " (the key mode 0600)\n";
+  if (ca) {
+    std::cout << "keep " << made.key.string() << " off the nodes; make one certificate per node "
+              << "with `kis-engine cert node NAME --dir " << f.dir << "`\n";
+    return 0;
+  }
+  std::cout << "copy " << made.cert.string() << ", " << made.key.string() << " and "
+            << ca_files(f.dir).cert.string() << " to " << f.name << " and put in its config:\n"
+            << "[cluster]\ntls_cert = \"" << made.cert.filename().string() << "\"\ntls_key = \""
+            << made.key.filename().string() << "\"\ntls_ca = \"ca.pem\"\n";
+  return 0;
+}
 
 int fail(const config_error& e) {
   std::cerr << "kis-engine: config error: " << e.to_string() << "\n";
@@ -146,6 +175,21 @@ int run_cli(int argc, char** argv) {
                    "how long to run, e.g. 30s, 5m; 0 (default) = until Ctrl-C or the core stops");
   node->add_option("--log-level", nf.log_level, "trace, debug, info, warn, error");
 
+  cert_flags cf;
+  auto* cert = app.add_subcommand(
+      "cert", "make the certificates of a cluster link (mutual TLS): a CA once, then one "
+              "certificate per node");
+  cert->require_subcommand(1);
+  auto* cert_ca = cert->add_subcommand("ca", "make the cluster's CA: ca.pem and ca.key in --dir");
+  auto* cert_node =
+      cert->add_subcommand("node", "make NAME.pem and NAME.key in --dir, signed by the CA there");
+  cert_node->add_option("name", cf.name, "the node's name, e.g. core or node1")->required();
+  for (auto* sub : {cert_ca, cert_node}) {
+    sub->add_option("--dir", cf.dir, "where the CA and the certificates live")
+        ->capture_default_str();
+    sub->add_option("--days", cf.days, "validity in days")->capture_default_str();
+  }
+
   std::string url = "http://127.0.0.1:9464";
   bool json = false;
   auto* metrics = app.add_subcommand("metrics", "print one metrics snapshot of a running engine");
@@ -170,6 +214,8 @@ int run_cli(int argc, char** argv) {
     return do_run(rf);
   if (*node)
     return do_node(nf);
+  if (*cert)
+    return do_cert(cf, cert_ca->parsed());
   if (*metrics)
     return run_metrics_command(url, json, std::cout, std::cerr);
   if (*top)

@@ -6,8 +6,12 @@
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <toml++/toml.h>
 
+#include "runtime/certificates.hpp"
 #include "runtime/duration.hpp"
 
 namespace kis::runtime {
@@ -330,6 +334,9 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     table_reader r{sub_table(top, root, "cluster", err), "cluster", err};
     r.read("serve_port", cfg.cluster.serve_port);
     r.read("bind", cfg.cluster.bind);
+    r.read("tls_cert", cfg.cluster.tls_cert);
+    r.read("tls_key", cfg.cluster.tls_key);
+    r.read("tls_ca", cfg.cluster.tls_ca);
     r.finish();
     if (!err && (cfg.cluster.serve_port < -1 || cfg.cluster.serve_port > 65535))
       err = config_error{"cluster.serve_port", "expected -1 (off), 0 (any) or a port number"};
@@ -450,9 +457,48 @@ std::optional<config_error> validate_budget(const engine_config& cfg) {
 
 } // namespace
 
+bool is_loopback_host(std::string_view host) noexcept {
+  if (host == "localhost" || host == "::1" || host == "[::1]")
+    return true;
+  std::string text{host};
+  in_addr v4{};
+  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+std::optional<config_error> validate_cluster(const cluster_section& c, bool serving,
+                                             std::string_view peer) {
+  const int given = !c.tls_cert.empty() + !c.tls_key.empty() + !c.tls_ca.empty();
+  if (given != 0 && given != 3)
+    return config_error{c.tls_cert.empty()  ? "cluster.tls_cert"
+                        : c.tls_key.empty() ? "cluster.tls_key"
+                                            : "cluster.tls_ca",
+                        "tls_cert, tls_key and tls_ca go together (kis-engine cert makes them)"};
+  if (c.tls()) {
+    if (auto bad = check_tls_files(c.tls_cert, c.tls_key, c.tls_ca))
+      return config_error{"cluster.tls_" + bad->which, bad->message};
+    return std::nullopt;
+  }
+  if (serving && !is_loopback_host(c.bind))
+    return config_error{
+        "cluster.bind",
+        "\"" + c.bind +
+            "\" is not a loopback address: a link that leaves the machine must be "
+            "TLS with certificates (set cluster.tls_cert, tls_key and tls_ca; `kis-engine cert` "
+            "makes them), or keep bind = \"127.0.0.1\""};
+  if (!peer.empty() && !is_loopback_host(peer))
+    return config_error{"cluster.tls_cert",
+                        "the core at " + std::string{peer} +
+                            " is not on this machine: the link must be TLS (set cluster.tls_cert, "
+                            "tls_key and tls_ca; `kis-engine cert` makes them)"};
+  return std::nullopt;
+}
+
 std::optional<config_error> validate(const engine_config& cfg) {
   if (auto e = validate_budget(cfg))
     return e;
+  if (cfg.cluster.serve_port >= 0)
+    if (auto e = validate_cluster(cfg.cluster, true))
+      return e;
   if (cfg.mode == run_mode::live && !cfg.confirm_live)
     return config_error{"--confirm-live",
                         "live mode sends real orders with real money: pass both --mode live and "

@@ -98,10 +98,17 @@ struct metrics_section {
 };
 
 // Distribution through CAF's middleman: a `run` with serve_port >= 0 is the core node and
-// publishes its directory (gateway, feed, executor) for `kis-engine node` processes.
+// publishes its directory (gateway, feed, executor) for `kis-engine node` processes. A link
+// that leaves the machine is TLS with mutual certificate authentication: the three tls_ files
+// (this node's certificate and key, and the cluster's CA; `kis-engine cert` makes them) go
+// together, and a core that binds anything but loopback must have them.
 struct cluster_section {
   int serve_port = -1;            // -1 = not served, 0 = ephemeral
-  std::string bind = "127.0.0.1"; // "" or "0.0.0.0" = every interface (no TLS: trusted networks)
+  std::string bind = "127.0.0.1"; // "" or "0.0.0.0" = every interface (needs TLS)
+  std::string tls_cert;           // PEM certificate of this node, signed by tls_ca
+  std::string tls_key;            // its private key (mode 0600)
+  std::string tls_ca;             // the cluster CA: peers must present a certificate it signed
+  bool tls() const noexcept { return !tls_cert.empty(); }
 };
 
 struct engine_config {
@@ -142,13 +149,24 @@ using env_lookup = std::function<std::optional<std::string>(const char*)>;
 std::optional<config_error> apply_env(engine_config& cfg, const env_lookup& env);
 env_lookup process_env();
 
-// Checks that need the final mode: credentials for paper/live, --confirm-live for live, and a
-// budget that can work at the mode's rate.
+// Checks that need the final mode and flags: credentials for paper/live, --confirm-live for
+// live, a budget that can work at the mode's rate, the cluster rules for a core
+// (validate_cluster).
 std::optional<config_error> validate(const engine_config& cfg);
 
 // The REST budget the engine will run with: [budget] rate_limit, else KIS's figure for the
 // environment the mode talks to (sim: the simulated one).
 int effective_rate_limit(const engine_config& cfg);
+
+// 127.0.0.0/8, ::1 and "localhost": addresses that never leave the machine.
+bool is_loopback_host(std::string_view host) noexcept;
+
+// The cluster keys on their own: the tls_ files all or none, readable, the key the
+// certificate's and private to its owner, the certificate signed by the CA. `serving` adds the
+// core's rule: a bind that is not loopback needs TLS. A node passes the core's host as `peer`:
+// a core on another machine is reached over TLS only.
+std::optional<config_error> validate_cluster(const cluster_section& c, bool serving,
+                                             std::string_view peer = {});
 
 // "12345678-01" -> account_no, account_product.
 std::optional<config_error> parse_account(std::string_view text, api::credentials& cred);

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include <caf/actor_system.hpp>
-#include <caf/io/unpublish.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "actors/trading/history_cache.hpp"
@@ -154,7 +153,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   caf_config caf_cfg;
   const bool serving = cfg.cluster.serve_port >= 0;
   if (serving)
-    load_middleman(caf_cfg);
+    load_middleman(caf_cfg, cfg.cluster);
   caf::actor_system sys{caf_cfg};
   actor_owner owner; // stops every actor before the system waits for them
   arm_on_exit guard{watchdog, stop_budget};
@@ -191,8 +190,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
         spawn_core_directory(sys, published_services{core.gateway, core.feed, trading->executor,
                                                      std::string{to_string_view(cfg.mode)},
                                                      static_cast<std::uint32_t>(plan.rate)}));
-    auto port = publish_directory(
-        sys, directory, static_cast<std::uint16_t>(cfg.cluster.serve_port), cfg.cluster.bind);
+    auto port = publish_directory(sys, directory, cfg.cluster);
     const auto where = cfg.cluster.bind.empty() ? std::string{"*"} : cfg.cluster.bind;
     if (!port)
       return report({2, "config error: cluster.serve_port: cannot publish on " + where + ":" +
@@ -207,7 +205,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   watchdog.arm(stop_budget);
   if (directory) {
     // Nodes see the directory go down and stop before the executor drains.
-    caf::io::unpublish(directory, served_port);
+    unpublish_directory(directory, served_port, cfg.cluster);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
   auto summary = collect_trading_summary(sys, *trading, true, std::chrono::seconds{15});

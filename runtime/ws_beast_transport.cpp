@@ -16,18 +16,19 @@ namespace {
 // thread and only send messages; a weak handle lets the feed die while a session lives.
 class beast_transport final : public ws_transport {
 public:
-  beast_transport(ws::client_options opts, const ws_feed_actor& feed, std::uint64_t session)
+  beast_transport(ws::client_options opts, const ws_feed_impl_actor& feed, std::uint64_t session)
       : client_(std::move(opts), callbacks(feed), session) {}
 
   void send_text(std::string text) override { client_.send_text(std::move(text)); }
   void send_pong(std::string payload) override { client_.send_pong(std::move(payload)); }
 
 private:
-  static ws::client_callbacks callbacks(const ws_feed_actor& feed) {
+  static ws::client_callbacks callbacks(const ws_feed_impl_actor& feed) {
     auto weak = caf::actor_cast<caf::weak_actor_ptr>(feed);
     auto to_feed = [weak](auto&&... xs) {
       if (auto strong = weak.lock())
-        caf::anon_send(caf::actor_cast<ws_feed_actor>(strong), std::forward<decltype(xs)>(xs)...);
+        caf::anon_send(caf::actor_cast<ws_feed_impl_actor>(strong),
+                       std::forward<decltype(xs)>(xs)...);
     };
     return {
         [to_feed](std::uint64_t s) { to_feed(link_up_atom_v, s); },
@@ -48,7 +49,7 @@ ws_transport_factory beast_transport_factory(const ws_feed_config& cfg) {
   if (target)
     opts.target = *target;
   opts.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.connect_timeout);
-  return [opts](const ws_feed_actor& feed, std::uint64_t session) {
+  return [opts](const ws_feed_impl_actor& feed, std::uint64_t session) {
     return std::make_unique<beast_transport>(opts, feed, session);
   };
 }

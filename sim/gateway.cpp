@@ -158,6 +158,17 @@ std::optional<refusal> key_refusal(const std::string& key, const std::string& se
 
 } // namespace
 
+api::credentials default_credentials() {
+  api::credentials c;
+  c.app_key = std::string{default_app_key};
+  c.app_secret = std::string{default_app_secret};
+  c.account_no = "50000000";
+  c.account_product = "01";
+  c.hts_id = "kissim";
+  c.custtype = "P";
+  return c;
+}
+
 gateway::gateway(const options& opts)
     : opts_(opts)
     , clock_(opts.clock ? opts.clock : default_wall_clock())
@@ -550,6 +561,11 @@ void gateway::forget_tokens() {
 std::vector<std::int64_t> gateway::call_arrivals() const {
   std::lock_guard lock{mu_};
   return {arrival_log_.begin(), arrival_log_.end()};
+}
+
+std::vector<std::string> gateway::issued_secrets() const {
+  std::lock_guard lock{mu_};
+  return tokens_.issued();
 }
 
 void gateway::step_market(std::int64_t steps) {

@@ -150,6 +150,10 @@ public:
   std::int64_t cash() const; // the account's deposit
   std::vector<kis::holding> holdings() const;
 
+  // Every access token and approval key the server issued, for tests that prove a client
+  // never lets one out (logs, metrics, recordings).
+  std::vector<std::string> issued_secrets() const;
+
 private:
   struct impl;
   std::unique_ptr<impl> impl_;

@@ -66,7 +66,7 @@ struct gateway_state {
   static inline const char* name = "rest_gateway";
 };
 
-using gateway_ptr = rest_gateway_actor::stateful_pointer<gateway_state>;
+using gateway_ptr = rest_gateway_impl_actor::stateful_pointer<gateway_state>;
 
 caf::error to_caf(const api::api_error& e) {
   return make_kis_error(e.code, e.kis_code, e.http_status, e.message);
@@ -153,7 +153,7 @@ void send_now(gateway_ptr self, std::uint64_t id, const page_request& page) {
   r.on_leave = [gov = st.governor, pid = call.held.id] {
     caf::anon_send(gov, permit_use{pid, true});
   };
-  auto me = caf::actor_cast<rest_gateway_actor>(self);
+  auto me = caf::actor_cast<rest_gateway_impl_actor>(self);
   st.cfg.transport->submit(std::move(r), [me, id](http_exchange ex) {
     ex.call_id = id;
     caf::anon_send(me, done_atom_v, std::move(ex));
@@ -434,7 +434,7 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
   finish(self, ex.call_id, *folded.value());
 }
 
-rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
+rest_gateway_impl_actor::behavior_type gateway(gateway_ptr self) {
   return {
       [self](rest_call& c) {
         auto m = self->state.rec.measure(self);
@@ -486,8 +486,9 @@ rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
 
 } // namespace
 
-rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
-                                      rate_governor_actor governor, token_keeper_actor keeper) {
+rest_gateway_impl_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
+                                           rate_governor_actor governor,
+                                           token_keeper_actor keeper) {
   return sys.spawn([cfg = std::move(cfg), governor, keeper](gateway_ptr self) mutable {
     auto& st = self->state;
     self->set_down_handler([self](caf::down_msg& dm) { release_dead_caller(self, dm); });
@@ -499,7 +500,7 @@ rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg
     st.keeper = keeper;
     // Between bursts the gateway is quiet: poll_atom with call id 0 reports its last calls.
     st.rec.on_idle([self](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<rest_gateway_actor>(self), d, poll_atom_v,
+      caf::delayed_anon_send(caf::actor_cast<rest_gateway_impl_actor>(self), d, poll_atom_v,
                              std::uint64_t{0});
     });
     st.rec.on_publish([self](actor_sample& s) {

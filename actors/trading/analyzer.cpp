@@ -57,7 +57,7 @@ double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
 
 class analyzer final : public analyzer_actor::base {
 public:
-  analyzer(caf::actor_config& ac, analyzer_config cfg, rest_gateway_actor gateway,
+  analyzer(caf::actor_config& ac, analyzer_config cfg, market_data_actor gateway,
            ws_feed_actor feed)
       : analyzer_actor::base(ac)
       , cfg_(std::move(cfg))
@@ -459,7 +459,7 @@ private:
   }
 
   analyzer_config cfg_;
-  rest_gateway_actor gateway_;
+  market_data_actor gateway_;
   ws_feed_actor feed_;
   std::shared_ptr<const wall_clock> clock_;
   std::map<std::string, symbol_state> symbols_;
@@ -474,7 +474,7 @@ private:
 } // namespace
 
 analyzer_actor spawn_analyzer(caf::actor_system& sys, analyzer_config cfg,
-                              rest_gateway_actor gateway, ws_feed_actor feed) {
+                              market_data_actor gateway, ws_feed_actor feed) {
   return sys.spawn<analyzer>(std::move(cfg), std::move(gateway), std::move(feed));
 }
 

@@ -32,7 +32,7 @@ struct journal_restore {
   std::string path;
 };
 
-class executor final : public order_executor_actor::base {
+class executor final : public order_executor_impl_actor::base {
 public:
   using steady_time = caf::actor_clock::time_point;
 

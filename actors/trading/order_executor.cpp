@@ -17,7 +17,7 @@ namespace kis {
 
 executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor journal,
                    journal_restore restored, rest_gateway_actor gateway, ws_feed_actor feed)
-    : order_executor_actor::base(ac)
+    : order_executor_impl_actor::base(ac)
     , cfg_(std::move(cfg))
     , journal_(std::move(journal))
     , journal_path_(restored.path)
@@ -38,7 +38,7 @@ executor::behavior_type executor::make_behavior() {
   rec_.on_publish([this](actor_sample& s) { add_figures(s); });
   // A quiet executor still reports its last order or fill: an anonymous status_atom pokes it.
   rec_.on_idle([this](caf::timespan d) {
-    caf::delayed_anon_send(caf::actor_cast<order_executor_actor>(this), d, status_atom_v);
+    caf::delayed_anon_send(caf::actor_cast<order_executor_impl_actor>(this), d, status_atom_v);
   });
   link_to(journal_); // the journal actor ends with its executor, after what it was sent
   subscribe_notices();
@@ -525,10 +525,10 @@ std::string executor::describe(const caf::error& err) const {
   return describe_error(home_system(), err);
 }
 
-caf::expected<order_executor_actor> spawn_order_executor(caf::actor_system& sys,
-                                                         executor_config cfg,
-                                                         rest_gateway_actor gateway,
-                                                         ws_feed_actor feed) {
+caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system& sys,
+                                                              executor_config cfg,
+                                                              rest_gateway_actor gateway,
+                                                              ws_feed_actor feed) {
   if (cfg.journal_path.empty())
     return make_kis_error(errc::config, "executor: journal path is empty");
   if (cfg.queue_capacity == 0 || cfg.max_in_flight == 0)

@@ -19,9 +19,9 @@ namespace kis {
 // Opens the journal (errc::config when it cannot), then spawns the executor. feed may be
 // null; with a feed and cfg.hts_id the executor subscribes to execution notices, otherwise it
 // learns fills by polling inquire-daily-ccld while orders are open.
-caf::expected<order_executor_actor> spawn_order_executor(caf::actor_system& sys,
-                                                         executor_config cfg,
-                                                         rest_gateway_actor gateway,
-                                                         ws_feed_actor feed);
+caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system& sys,
+                                                              executor_config cfg,
+                                                              rest_gateway_actor gateway,
+                                                              ws_feed_actor feed);
 
 } // namespace kis

@@ -49,7 +49,7 @@ struct AnalyzerTest : ::testing::Test, test_coordinator_fixture<> {
   std::shared_ptr<kis::test::gateway_record> gw = std::make_shared<kis::test::gateway_record>();
   std::shared_ptr<kis::test::feed_record> fd = std::make_shared<kis::test::feed_record>();
   std::shared_ptr<kis::test::strategy_record> st = std::make_shared<kis::test::strategy_record>();
-  kis::rest_gateway_actor gateway;
+  kis::rest_gateway_impl_actor gateway;
   kis::ws_feed_actor feed;
   kis::strategy_actor strategy;
   kis::analyzer_actor an;
@@ -336,7 +336,7 @@ TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
   pc.executor.clock = cfg.clock;
   auto core = kis::spawn_trading_actors(sys, pc, gateway, feed);
   ASSERT_TRUE(core) << sys.render(core.error());
-  EXPECT_TRUE(core->owns_executor);
+  EXPECT_TRUE(core->owned_executor);
   kis::trading_config nc = pc; // a node: its own analyzers and strategy, the core's executor
   nc.symbols = {"B"};
   kis::strategy_config ma;
@@ -347,7 +347,7 @@ TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
   auto node = kis::spawn_trading_actors(sys, nc, gateway, feed, core->executor);
   ASSERT_TRUE(node) << sys.render(node.error());
   sched.run();
-  EXPECT_FALSE(node->owns_executor);
+  EXPECT_FALSE(node->owned_executor);
   EXPECT_EQ(node->executor, core->executor);
   {
     kis::runtime::actor_owner owner;

@@ -266,7 +266,7 @@ private:
   kis::rate_governor_actor governor_;
   kis::rest_gateway_actor gateway_;
   kis::ws_feed_actor feed_;
-  kis::order_executor_actor exec_;
+  kis::order_executor_impl_actor exec_;
 };
 
 class ExecutorAgainstSim : public ::testing::Test {

@@ -47,9 +47,9 @@ struct ExecutorTest : ::testing::Test, test_coordinator_fixture<> {
   std::shared_ptr<kis::test::gateway_record> gw = std::make_shared<kis::test::gateway_record>();
   std::shared_ptr<kis::test::strategy_record> strat =
       std::make_shared<kis::test::strategy_record>();
-  kis::rest_gateway_actor gateway;
+  kis::rest_gateway_impl_actor gateway;
   kis::strategy_actor strategy;
-  kis::order_executor_actor exec;
+  kis::order_executor_impl_actor exec;
   kis::executor_config cfg;
   std::string path;
 
