@@ -28,6 +28,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "runtime/metrics_http.hpp"
+#include "runtime/recording_transports.hpp"
 #include "runtime/wiring.hpp"
 #include "sim/server.hpp"
 #include "strategies/registry.hpp"
@@ -132,6 +133,12 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
                  "[analyzers] symbols or in a [[strategy]])\n";
     return 2;
   }
+  auto recording = open_run_recorder(cfg, b.env, b.cred, symbols);
+  if (!recording) {
+    std::cerr << "kis-engine: recorder: " << recording.error().message << "\n";
+    return 2;
+  }
+  auto rec = *recording; // null: this run does not record
   auto pcfg = make_trading_config(cfg, b.cred.hts_id, symbols);
   log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
             to_string_view(cfg.mode), symbols.size(), b.rest_url, b.ws_url);
@@ -191,6 +198,8 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
 
   api::transport_options topts;
   auto transport = make_curl_transport(topts);
+  if (rec)
+    transport = recording_rest_transport(transport, rec);
   token_keeper_config kc;
   kc.env = b.env;
   kc.app_key = b.cred.app_key;
@@ -216,7 +225,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
     fc.slots_cap = static_cast<std::uint32_t>(cfg.feed.max_registrations);
     fc.notice_slots = b.cred.hts_id.empty() ? 0 : 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
-    fc.transport = beast_transport_factory(fc);
+    fc.transport = beast_transport_factory(fc, rec ? recording_ws_tap(rec) : ws_tap{});
     feed = spawn_ws_feed(sys, fc, keeper);
   }
 
@@ -313,6 +322,11 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
     std::cout << "cluster   served on port " << served_port << "; simulator saw at most "
               << st.max_calls_in_window << " calls in any 1 s (limit " << b.rate_limit << "), "
               << st.rate_rejections << " rate rejections\n";
+  }
+
+  if (rec) {
+    rec->flush();
+    std::cout << format_recorder_summary(*rec);
   }
 
   stop_trading_actors(*pipe);

@@ -18,6 +18,7 @@
 #include "kis/clock.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
+#include "sim/tape.hpp"
 
 namespace kis::sim {
 
@@ -61,30 +62,30 @@ struct instrument {
   std::int64_t bps = 0;
 };
 
-class market {
+class market final : public tape {
 public:
   market(std::vector<std::string> symbols, std::uint64_t seed,
          std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step);
 
-  bool known(std::string_view symbol) const;
+  bool known(std::string_view symbol) const override;
   const std::vector<std::string>& symbols() const noexcept { return order_; }
-  const instrument& info(std::string_view symbol) const; // symbol must be known
+  const instrument& info(std::string_view symbol) const override; // symbol must be known
 
   // Market time: the wall clock plus the explicit steps.
   void step(std::int64_t steps) noexcept { manual_steps_ += steps; }
-  std::int64_t current_step() const noexcept;
+  std::int64_t current_step() const noexcept override;
   std::int64_t step_time_ns(std::int64_t step) const noexcept;
-  std::int64_t now_ns() const noexcept;
-  std::int32_t session_date() const noexcept { return session_date_; }
+  std::int64_t now_ns() const noexcept override;
+  std::int32_t session_date() const noexcept override { return session_date_; }
 
   // Snapshots at the current step (symbol must be known).
   kis::quote quote(std::string_view symbol);
   kis::order_book book(std::string_view symbol);
-  std::int64_t last_price(std::string_view symbol);
+  std::int64_t last_price(std::string_view symbol) override;
 
   // Trades after step `cursor`, oldest first; moves the cursor to the current step. Only the
   // most recent trades are kept, so a long-idle cursor skips ahead.
-  std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor);
+  std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor) override;
 
   // Daily bars (period 'D'), or weeks/months/years folded from them ('W', 'M', 'Y'), between
   // two KST dates inclusive, newest first. Today's bar is the session so far.
