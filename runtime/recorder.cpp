@@ -48,7 +48,8 @@ std::int32_t recording_day(std::int64_t utc_ns) noexcept {
   return api::kst::date_of(utc_ns);
 }
 
-void index_keys(const rec::record& r, std::set<std::string>& symbols, std::set<std::string>& trs) {
+void index_keys(const rec::record& r, record_keys& keys) {
+  auto& trs = keys.trs;
   switch (r.src) {
   case rec::source::ws_in:
     if (rt::classify(r.text) == rt::frame_kind::data) {
@@ -57,20 +58,20 @@ void index_keys(const rec::record& r, std::set<std::string>& symbols, std::set<s
         return;
       trs.emplace(f->tr_id);
       if (f->tr_id == rt::tr_trades || f->tr_id == rt::tr_book)
-        frame_symbols(f->payload, f->count, symbols);
+        frame_symbols(f->payload, f->count, keys.ws_symbols);
     } else if (rt::is_pingpong(r.text)) {
       trs.emplace("PINGPONG");
     } else if (auto c = rt::parse_control(r.text); c && !rt::is_notice_tr(c->tr_id)) {
       trs.emplace(c->tr_id);
       if (!c->tr_key.empty())
-        symbols.emplace(c->tr_key);
+        keys.ws_symbols.emplace(c->tr_key);
     }
     return;
   case rec::source::rest:
     trs.emplace(r.tr_id.empty() ? r.endpoint : r.tr_id);
     for (const auto& p : r.params)
       if ((p.name == "FID_INPUT_ISCD" || p.name == "PDNO") && !p.value.empty() && p.value != "*")
-        symbols.emplace(p.value);
+        keys.rest_symbols.emplace(p.value);
     return;
   default:
     return;
@@ -257,13 +258,13 @@ void recorder::write_pending(bool force) {
     if (rotate_for(day)) {
       auto info = segment_->append(part);
       if (info) {
-        std::set<std::string> symbols, trs;
+        record_keys keys;
         std::size_t raw = 0;
         for (const auto& r : part) {
-          index_keys(r, symbols, trs);
+          index_keys(r, keys);
           raw += approx_size(r);
         }
-        if (!index_->add_chunk(segment_id_, *info, segment_->size(), symbols, trs))
+        if (!index_->add_chunk(segment_id_, *info, segment_->size(), keys))
           errors_.fetch_add(1);
         records_.fetch_add(part.size());
         chunks_.fetch_add(1);

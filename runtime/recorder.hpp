@@ -121,8 +121,7 @@ private:
 // The KST trading day (YYYYMMDD) a receive time belongs to.
 std::int32_t recording_day(std::int64_t utc_ns) noexcept;
 
-// What the index learns of one record: the TR (tr_id of a frame or of a REST call, PINGPONG)
-// and the symbols (each record of a trade or book frame, the symbol parameter of a REST call).
-void index_keys(const rec::record& r, std::set<std::string>& symbols, std::set<std::string>& trs);
+// What the index learns of one record (recording_index.hpp, record_keys).
+void index_keys(const rec::record& r, record_keys& keys);
 
 } // namespace kis::runtime

@@ -64,8 +64,9 @@ CREATE TABLE IF NOT EXISTS chunk_keys(
   PRIMARY KEY(kind, key, chunk)) WITHOUT ROWID;
 )sql";
 
-constexpr std::int64_t kind_symbol = 0;
+constexpr std::int64_t kind_ws_symbol = 0;
 constexpr std::int64_t kind_tr = 1;
+constexpr std::int64_t kind_rest_symbol = 2;
 
 } // namespace
 
@@ -126,9 +127,7 @@ api::result<std::int64_t> recording_index::add_segment(const std::string& file, 
 }
 
 api::result<bool> recording_index::add_chunk(std::int64_t segment, const rec::chunk_info& c,
-                                             std::uint64_t file_size,
-                                             const std::set<std::string>& symbols,
-                                             const std::set<std::string>& trs) {
+                                             std::uint64_t file_size, const record_keys& keys) {
   if (auto r = exec("BEGIN"); !r)
     return r;
   stmt ins{db_, "INSERT INTO chunks(segment, offset, length, records, first_seq, last_seq, "
@@ -144,15 +143,16 @@ api::result<bool> recording_index::add_chunk(std::int64_t segment, const rec::ch
   bool ok = ins.step() == SQLITE_DONE;
   const auto chunk = sqlite3_last_insert_rowid(db_);
   stmt key{db_, "INSERT OR IGNORE INTO chunk_keys(kind, key, chunk) VALUES(?, ?, ?)"};
-  auto add_keys = [&](std::int64_t kind, const std::set<std::string>& keys) {
-    for (const auto& k : keys) {
+  auto add_keys = [&](std::int64_t kind, const std::set<std::string>& values) {
+    for (const auto& k : values) {
       key.bind(1, kind).bind(2, k).bind(3, chunk);
       ok = ok && key.step() == SQLITE_DONE;
       key.reset();
     }
   };
-  add_keys(kind_symbol, symbols);
-  add_keys(kind_tr, trs);
+  add_keys(kind_ws_symbol, keys.ws_symbols);
+  add_keys(kind_rest_symbol, keys.rest_symbols);
+  add_keys(kind_tr, keys.trs);
   stmt upd{db_, "UPDATE segments SET first_ns = CASE WHEN records = 0 THEN ? ELSE first_ns END, "
                 "first_seq = CASE WHEN records = 0 THEN ? ELSE first_seq END, last_ns = ?, "
                 "last_seq = ?, records = records + ?, bytes = ? WHERE id = ?"};
@@ -209,6 +209,15 @@ std::size_t recording_index::segments_on(std::int32_t day) {
   return s.bind(1, day).step() == SQLITE_ROW ? static_cast<std::size_t>(s.i64(0)) : 0;
 }
 
+std::set<std::string> recording_index::ws_symbols() {
+  std::set<std::string> out;
+  stmt s{db_, "SELECT DISTINCT key FROM chunk_keys WHERE kind = ?"};
+  s.bind(1, kind_ws_symbol);
+  while (s.step() == SQLITE_ROW)
+    out.insert(s.text(0));
+  return out;
+}
+
 std::vector<chunk_row> recording_index::chunks(const chunk_filter& f) {
   // Keys narrow the chunks down through chunk_keys' primary key; the time range through
   // chunks_time. A chunk whose last record is before from_ns cannot match.
@@ -216,8 +225,10 @@ std::vector<chunk_row> recording_index::chunks(const chunk_filter& f) {
                     "c.last_seq, c.first_ns, c.last_ns FROM chunks c JOIN segments s ON "
                     "s.id = c.segment WHERE c.last_ns >= ? AND c.first_ns <= ?";
   std::vector<std::pair<std::int64_t, std::string>> keys;
-  for (const auto& sym : f.symbols)
-    keys.emplace_back(kind_symbol, sym);
+  for (const auto& sym : f.symbols) {
+    keys.emplace_back(kind_ws_symbol, sym);
+    keys.emplace_back(kind_rest_symbol, sym);
+  }
   for (const auto& tr : f.trs)
     keys.emplace_back(kind_tr, tr);
   if (!keys.empty()) {

@@ -29,6 +29,13 @@ struct segment_row {
   bool closed = false;
 };
 
+// What the index learns of the records of one chunk.
+struct record_keys {
+  std::set<std::string> ws_symbols;   // each record of a trade or book frame
+  std::set<std::string> rest_symbols; // the symbol parameter of a REST call
+  std::set<std::string> trs;          // tr_id of a frame or a REST call, PINGPONG
+};
+
 struct chunk_row {
   std::int64_t segment = 0;
   std::string file;
@@ -58,8 +65,7 @@ public:
   // --- the writer -------------------------------------------------------------------------
   api::result<std::int64_t> add_segment(const std::string& file, std::int32_t day);
   api::result<bool> add_chunk(std::int64_t segment, const rec::chunk_info& info,
-                              std::uint64_t file_size, const std::set<std::string>& symbols,
-                              const std::set<std::string>& trs);
+                              std::uint64_t file_size, const record_keys& keys);
   api::result<bool> close_segment(std::int64_t segment);
   api::result<bool> remove_segment(std::int64_t segment);
 
@@ -68,6 +74,8 @@ public:
   std::vector<chunk_row> chunks(const chunk_filter& f); // in sequence order
   // Segments of one day whose numbering continues (seg numbers already used that day).
   std::size_t segments_on(std::int32_t day);
+  // Every symbol that came in a WebSocket trade or book frame.
+  std::set<std::string> ws_symbols();
 
 private:
   recording_index() = default;

@@ -232,6 +232,7 @@ int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& e
     return 2;
   }
   auto setup = replay_setup_for(cfg, *run, symbols);
+  setup.ws_symbols = recorded_ws_symbols(f.recording);
   setup.start_ns = start;
   setup.end_ns = end;
   setup.speed = speed;

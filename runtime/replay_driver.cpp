@@ -85,10 +85,11 @@ struct services {
   std::optional<trading_actors> pipe;
 };
 
-std::optional<std::string> spawn_services(caf::actor_system& sys, const replay_setup& s,
-                                          replay_venue& venue,
-                                          const std::shared_ptr<manual_wall_clock>& clock,
-                                          services& out) {
+// The services once per app key: governor, token keeper, gateway and feed.
+std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup& s,
+                                      replay_venue& venue,
+                                      const std::shared_ptr<manual_wall_clock>& clock,
+                                      services& out) {
   const auto& cfg = s.cfg;
   const auto cred = venue.credentials();
   governor_config gc;
@@ -126,9 +127,17 @@ std::optional<std::string> spawn_services(caf::actor_system& sys, const replay_s
     fc.transport = venue.ws();
     out.feed = spawn_ws_feed(sys, fc, out.keeper);
   }
-  auto run_cfg = cfg;
+  return std::nullopt;
+}
+
+// Analyzers, strategy hosts and the executor, as `run` spawns them.
+std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_setup& s,
+                                          replay_venue& venue,
+                                          const std::shared_ptr<manual_wall_clock>& clock,
+                                          services& out) {
+  auto run_cfg = s.cfg;
   run_cfg.mode = run_mode::sim; // every configured strategy trades: against the fill model
-  auto pcfg = make_trading_config(run_cfg, cred.hts_id, s.symbols);
+  auto pcfg = make_trading_config(run_cfg, venue.credentials().hts_id, s.symbols);
   pcfg.executor.journal_path = (s.out_dir / "journal.sqlite").string();
   pcfg.executor.clock = clock;
   pcfg.analyzer.clock = clock;
@@ -368,6 +377,7 @@ replay_result driver::run() {
   vo.symbols = s_.symbols;
   vo.initial_cash = s_.initial_cash;
   vo.session_rules = s_.session_rules;
+  vo.ws_symbols = s_.ws_symbols;
   venue_.emplace(vo);
   venue_->set_lookahead([this](const std::string& key) { return look_ahead(key); });
   try {
@@ -392,7 +402,13 @@ void driver::replay(caf::actor_system& sys, std::int64_t start) {
     ahead_.pop_front();
   }
   venue_->on_time();
-  if (auto err = spawn_services(sys, s_, *venue_, vclock_->wall(), svc_)) {
+  // The feed is up before anyone subscribes, so every registration meets the venue's answer.
+  if (auto err = spawn_core(sys, s_, *venue_, vclock_->wall(), svc_)) {
+    res_.error = *err;
+    return;
+  }
+  settle();
+  if (auto err = spawn_pipeline(sys, s_, *venue_, vclock_->wall(), svc_)) {
     res_.error = *err;
     return;
   }

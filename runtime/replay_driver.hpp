@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct replay_setup {
   double speed = 0;              // 0 = as fast as possible, N = N times real time
   std::filesystem::path out_dir; // journal, orders.csv, fills.csv, summary.txt
   bool session_rules = false;
+  std::set<std::string> ws_symbols; // see venue_options
   std::int64_t initial_cash = 100'000'000;
   std::chrono::milliseconds settle{5000};  // virtual time after the last record before draining
   std::chrono::milliseconds mark_every{0}; // 0 = no mark samples

@@ -218,15 +218,12 @@ std::unique_ptr<record_source> memory_source(std::vector<rec::record> records) {
   return std::make_unique<vector_source>(std::move(records));
 }
 
-std::string recording_run_info(const fs::path& path) {
-  auto src = open_recording(path, {});
-  if (!src)
+std::set<std::string> recorded_ws_symbols(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec))
     return {};
-  rec::record r;
-  for (int i = 0; i < 64 && (*src)->next(r); ++i)
-    if (r.src == rec::source::marker)
-      return r.text;
-  return {};
+  auto idx = recording_index::open(path, false);
+  return idx ? idx->ws_symbols() : std::set<std::string>{};
 }
 
 } // namespace kis::runtime

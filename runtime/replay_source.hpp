@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,7 @@ api::result<std::unique_ptr<record_source>> open_recording(const std::filesystem
 
 std::unique_ptr<record_source> memory_source(std::vector<rec::record> records);
 
-// The first marker record of a recording (the recorder's run_info JSON), or "" when none.
-std::string recording_run_info(const std::filesystem::path& path);
+// Symbols the recording has WebSocket frames for (from its index; empty without one).
+std::set<std::string> recorded_ws_symbols(const std::filesystem::path& path);
 
 } // namespace kis::runtime

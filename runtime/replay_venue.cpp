@@ -151,6 +151,12 @@ struct replay_venue::impl {
                                ""));
       return;
     }
+    const bool market = req->tr_id == rt::tr_trades || req->tr_id == rt::tr_book;
+    if (market && !opts.ws_symbols.empty() && opts.ws_symbols.count(req->tr_key) == 0) {
+      ++st.registrations_refused;
+      to_feed(sim::frames::refusal(sim::frames::code::max_over, req->tr_id, req->tr_key));
+      return;
+    }
     ws->regs.insert({req->tr_id, req->tr_key});
     ++st.registrations;
     if (notice) {
@@ -188,8 +194,9 @@ struct replay_venue::impl {
       ++st.frames_skipped; // the recorded account's notices: the fill model makes ours
       return;
     }
-    std::set<std::string> symbols, trs;
-    index_keys(r, symbols, trs);
+    record_keys keys;
+    index_keys(r, keys);
+    const auto& symbols = keys.ws_symbols;
     const bool wanted = ws && std::any_of(symbols.begin(), symbols.end(), [&](const auto& s) {
                           return ws->regs.count({std::string{f->tr_id}, s}) != 0;
                         });

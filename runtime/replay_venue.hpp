@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ struct venue_options {
   std::uint64_t seed = 1;                  // tokens and notice keys of the fill model
   std::int64_t initial_cash = 100'000'000;
   bool session_rules = false; // orders outside the KRX regular session are refused
+  // Symbols the recording has WebSocket frames for; a registration of any other trade or book
+  // key is refused (OPSP0008), so the engine polls it and meets the recorded REST answers.
+  // Empty: every registration is accepted.
+  std::set<std::string> ws_symbols;
 };
 
 // The first recorded REST record ahead of the virtual clock whose answer key matches, or
@@ -47,6 +52,7 @@ struct venue_stats {
   std::uint64_t fill_model_calls = 0; // orders, account queries, OAuth
   std::uint64_t notices_sent = 0;
   std::uint64_t registrations = 0;
+  std::uint64_t registrations_refused = 0; // not on the WebSocket in the recording
 };
 
 class replay_venue {
