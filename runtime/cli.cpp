@@ -11,6 +11,7 @@
 #include "runtime/duration.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/backtest_command.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "runtime/replay_command.hpp"
 
@@ -158,6 +159,24 @@ int run_cli(int argc, char** argv) {
   replay->add_option("--out", pf.out, "output directory (orders.csv, fills.csv, summary.txt)");
   replay->add_flag("-q,--quiet", pf.quiet, "no progress line");
 
+  backtest_flags bf;
+  auto* backtest = app.add_subcommand(
+      "backtest", "replay a recording or daily bars with costs; writes trades.csv, backtest.txt "
+                  "and report.html (equity curve, drawdown)");
+  backtest->add_option("--recording", bf.recording, "a recording directory to backtest on");
+  backtest->add_option("--bars", bf.bars,
+                       "D: daily bars, fetched once through the budgeted "
+                       "gateway and cached under data_dir/bars");
+  backtest->add_option("-c,--config", bf.config_path, "TOML config: strategies, [backtest] costs");
+  backtest->add_option("--symbols", bf.symbols, "comma-separated codes (required with --bars)");
+  backtest->add_option("--from", bf.from, "recording: as replay; bars: YYYYMMDD");
+  backtest->add_option("--to", bf.to, "recording: as replay; bars: YYYYMMDD");
+  backtest->add_option("--mode", bf.mode, "where bars come from: sim (default), paper, live");
+  backtest->add_flag("--confirm-live", bf.confirm_live, "required with --mode live");
+  backtest->add_flag("--refresh", bf.refresh, "fetch the bars again even when cached");
+  backtest->add_option("--out", bf.out, "output directory");
+  backtest->add_flag("-q,--quiet", bf.quiet, "no progress line");
+
   node_flags nf;
   auto* node = app.add_subcommand(
       "node", "run analyzers and strategies against a core node (`run --serve-port`), inside "
@@ -198,6 +217,8 @@ int run_cli(int argc, char** argv) {
     return do_node(nf);
   if (*replay)
     return run_replay_command(pf, std::cout, std::cerr);
+  if (*backtest)
+    return run_backtest_command(bf, std::cout, std::cerr);
   if (*metrics)
     return run_metrics_command(url, json, std::cout, std::cerr);
   if (*top)

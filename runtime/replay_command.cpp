@@ -174,19 +174,11 @@ std::string format_replay_summary(const replay_result& r, const std::string& wha
   return os.str();
 }
 
-int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& err) {
-  auto loaded = load_replay_config(f.config_path);
-  if (auto* e = std::get_if<config_error>(&loaded)) {
-    err << "kis-engine: config error: " << e->to_string() << "\n";
-    return 2;
-  }
-  auto cfg = std::get<engine_config>(std::move(loaded));
-  log::init(cfg.log_level, cfg.log_file);
+std::variant<prepared_replay, std::string> prepare_recording_replay(const replay_flags& f,
+                                                                    const engine_config& cfg) {
   auto run = read_recorded_run(f.recording);
-  if (!run) {
-    err << "kis-engine: " << run.error().message << "\n";
-    return 2;
-  }
+  if (!run)
+    return run.error().message;
   double speed = 0;
   if (f.speed != "max") {
     try {
@@ -194,25 +186,21 @@ int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& e
     } catch (const std::exception&) {
       speed = -1;
     }
-    if (!(speed > 0)) {
-      err << "kis-engine: config error: --speed: expected \"max\" or a positive number\n";
-      return 2;
-    }
+    if (!(speed > 0))
+      return std::string{"config error: --speed: expected \"max\" or a positive number"};
   }
   const auto day = api::kst::date_of(run->first_ns);
-  recording_filter filter;
   std::int64_t start = 0, end = std::numeric_limits<std::int64_t>::max();
   for (auto [text, into, name] : {std::tuple{&f.from, &start, "--from"}, {&f.to, &end, "--to"}}) {
     if (text->empty())
       continue;
     auto t = parse_replay_time(*text, day);
-    if (!t) {
-      err << "kis-engine: config error: " << name << ": expected HH:MM[:SS] or "
-          << "YYYYMMDD[-HH:MM[:SS]] (KST), got \"" << *text << "\"\n";
-      return 2;
-    }
+    if (!t)
+      return std::string{"config error: "} + name +
+             ": expected HH:MM[:SS] or YYYYMMDD[-HH:MM[:SS]] (KST), got \"" + *text + "\"";
     *into = *t;
   }
+  recording_filter filter;
   // Records before --from still seed the fill model: read from the start of that day.
   if (start != 0)
     filter.from_ns =
@@ -222,33 +210,48 @@ int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& e
   filter.symbols = symbols;
   if (symbols.empty())
     symbols = !cfg.analyzers.symbols.empty() ? cfg.analyzers.symbols : run->symbols;
-  if (symbols.empty()) {
-    err << "kis-engine: config error: --symbols: the recording names no symbols; give them\n";
-    return 2;
-  }
+  if (symbols.empty())
+    return std::string{"config error: --symbols: the recording names no symbols; give them"};
   auto source = open_recording(f.recording, filter);
-  if (!source) {
-    err << "kis-engine: " << source.error().message << "\n";
+  if (!source)
+    return source.error().message;
+  prepared_replay p;
+  p.setup = replay_setup_for(cfg, *run, symbols);
+  p.setup.ws_symbols = recorded_ws_symbols(f.recording);
+  p.setup.start_ns = start;
+  p.setup.end_ns = end;
+  p.setup.speed = speed;
+  p.setup.out_dir = !f.out.empty()
+                        ? fs::path{f.out}
+                        : fs::path{cfg.data_dir} / "replays" /
+                              (fs::path{f.recording}.filename().string() + "-" + local_stamp());
+  p.source = std::move(*source);
+  return p;
+}
+
+int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& err) {
+  auto loaded = load_replay_config(f.config_path);
+  if (auto* e = std::get_if<config_error>(&loaded)) {
+    err << "kis-engine: config error: " << e->to_string() << "\n";
     return 2;
   }
-  auto setup = replay_setup_for(cfg, *run, symbols);
-  setup.ws_symbols = recorded_ws_symbols(f.recording);
-  setup.start_ns = start;
-  setup.end_ns = end;
-  setup.speed = speed;
-  setup.out_dir = !f.out.empty()
-                      ? fs::path{f.out}
-                      : fs::path{cfg.data_dir} / "replays" /
-                            (fs::path{f.recording}.filename().string() + "-" + local_stamp());
-  setup.progress = f.quiet ? nullptr : &err;
-  auto result = run_replay(setup, **source);
-  for (const auto& p : result.problems)
-    err << "kis-engine: replay: damaged chunk skipped: " << p << "\n";
+  auto cfg = std::get<engine_config>(std::move(loaded));
+  log::init(cfg.log_level, cfg.log_file);
+  auto prepared = prepare_recording_replay(f, cfg);
+  if (auto* e = std::get_if<std::string>(&prepared)) {
+    err << "kis-engine: " << *e << "\n";
+    return 2;
+  }
+  auto& p = std::get<prepared_replay>(prepared);
+  p.setup.progress = f.quiet ? nullptr : &err;
+  auto result = run_replay(p.setup, *p.source);
+  for (const auto& problem : result.problems)
+    err << "kis-engine: replay: damaged chunk skipped: " << problem << "\n";
   if (!result.ok) {
     err << "kis-engine: replay failed: " << result.error << "\n";
     return 1;
   }
-  out << format_replay_summary(result, "replay", setup.out_dir);
+  out << format_replay_summary(result, "replay", p.setup.out_dir);
   return 0;
 }
 

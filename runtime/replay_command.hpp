@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "runtime/config.hpp"
@@ -49,6 +51,14 @@ replay_setup replay_setup_for(const engine_config& cfg, const recorded_run& run,
 // The summary a replay prints; `what` names the run ("replay", "backtest").
 std::string format_replay_summary(const replay_result& r, const std::string& what,
                                   const std::filesystem::path& out_dir);
+
+// A recording opened as the flags say, and the replay set up for it; an error line otherwise.
+struct prepared_replay {
+  replay_setup setup;
+  std::unique_ptr<record_source> source;
+};
+std::variant<prepared_replay, std::string> prepare_recording_replay(const replay_flags& flags,
+                                                                    const engine_config& cfg);
 
 int run_replay_command(const replay_flags& flags, std::ostream& out, std::ostream& err);
 

@@ -123,6 +123,7 @@ std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup
     fc.slots_cap = static_cast<std::uint32_t>(cfg.feed.max_registrations);
     fc.notice_slots = 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
+    fc.tick_interval = s.feed_tick;
     fc.clock = clock;
     fc.transport = venue.ws();
     out.feed = spawn_ws_feed(sys, fc, out.keeper);
@@ -247,7 +248,7 @@ const rec::record* driver::look_ahead(const std::string& key) {
     if (r.src == rec::source::rest && replay_venue::answer_key(r.endpoint, r.params) == key)
       return &r;
   }
-  return s_.extra_answers ? s_.extra_answers(key) : nullptr;
+  return s_.extra_answers ? s_.extra_answers(key, vclock_->now_ns()) : nullptr;
 }
 
 // Runs every ready actor, and every timer due now, until nothing moves.

@@ -50,7 +50,9 @@ struct replay_setup {
   std::ostream* progress = nullptr;        // "\r..." lines while it runs; null = silent
   std::string label = "replay";
   // The chart answers of a bar backtest: called when the venue has nothing recorded.
-  lookahead_fn extra_answers;
+  std::function<const rec::record*(const std::string& key, std::int64_t now_ns)> extra_answers;
+  // The feed's watchdog resolution; bar backtests raise it (nights are long and empty).
+  std::chrono::milliseconds feed_tick{1000};
 };
 
 struct replay_result {
