@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 
 #include "kis/recording_format.hpp"
+#include "kis/kst.hpp"
+#include "runtime/backtest_command.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/recording_index.hpp"
 #include "runtime/replay_command.hpp"
@@ -258,6 +260,73 @@ TEST_F(Replay, TheIndexFindsADayAndASymbolWithoutAScan) {
   auto ws = idx->ws_symbols();
   EXPECT_FALSE(ws.empty());
   EXPECT_LE(ws.size(), 9u); // nine WebSocket slots for market data
+}
+
+TEST_F(Replay, ABacktestOnTheRecordingWritesItsReport) {
+  ASSERT_EQ(exit_code_, 0);
+  // The same strategies as the recorded run, from a config file this time.
+  auto toml = *dir_ / "bt.toml";
+  std::ofstream{toml} << "[analyzers]\ncount = 2\nbar_seconds = 1\nhistory_days = 20\n"
+                         "[feed]\nmax_registrations = 10\n"
+                         "[backtest]\nslippage_ticks = 1\nmark_every = \"1s\"\n"
+                         "[[strategy]]\nname = \"ma_cross\"\nsymbols = [\"" +
+                             watched()[0] + "\", \"" + watched()[1] + "\", \"" + watched()[2] +
+                             "\", \"" + watched()[3] + "\", \"" + watched()[4] + "\", \"" +
+                             watched()[5] +
+                             "\"]\nparams = { fast = 2, slow = 4, qty = 1 }\n"
+                             "[[strategy]]\nname = \"orb\"\nsymbols = [\"" +
+                             watched()[6] + "\", \"" + watched()[7] + "\", \"" + watched()[8] +
+                             "\", \"" + watched()[9] + "\", \"" + watched()[10] + "\", \"" +
+                             watched()[11] + "\"]\nparams = { range_bars = 3, qty = 1 }\n";
+  backtest_flags f;
+  f.recording = recording().string();
+  f.config_path = toml.string();
+  f.out = (*dir_ / "bt-rec").string();
+  f.quiet = true;
+  std::ostringstream out, err;
+  ASSERT_EQ(run_backtest_command(f, out, err), 0) << err.str();
+  auto summary = read_file(*dir_ / "bt-rec" / "backtest.txt");
+  EXPECT_NE(summary.find("slippage"), std::string::npos);
+  EXPECT_NE(summary.find("at 1 ticks"), std::string::npos);
+  EXPECT_NE(read_file(*dir_ / "bt-rec" / "report.html").find("<polyline"), std::string::npos);
+  auto trades = read_file(*dir_ / "bt-rec" / "trades.csv");
+  EXPECT_GT(std::count(trades.begin(), trades.end(), '\n'), 1) << trades; // header + trips
+  // The same orders as a plain replay with the same strategies: the backtest only adds costs.
+  auto plain = replay(recording(), "out-plain");
+  EXPECT_NE(out.str().find("digest    " + plain.digest), std::string::npos) << out.str();
+}
+
+// Daily bars through the embedded simulator's gateway, then from the cache: one fetch only.
+TEST(BarBacktest, BarsAreFetchedOnceThenReadFromTheCache) {
+  auto dir = fs::temp_directory_path() / ("kis-bars-bt-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream{dir / "c.toml"} << "data_dir = \"" << (dir / "data").string() << "\"\n";
+  const auto today = api::kst::today(*default_wall_clock());
+  backtest_flags f;
+  f.bars = "D";
+  f.config_path = (dir / "c.toml").string();
+  f.symbols = "005930,000660,035420";
+  f.from = std::to_string(api::kst::add_days(today, -150));
+  f.to = std::to_string(api::kst::add_days(today, -10));
+  f.out = (dir / "first").string();
+  std::ostringstream out1, err1, out2, err2;
+  ASSERT_EQ(run_backtest_command(f, out1, err1), 0) << err1.str();
+  EXPECT_NE(err1.str().find("bars: 0 symbols from the cache, 3 fetched"), std::string::npos)
+      << err1.str();
+  f.out = (dir / "second").string();
+  ASSERT_EQ(run_backtest_command(f, out2, err2), 0) << err2.str();
+  EXPECT_NE(err2.str().find("bars: 3 symbols from the cache, 0 fetched (0 REST calls)"),
+            std::string::npos)
+      << err2.str();
+  // Same bars, same strategies: the same orders, fills and P&L.
+  auto digest = [](const std::string& s) { return s.substr(s.find("digest    "), 74); };
+  EXPECT_EQ(digest(out1.str()), digest(out2.str()));
+  EXPECT_EQ(read_file(dir / "first" / "trades.csv"), read_file(dir / "second" / "trades.csv"));
+  EXPECT_NE(read_file(dir / "second" / "report.html").find("aria-label=\"drawdown\""),
+            std::string::npos);
+  EXPECT_NE(out2.str().find("daily returns"), std::string::npos) << out2.str();
+  fs::remove_all(dir);
 }
 
 } // namespace
