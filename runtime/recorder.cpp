@@ -12,6 +12,8 @@ namespace {
 
 using api::make_api_error;
 
+constexpr std::size_t wake_batch = 512; // records that wake the writer before its interval
+
 std::size_t approx_size(const rec::record& r) {
   auto n = 32 + r.text.size() + r.body.size() + r.endpoint.size() + r.error.size();
   for (const auto& p : r.params)
@@ -116,6 +118,7 @@ recorder::~recorder() {
 }
 
 void recorder::push(rec::record r) {
+  bool wake = false;
   {
     std::lock_guard lock{mu_};
     if (queue_.size() >= opts_.queue_limit || stopping_) {
@@ -126,8 +129,12 @@ void recorder::push(rec::record r) {
     r.recv_ns = clock_->now_ns();
     enqueued_ = r.seq;
     queue_.push_back(std::move(r));
+    // The writer sleeps until a batch is worth waking it for (or its flush interval passes):
+    // a wake-up per frame would cost the transport thread a system call per frame.
+    wake = queue_.size() == wake_batch;
   }
-  wake_.notify_one();
+  if (wake)
+    wake_.notify_one();
 }
 
 void recorder::ws_in(std::uint64_t session, std::string_view text) {
@@ -197,12 +204,7 @@ recorder_stats recorder::stats() const {
 
 // --- the writer thread ------------------------------------------------------------------------
 
-void recorder::scrub(rec::record& r) {
-  std::vector<std::string> secrets;
-  {
-    std::lock_guard lock{mu_};
-    secrets = secrets_;
-  }
+void recorder::scrub(rec::record& r, const std::vector<std::string>& secrets) {
   for (const auto& s : secrets) {
     replace_all(r.text, s);
     replace_all(r.body, s);
@@ -216,14 +218,15 @@ void recorder::run() {
   std::unique_lock lock{mu_};
   for (;;) {
     wake_.wait_for(lock, opts_.flush_interval,
-                   [&] { return stopping_ || !queue_.empty() || flush_requested_; });
+                   [&] { return stopping_ || queue_.size() >= wake_batch || flush_requested_; });
     std::deque<rec::record> batch;
     batch.swap(queue_);
+    const auto secrets = secrets_; // taken with the batch: every record after add_secret is scrubbed
     const bool stop = stopping_;
     const bool force = stop || std::exchange(flush_requested_, false);
     lock.unlock();
     for (auto& r : batch) {
-      scrub(r);
+      scrub(r, secrets);
       pending_bytes_ += approx_size(r);
       if (pending_.empty())
         pending_since_ = std::chrono::steady_clock::now();

@@ -83,7 +83,7 @@ private:
   void push(rec::record r);
   void run();
   void write_pending(bool force);
-  void scrub(rec::record& r);
+  static void scrub(rec::record& r, const std::vector<std::string>& secrets);
   bool rotate_for(std::int32_t day);
   void close_segment();
   void enforce_retention();
