@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -105,6 +106,13 @@ std::uint64_t write_day(const fs::path& file, const std::vector<std::string>& sy
   return w->size();
 }
 
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
 engine_config day_config(const std::vector<std::string>& symbols) {
   engine_config cfg;
   cfg.analyzers.count = 5;
@@ -134,7 +142,9 @@ int bench_day_replay(int n_symbols, int trades_per_second) {
   auto setup = replay_setup_for(day_config(symbols), *run, symbols);
   setup.out_dir = dir / "out";
   auto src = open_recording(dir / "rec", {});
+  const double cpu0 = cpu_seconds();
   auto r = run_replay(setup, **src);
+  const double cpu = cpu_seconds() - cpu0;
   if (!r.ok) {
     std::cerr << "replay failed: " << r.error << "\n";
     return 1;
@@ -150,6 +160,8 @@ int bench_day_replay(int n_symbols, int trades_per_second) {
               r.wall_seconds, static_cast<unsigned long long>(r.trades),
               static_cast<unsigned long long>(r.venue.frames_delivered),
               static_cast<double>(r.trades) / r.wall_seconds, day_s / r.wall_seconds);
+  std::printf("        %.2f s CPU: %.0f ticks per CPU second, %.0fx real time per core\n", cpu,
+              static_cast<double>(r.trades) / cpu, day_s / cpu);
   std::printf("        %llu actor messages (%.0f/s), %zu orders, %zu fills, digest %s\n",
               static_cast<unsigned long long>(r.messages),
               static_cast<double>(r.messages) / r.wall_seconds, r.orders.size(), r.fills.size(),

@@ -139,6 +139,7 @@ int run_backtest_command(const backtest_flags& f, std::ostream& out, std::ostrea
   }
   auto& p = std::get<prepared_replay>(prepared);
   p.setup.progress = f.quiet ? nullptr : &err;
+  p.setup.metrics_port = f.metrics_port;
   auto result = run_replay(p.setup, *p.source);
   for (const auto& problem : result.problems)
     err << "kis-engine: replay: damaged chunk skipped: " << problem << "\n";

@@ -19,6 +19,7 @@ struct backtest_flags {
   bool confirm_live = false;
   bool refresh = false; // fetch bars even when cached
   bool quiet = false;
+  int metrics_port = -1;
 };
 
 int run_backtest_command(const backtest_flags& flags, std::ostream& out, std::ostream& err);

@@ -158,6 +158,8 @@ int run_cli(int argc, char** argv) {
   replay->add_option("--speed", pf.speed, "max (default) or N times real time");
   replay->add_option("--out", pf.out, "output directory (orders.csv, fills.csv, summary.txt)");
   replay->add_flag("-q,--quiet", pf.quiet, "no progress line");
+  replay->add_option("--metrics-port", pf.metrics_port,
+                     "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
   backtest_flags bf;
   auto* backtest = app.add_subcommand(
@@ -176,6 +178,8 @@ int run_cli(int argc, char** argv) {
   backtest->add_flag("--refresh", bf.refresh, "fetch the bars again even when cached");
   backtest->add_option("--out", bf.out, "output directory");
   backtest->add_flag("-q,--quiet", bf.quiet, "no progress line");
+  backtest->add_option("--metrics-port", bf.metrics_port,
+                       "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
   node_flags nf;
   auto* node = app.add_subcommand(

@@ -25,6 +25,7 @@ struct replay_flags {
   std::string speed = "max"; // "max" or a multiple of real time
   std::string out;           // output directory; empty = <data_dir>/replays/<recording>-<now>
   bool quiet = false;        // no progress line
+  int metrics_port = -1;     // >= 0: /metrics on 127.0.0.1 while it runs
 };
 
 // What the recorder noted at the start of the recorded run.

@@ -19,7 +19,9 @@
 #include "actors/budget/rest_gateway.hpp"
 #include "actors/budget/token_keeper.hpp"
 #include "actors/feed/ws_feed.hpp"
+#include "actors/observability/metrics.hpp"
 #include "kis/kst.hpp"
+#include "runtime/metrics_http.hpp"
 #include "runtime/trading_actors.hpp"
 #include "runtime/wiring.hpp"
 
@@ -195,6 +197,7 @@ private:
   std::string busiest();
   bool drain(caf::actor_system& sys);
   void sample_marks(std::int64_t now);
+  void start_metrics(caf::actor_system& sys);
   void show_progress(bool last);
   void pace();
   void write_outputs();
@@ -210,6 +213,8 @@ private:
   services svc_;
   executor_summary summary_;
   std::int64_t next_mark_ = 0;
+  std::unique_ptr<metrics_server> http_;
+  metrics_actor metrics_;
   std::chrono::steady_clock::time_point started_, next_progress_;
 };
 
@@ -281,6 +286,23 @@ std::string driver::busiest() {
   return out;
 }
 
+// The metrics actor (last, so the other actors' ids are those of a run without it) and the
+// loopback /metrics server, when asked for.
+void driver::start_metrics(caf::actor_system& sys) {
+  if (s_.metrics_port < 0)
+    return;
+  http_ = std::make_unique<metrics_server>(static_cast<std::uint16_t>(s_.metrics_port));
+  metrics_config mc;
+  mc.collect_every = s_.cfg.metrics.interval;
+  mc.clock = vclock_->wall();
+  mc.publish = [srv = http_.get()](std::shared_ptr<const metrics_snapshot> snap) {
+    srv->update(std::move(snap));
+  };
+  metrics_ = spawn_metrics(sys, mc);
+  if (s_.progress != nullptr)
+    *s_.progress << "metrics on " << http_->url() << "/metrics\n";
+}
+
 void driver::sample_marks(std::int64_t now) {
   if (s_.mark_every.count() <= 0)
     return;
@@ -316,6 +338,22 @@ void driver::show_progress(bool last) {
     return;
   next_progress_ = now + std::chrono::milliseconds{250};
   const double secs = std::chrono::duration<double>(now - started_).count();
+  if (metrics_) {
+    actor_sample sample;
+    sample.actor = sample.role = "replay";
+    sample.at_ns = vclock_->now_ns();
+    sample.processed = res_.messages;
+    auto point = [&](const char* name, metric_type t, double v) {
+      sample.values.push_back({name, t, {}, v});
+    };
+    point("replay_progress_ratio", metric_type::gauge, src_.progress());
+    point("replay_records_total", metric_type::counter, static_cast<double>(res_.records));
+    point("replay_virtual_time_seconds", metric_type::gauge,
+          static_cast<double>(vclock_->now_ns()) / 1e9);
+    point("replay_fill_model_calls_total", metric_type::counter,
+          static_cast<double>(venue_->stats().fill_model_calls));
+    caf::anon_send(metrics_, std::move(sample));
+  }
   char line[200];
   std::snprintf(line, sizeof line, "\r%s %s KST %3.0f%%  %llu records  %.0f records/s  %zu orders",
                 s_.label.c_str(), hms(vclock_->now_ns()).c_str(), src_.progress() * 100.0,
@@ -389,6 +427,8 @@ replay_result driver::run() {
   }
   // Whatever happened, every actor ends before the system does (its destructor waits for them).
   stop_services(svc_);
+  if (metrics_)
+    caf::anon_send_exit(metrics_, caf::exit_reason::user_shutdown);
   for (std::uint64_t n = 0; n < livelock_limit && sched_->try_run_once(); ++n) {
   }
   return res_;
@@ -413,6 +453,7 @@ void driver::replay(caf::actor_system& sys, std::int64_t start) {
     res_.error = *err;
     return;
   }
+  start_metrics(sys);
   settle();
   std::int64_t last_record = start;
   for (;;) {

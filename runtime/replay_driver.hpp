@@ -48,6 +48,7 @@ struct replay_setup {
   std::chrono::milliseconds settle{5000};  // virtual time after the last record before draining
   std::chrono::milliseconds mark_every{0}; // 0 = no mark samples
   std::ostream* progress = nullptr;        // "\r..." lines while it runs; null = silent
+  int metrics_port = -1; // >= 0: the metrics actor runs and serves /metrics (replay_* series)
   std::string label = "replay";
   // The chart answers of a bar backtest: called when the venue has nothing recorded.
   std::function<const rec::record*(const std::string& key, std::int64_t now_ns)> extra_answers;
