@@ -78,7 +78,8 @@ std::uint64_t write_day(const fs::path& file, const std::vector<std::string>& sy
   std::map<std::string, sim::frames::trade_tape> tapes;
   std::size_t raw = 0;
   for (auto now = open; now < close; now += std::chrono::nanoseconds{step}.count()) {
-    clock->set(wall_time{std::chrono::duration_cast<wall_time::duration>(std::chrono::nanoseconds{now})});
+    clock->set(
+        wall_time{std::chrono::duration_cast<wall_time::duration>(std::chrono::nanoseconds{now})});
     std::int64_t i = 0;
     for (const auto& sym : symbols) {
       auto [it, fresh] = cursors.try_emplace(sym, market.current_step() - 1);
@@ -136,7 +137,8 @@ int bench_day_replay(int n_symbols, int trades_per_second) {
   fs::create_directories(dir / "rec");
   std::uint64_t ticks = 0;
   const auto t0 = clk::now();
-  const auto bytes = write_day(dir / "rec" / "20260415-000001.krec", symbols, trades_per_second, ticks);
+  const auto bytes =
+      write_day(dir / "rec" / "20260415-000001.krec", symbols, trades_per_second, ticks);
   const double write_s = std::chrono::duration<double>(clk::now() - t0).count();
   auto run = read_recorded_run(dir / "rec");
   auto setup = replay_setup_for(day_config(symbols), *run, symbols);
@@ -153,8 +155,7 @@ int bench_day_replay(int n_symbols, int trades_per_second) {
   std::printf("symbols %d, %d trade(s)/s each, %llu ticks in the day (%.1f s to write)\n",
               n_symbols, trades_per_second, static_cast<unsigned long long>(ticks), write_s);
   std::printf("segment %.1f MiB = %.1f MiB per hour of session (zstd level 3)\n",
-              static_cast<double>(bytes) / (1 << 20),
-              static_cast<double>(bytes) / (1 << 20) / 6.5);
+              static_cast<double>(bytes) / (1 << 20), static_cast<double>(bytes) / (1 << 20) / 6.5);
   std::printf("replay  %.2f s wall, %llu ticks to the fill model, %llu to the feed, %.0f ticks/s, "
               "%.0fx real time\n",
               r.wall_seconds, static_cast<unsigned long long>(r.trades),
@@ -180,17 +181,22 @@ struct null_transport final : ws_transport {
 token_keeper_actor::behavior_type bench_keeper() {
   return {
       [](token_atom) { return access_token{}; },
-      [](approval_atom) { return approval_key{"k", 0, 0}; },
+      [](approval_atom) {
+        return approval_key{"k", 0, 0};
+      },
       [](invalid_atom, const std::string&) { return access_token{}; },
       [](refresh_atom) { return access_token{}; },
       [](info_atom) { return token_info{}; },
-      [](approval_atom, refresh_atom) { return approval_key{"k", 0, 0}; },
+      [](approval_atom, refresh_atom) {
+        return approval_key{"k", 0, 0};
+      },
       [](refresh_atom, std::uint64_t) {},
       [](done_atom, const http_exchange&) {},
   };
 }
 
-market_sink_actor::behavior_type counting_sink(std::shared_ptr<std::atomic<std::uint64_t>> delivered) {
+market_sink_actor::behavior_type
+counting_sink(std::shared_ptr<std::atomic<std::uint64_t>> delivered) {
   return {[delivered](const trade_tick&) { delivered->fetch_add(1, std::memory_order_release); },
           [](const order_book&) {}};
 }
@@ -300,7 +306,8 @@ int main(int argc, char** argv) {
   std::string what = argc > 1 ? argv[1] : "";
   try {
     if (what == "day")
-      return bench_day_replay(argc > 2 ? std::stoi(argv[2]) : 41, argc > 3 ? std::stoi(argv[3]) : 1);
+      return bench_day_replay(argc > 2 ? std::stoi(argv[2]) : 41,
+                              argc > 3 ? std::stoi(argv[3]) : 1);
     if (what == "recorder")
       return bench_recorder(argc > 2 ? std::stoi(argv[2]) : 30);
   } catch (const std::exception& e) {

@@ -178,8 +178,9 @@ int run_cli(int argc, char** argv) {
   backtest->add_flag("--refresh", bf.refresh, "fetch the bars again even when cached");
   backtest->add_option("--out", bf.out, "output directory");
   backtest->add_flag("-q,--quiet", bf.quiet, "no progress line");
-  backtest->add_option("--metrics-port", bf.metrics_port,
-                       "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
+  backtest->add_option(
+      "--metrics-port", bf.metrics_port,
+      "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
   node_flags nf;
   auto* node = app.add_subcommand(

@@ -221,7 +221,8 @@ void recorder::run() {
                    [&] { return stopping_ || queue_.size() >= wake_batch || flush_requested_; });
     std::deque<rec::record> batch;
     batch.swap(queue_);
-    const auto secrets = secrets_; // taken with the batch: every record after add_secret is scrubbed
+    const auto secrets =
+        secrets_; // taken with the batch: every record after add_secret is scrubbed
     const bool stop = stopping_;
     const bool force = stop || std::exchange(flush_requested_, false);
     lock.unlock();

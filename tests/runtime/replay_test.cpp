@@ -87,12 +87,13 @@ protected:
 
   static fs::path recording() { return *dir_ / "recording"; }
 
-  static replay_result replay(const fs::path& rec, const std::string& out) {
+  static replay_result replay(const fs::path& rec, const std::string& out, int metrics_port = -1) {
     auto run = read_recorded_run(rec);
     EXPECT_TRUE(run.ok());
     auto setup = replay_setup_for(*cfg_, *run, watched());
     setup.ws_symbols = recorded_ws_symbols(rec);
     setup.out_dir = *dir_ / out;
+    setup.metrics_port = metrics_port;
     auto src = open_recording(rec, {});
     EXPECT_TRUE(src.ok());
     return run_replay(setup, **src);
@@ -132,6 +133,13 @@ TEST_F(Replay, ARecordedSimRunReplaysTwiceToTheSameDigest) {
   EXPECT_EQ(a.messages, b.messages);
   for (const auto& o : a.orders) // every order came from a configured strategy's symbol
     EXPECT_TRUE(o.strategy_id == "ma_cross" || o.strategy_id == "orb") << o.strategy_id;
+}
+
+TEST_F(Replay, ServingMetricsDoesNotChangeTheOutcome) {
+  auto plain = replay(recording(), "out-nometrics");
+  auto served = replay(recording(), "out-metrics", 0); // metrics actor and /metrics server
+  ASSERT_TRUE(served.ok) << served.error;
+  EXPECT_EQ(plain.digest, served.digest);
 }
 
 TEST_F(Replay, ADamagedChunkIsReportedWithItsOffsetAndTheRestReplays) {
