@@ -99,7 +99,8 @@ api::result<std::shared_ptr<recorder>> recorder::open(recorder_options opts) {
   r->index_.emplace(std::move(*idx));
   if (!r->opts_.run_info.empty())
     r->marker(r->opts_.run_info);
-  r->writer_ = std::thread{[p = r.get()] { p->run(); }};
+  if (!r->opts_.defer_writer)
+    r->start_writer();
   return r;
 }
 
@@ -108,6 +109,7 @@ recorder::recorder(recorder_options opts)
     , clock_(opts_.clock ? opts_.clock : default_wall_clock()) {}
 
 recorder::~recorder() {
+  start_writer(); // a deferred writer still writes what was queued
   {
     std::lock_guard lock{mu_};
     stopping_ = true;
@@ -131,7 +133,7 @@ void recorder::push(rec::record r) {
     queue_.push_back(std::move(r));
     // The writer sleeps until a batch is worth waking it for (or its flush interval passes):
     // a wake-up per frame would cost the transport thread a system call per frame.
-    wake = queue_.size() == wake_batch;
+    wake = queue_.size() == std::min(wake_batch, std::max<std::size_t>(1, opts_.queue_limit / 2));
   }
   if (wake)
     wake_.notify_one();
@@ -181,7 +183,12 @@ void recorder::add_secret(std::string secret) {
     secrets_.push_back(std::move(secret));
 }
 
+void recorder::start_writer() {
+  std::call_once(writer_started_, [this] { writer_ = std::thread{[this] { run(); }}; });
+}
+
 void recorder::flush() {
+  start_writer();
   std::unique_lock lock{mu_};
   const auto target = enqueued_;
   flush_requested_ = true;

@@ -38,6 +38,7 @@ struct recorder_options {
   std::uint64_t max_total_bytes = 0;       // 0 = keep all; else oldest segments go
   std::shared_ptr<const wall_clock> clock; // receive times; null = system clock
   std::string run_info;                    // JSON for the first marker record
+  bool defer_writer = false;               // tests: the writer thread starts at the first flush()
 };
 
 struct recorder_stats {
@@ -115,6 +116,8 @@ private:
   std::atomic<std::uint64_t> records_{0}, chunks_{0}, segments_{0}, bytes_{0}, raw_{0};
   std::atomic<std::uint64_t> errors_{0}, removed_{0};
 
+  void start_writer();
+  std::once_flag writer_started_;
   std::thread writer_;
 };
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "runtime/recorder.hpp"
 #include "runtime/recording_index.hpp"
 
 namespace kis::runtime {
@@ -220,10 +221,19 @@ std::unique_ptr<record_source> memory_source(std::vector<rec::record> records) {
 
 std::set<std::string> recorded_ws_symbols(const fs::path& path) {
   std::error_code ec;
-  if (!fs::is_directory(path, ec))
+  if (fs::is_directory(path, ec))
+    if (auto idx = recording_index::open(path, false))
+      return idx->ws_symbols();
+  // No index (a crash, or one segment file): read the frames themselves.
+  auto src = open_recording(path, {});
+  if (!src)
     return {};
-  auto idx = recording_index::open(path, false);
-  return idx ? idx->ws_symbols() : std::set<std::string>{};
+  record_keys keys;
+  rec::record r;
+  while ((*src)->next(r))
+    if (r.src == rec::source::ws_in)
+      index_keys(r, keys);
+  return std::move(keys.ws_symbols);
 }
 
 } // namespace kis::runtime

@@ -40,7 +40,8 @@ api::result<std::unique_ptr<record_source>> open_recording(const std::filesystem
 
 std::unique_ptr<record_source> memory_source(std::vector<rec::record> records);
 
-// Symbols the recording has WebSocket frames for (from its index; empty without one).
+// Symbols the recording has WebSocket frames for: from its index, or by reading the frames
+// when there is none.
 std::set<std::string> recorded_ws_symbols(const std::filesystem::path& path);
 
 } // namespace kis::runtime
