@@ -32,6 +32,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/feed/ws_feed.hpp"
+#include "feed_bench_support.hpp"
 #include "kis/kst.hpp"
 #include "kis/recording_format.hpp"
 #include "kis/sessions.hpp"
@@ -173,28 +174,6 @@ int bench_day_replay(int n_symbols, int trades_per_second) {
 
 // --- recorder on the live path -----------------------------------------------------------------
 
-struct null_transport final : ws_transport {
-  void send_text(std::string) override {}
-  void send_pong(std::string) override {}
-};
-
-token_keeper_actor::behavior_type bench_keeper() {
-  return {
-      [](token_atom) { return access_token{}; },
-      [](approval_atom) {
-        return approval_key{"k", 0, 0};
-      },
-      [](invalid_atom, const std::string&) { return access_token{}; },
-      [](refresh_atom) { return access_token{}; },
-      [](info_atom) { return token_info{}; },
-      [](approval_atom, refresh_atom) {
-        return approval_key{"k", 0, 0};
-      },
-      [](refresh_atom, std::uint64_t) {},
-      [](done_atom, const http_exchange&) {},
-  };
-}
-
 market_sink_actor::behavior_type
 counting_sink(std::shared_ptr<std::atomic<std::uint64_t>> delivered) {
   return {[delivered](const trade_tick&) { delivered->fetch_add(1, std::memory_order_release); },
@@ -233,9 +212,9 @@ int bench_recorder(int batches) {
   fc.window = 128;
   fc.transport = [&connected](const ws_feed_actor&, std::uint64_t) {
     connected = true;
-    return std::make_unique<null_transport>();
+    return std::make_unique<bench::null_transport>();
   };
-  auto keeper = sys.spawn(bench_keeper);
+  auto keeper = sys.spawn(bench::instant_keeper);
   auto feed = spawn_ws_feed(sys, fc, keeper);
   while (!connected)
     std::this_thread::yield();

@@ -138,15 +138,10 @@ int run_backtest_command(const backtest_flags& f, std::ostream& out, std::ostrea
     return 2;
   }
   auto& p = std::get<prepared_replay>(prepared);
-  p.setup.progress = f.quiet ? nullptr : &err;
-  p.setup.metrics_port = f.metrics_port;
-  auto result = run_replay(p.setup, *p.source);
-  for (const auto& problem : result.problems)
-    err << "kis-engine: replay: damaged chunk skipped: " << problem << "\n";
-  if (!result.ok) {
-    err << "kis-engine: backtest failed: " << result.error << "\n";
+  auto run = run_prepared(p, f.quiet, f.metrics_port, "backtest", err);
+  if (!run)
     return 1;
-  }
+  const auto& result = *run;
   const auto costs = costs_of(cfg.backtest);
   auto report = account(result.fills, result.marks, costs);
   report_context ctx{"kis-engine backtest", source_text, result.digest};

@@ -139,28 +139,24 @@ void recorder::push(rec::record r) {
     wake_.notify_one();
 }
 
-void recorder::ws_in(std::uint64_t session, std::string_view text) {
+void recorder::push_text(rec::source src, std::uint64_t session, std::string_view text) {
   rec::record r;
-  r.src = rec::source::ws_in;
+  r.src = src;
   r.session = session;
   r.text.assign(text);
   push(std::move(r));
 }
 
+void recorder::ws_in(std::uint64_t session, std::string_view text) {
+  push_text(rec::source::ws_in, session, text);
+}
+
 void recorder::ws_out(std::uint64_t session, std::string_view request_text) {
-  rec::record r;
-  r.src = rec::source::ws_out;
-  r.session = session;
-  r.text.assign(request_text);
-  push(std::move(r));
+  push_text(rec::source::ws_out, session, request_text);
 }
 
 void recorder::ws_link(std::uint64_t session, std::string_view event) {
-  rec::record r;
-  r.src = rec::source::ws_link;
-  r.session = session;
-  r.text.assign(event);
-  push(std::move(r));
+  push_text(rec::source::ws_link, session, event);
 }
 
 void recorder::rest(rec::record r) {
@@ -169,10 +165,7 @@ void recorder::rest(rec::record r) {
 }
 
 void recorder::marker(std::string json) {
-  rec::record r;
-  r.src = rec::source::marker;
-  r.text = std::move(json);
-  push(std::move(r));
+  push_text(rec::source::marker, 0, json);
 }
 
 void recorder::add_secret(std::string secret) {

@@ -82,6 +82,7 @@ public:
 private:
   explicit recorder(recorder_options opts);
   void push(rec::record r);
+  void push_text(rec::source src, std::uint64_t session, std::string_view text);
   void run();
   void write_pending(bool force);
   static void scrub(rec::record& r, const std::vector<std::string>& secrets);

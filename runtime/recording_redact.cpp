@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "kis/endpoints.hpp"
+#include "kis/rest_codec.hpp"
 
 namespace kis::runtime::recording {
 
@@ -54,29 +55,6 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 void add_param(std::vector<kis::field>& out, std::string name, std::string value) {
   if (!harmless_param(name))
     value = "*";
@@ -91,8 +69,8 @@ void query_params(std::string_view q, std::vector<kis::field>& out) {
     if (pair.empty())
       continue;
     auto eq = pair.find('=');
-    add_param(out, url_decode(pair.substr(0, eq)),
-              eq == std::string_view::npos ? std::string{} : url_decode(pair.substr(eq + 1)));
+    add_param(out, api::url_decode(pair.substr(0, eq)),
+              eq == std::string_view::npos ? std::string{} : api::url_decode(pair.substr(eq + 1)));
   }
 }
 

@@ -243,17 +243,25 @@ int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& e
     return 2;
   }
   auto& p = std::get<prepared_replay>(prepared);
-  p.setup.progress = f.quiet ? nullptr : &err;
-  p.setup.metrics_port = f.metrics_port;
+  auto result = run_prepared(p, f.quiet, f.metrics_port, "replay", err);
+  if (!result)
+    return 1;
+  out << format_replay_summary(*result, "replay", p.setup.out_dir);
+  return 0;
+}
+
+std::optional<replay_result> run_prepared(prepared_replay& p, bool quiet, int metrics_port,
+                                          const char* what, std::ostream& err) {
+  p.setup.progress = quiet ? nullptr : &err;
+  p.setup.metrics_port = metrics_port;
   auto result = run_replay(p.setup, *p.source);
   for (const auto& problem : result.problems)
     err << "kis-engine: replay: damaged chunk skipped: " << problem << "\n";
   if (!result.ok) {
-    err << "kis-engine: replay failed: " << result.error << "\n";
-    return 1;
+    err << "kis-engine: " << what << " failed: " << result.error << "\n";
+    return std::nullopt;
   }
-  out << format_replay_summary(result, "replay", p.setup.out_dir);
-  return 0;
+  return result;
 }
 
 } // namespace kis::runtime

@@ -61,6 +61,11 @@ struct prepared_replay {
 std::variant<prepared_replay, std::string> prepare_recording_replay(const replay_flags& flags,
                                                                     const engine_config& cfg);
 
+// Runs it with a progress line on `err` (unless quiet), reports damaged chunks there too;
+// nullopt (and the reason on `err`) when the run failed.
+std::optional<replay_result> run_prepared(prepared_replay& p, bool quiet, int metrics_port,
+                                          const char* what, std::ostream& err);
+
 int run_replay_command(const replay_flags& flags, std::ostream& out, std::ostream& err);
 
 } // namespace kis::runtime

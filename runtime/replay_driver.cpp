@@ -13,10 +13,10 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
-#include <openssl/evp.h>
 
 #include "actors/budget/rate_governor.hpp"
 #include "actors/budget/rest_gateway.hpp"
+#include "actors/budget/token_cache.hpp"
 #include "actors/budget/token_keeper.hpp"
 #include "actors/feed/ws_feed.hpp"
 #include "actors/observability/metrics.hpp"
@@ -543,19 +543,6 @@ std::string fills_csv(const std::vector<journal_fill>& fills) {
     os << f.client_id << ',' << f.symbol << ',' << (f.dir == side::buy ? "buy" : "sell") << ','
        << f.qty << ',' << f.price << ',' << f.at_ns << ',' << f.source << '\n';
   return os.str();
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(digits[md[i] >> 4]);
-    out.push_back(digits[md[i] & 0xf]);
-  }
-  return out;
 }
 
 replay_result run_replay(replay_setup setup, record_source& source) {

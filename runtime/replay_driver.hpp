@@ -75,9 +75,8 @@ struct replay_result {
 
 replay_result run_replay(replay_setup setup, record_source& source);
 
-// The text the digest covers, and the digest itself (hex SHA-256).
+// The text the digest covers (its SHA-256 is the run's digest).
 std::string orders_csv(const std::vector<journal_entry>& orders);
 std::string fills_csv(const std::vector<journal_fill>& fills);
-std::string sha256_hex(std::string_view data);
 
 } // namespace kis::runtime
