@@ -192,6 +192,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   gc.order_reserve = static_cast<std::uint32_t>(cfg.budget.order_reserve);
   if (auto problem = validate(gc)) {
     std::cerr << "kis-engine: config error: budget: " << *problem << "\n";
+    caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown); // else ~actor_system waits
     return 2;
   }
   auto governor = spawn_rate_governor(sys, gc);

@@ -135,6 +135,41 @@ TEST_F(Replay, ARecordedSimRunReplaysTwiceToTheSameDigest) {
     EXPECT_TRUE(o.strategy_id == "ma_cross" || o.strategy_id == "orb") << o.strategy_id;
 }
 
+TEST_F(Replay, AWindowAndSomeSymbols) {
+  auto run = read_recorded_run(recording());
+  ASSERT_TRUE(run.ok());
+  const auto day = api::kst::date_of(run->first_ns);
+  auto hms = [](std::int64_t ns) {
+    auto t = api::kst::time_of(ns);
+    return t.substr(0, 2) + ":" + t.substr(2, 2) + ":" + t.substr(4, 2);
+  };
+  replay_flags f;
+  f.recording = recording().string();
+  f.from = std::to_string(day) + "-" + hms(run->first_ns + 4'000'000'000);
+  f.to = hms(run->first_ns + 9'000'000'000);
+  f.symbols = watched()[0] + "," + watched()[6];
+  f.out = (*dir_ / "out-window").string();
+  auto prepared = prepare_recording_replay(f, *cfg_);
+  ASSERT_TRUE(std::holds_alternative<prepared_replay>(prepared)) << std::get<std::string>(prepared);
+  auto& p = std::get<prepared_replay>(prepared);
+  EXPECT_EQ(p.setup.symbols, (std::vector<std::string>{watched()[0], watched()[6]}));
+  auto r = run_replay(p.setup, *p.source);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.first_ns, *parse_replay_time(f.from, day));
+  EXPECT_GE(r.first_ns, run->first_ns + 4'000'000'000 - 1'000'000'000); // whole seconds
+  for (const auto& o : r.orders)
+    EXPECT_TRUE(o.symbol == watched()[0] || o.symbol == watched()[6]) << o.symbol;
+  // Frames only for the two symbols reached the feed; the others only the fill model's tape.
+  EXPECT_GT(r.venue.frames_skipped, 0u);
+  // Malformed times are refused with the flag's name.
+  f.from = "9am";
+  auto bad = prepare_recording_replay(f, *cfg_);
+  ASSERT_TRUE(std::holds_alternative<std::string>(bad));
+  EXPECT_NE(std::get<std::string>(bad).find("--from"), std::string::npos);
+  EXPECT_EQ(parse_replay_time("09:30", 20260415), parse_replay_time("20260415-09:30:00", 0));
+  EXPECT_FALSE(parse_replay_time("25:00", 20260415).has_value());
+}
+
 TEST_F(Replay, ServingMetricsDoesNotChangeTheOutcome) {
   auto plain = replay(recording(), "out-nometrics");
   auto served = replay(recording(), "out-metrics", 0); // metrics actor and /metrics server
