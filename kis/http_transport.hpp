@@ -22,6 +22,12 @@ struct http_request {
   std::vector<kis::field> headers; // sent verbatim; an empty value is sent as an empty header
   std::string body;                // POST only
   std::uint64_t call_id = 0;       // echoed in the exchange
+  // A request that has not begun to leave by then (no free connection, a connect that takes
+  // too long) never leaves: it ends with exchange.late and nothing sent. Zero: no deadline.
+  std::chrono::steady_clock::time_point leave_by{};
+  // Called once, on the transport thread, just before the request's first byte is written to
+  // its connection (libcurl's pre-request callback): the moment the call is spent.
+  std::function<void()> on_leave;
 };
 
 struct transport_options {

@@ -23,6 +23,7 @@ namespace kis {
 // Issues call permits so that no sliding second holds more calls than the budget.
 using rate_governor_actor = caf::typed_actor<
     caf::replies_to<permit_request>::with<permit>,
+    caf::reacts_to<permit_use>,               // a permit's request left, or never will
     caf::reacts_to<call_outcome>,             // what became of a permitted call
     caf::reacts_to<cancel_atom, std::string>, // a requester gives up its place in line
     caf::replies_to<caf::get_atom, stats_atom>::with<api_stats>,
@@ -75,20 +76,38 @@ using strategy_actor =
     caf::typed_actor<caf::reacts_to<market_event>, caf::reacts_to<order_update>,
                      caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
 
+// Receives the analyzers' conflated prices (the order executor's market view).
+using price_sink_actor = caf::typed_actor<caf::reacts_to<std::vector<price_update>>>;
+
 // Owns a group of symbols: ticks or polled quotes in, bars and indicators kept, events out.
 using analyzer_actor = market_sink_actor::extend<
     caf::reacts_to<follow_atom, std::string, strategy_actor>, // a strategy follows a symbol
     caf::reacts_to<poll_atom>,                                // internal: REST polling timer
+    caf::reacts_to<flush_atom>,                               // internal: send conflated prices
     caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
 
-// The single consumer of signals: priority queue, risk, journal, reconciliation.
+// The order journal on a thread of its own (a detached actor): whatever arrives together shares
+// one transaction and one fsync. An intent is durable when its answer arrives.
+using journal_actor = caf::typed_actor<
+    caf::replies_to<intent_atom, journal_entry>::with<std::int64_t>, // the intent's seq
+    caf::reacts_to<journal_entry>,                                   // an order's new state
+    caf::reacts_to<journal_fill>,
+    caf::replies_to<drain_atom>::with<std::uint64_t>, // flush, checkpoint; errors so far
+    caf::reacts_to<flush_atom>>;                      // internal: commit what has arrived
+
+// The single consumer of signals: answers each at once (accepted or a typed refusal), then
+// reports only through order_updates. Priority queue, risk, journal, reconciliation.
 using order_executor_actor = notice_sink_actor::extend<
     caf::replies_to<signal>::with<signal_ack>,
+    caf::reacts_to<std::vector<price_update>>,                // the analyzers' conflated prices
     caf::reacts_to<follow_atom, std::string, strategy_actor>, // strategy id -> its actor
     caf::reacts_to<kill_atom, bool, std::string>,             // kill switch on/off, why
     caf::replies_to<drain_atom>::with<executor_summary>,
     caf::replies_to<status_atom>::with<executor_summary>,
     caf::reacts_to<poll_atom>>; // internal: work the queue
+
+// Keeps fetched daily history on disk (its own thread: a detached actor).
+using history_store_actor = caf::typed_actor<caf::reacts_to<daily_history>>;
 
 // Collects every actor's samples; serves snapshots.
 using metrics_actor = caf::typed_actor<caf::reacts_to<actor_sample>,

@@ -34,6 +34,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<permit_request>("kis::permit_request");
   cfg.template add_message_type<permit>("kis::permit");
   cfg.template add_message_type<call_outcome>("kis::call_outcome");
+  cfg.template add_message_type<permit_use>("kis::permit_use");
   cfg.template add_message_type<access_token>("kis::access_token");
   cfg.template add_message_type<approval_key>("kis::approval_key");
   cfg.template add_message_type<token_info>("kis::token_info");
@@ -55,6 +56,10 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<bar>("kis::bar");
   cfg.template add_message_type<indicators>("kis::indicators");
   cfg.template add_message_type<market_event>("kis::market_event");
+  cfg.template add_message_type<daily_history>("kis::daily_history");
+  cfg.template add_message_type<price_update>("kis::price_update");
+  cfg.template add_message_type<journal_entry>("kis::journal_entry");
+  cfg.template add_message_type<journal_fill>("kis::journal_fill");
   // metrics
   cfg.template add_message_type<label>("kis::label");
   cfg.template add_message_type<metric_point>("kis::metric_point");

@@ -27,7 +27,7 @@ namespace kis::runtime {
 
 namespace {
 
-core_directory_actor::behavior_type directory(core_services s) {
+core_directory_actor::behavior_type directory(published_services s) {
   return {
       [s](directory_atom) -> caf::result<rest_gateway_actor, ws_feed_actor, order_executor_actor> {
         return {s.gateway, s.feed, s.executor};
@@ -84,7 +84,7 @@ void load_middleman(caf::actor_system_config& cfg) {
   cfg.load<caf::io::middleman>();
 }
 
-core_directory_actor spawn_core_directory(caf::actor_system& sys, core_services services) {
+core_directory_actor spawn_core_directory(caf::actor_system& sys, published_services services) {
   return sys.spawn(directory, std::move(services));
 }
 
@@ -108,6 +108,7 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
 }
 
 int run_node(const engine_config& cfg_in, const std::string& core) {
+  shutdown_watchdog watchdog; // destroyed last: it outlives everything below
   signal_guard signals;
   auto where = parse_host_port(core);
   if (!where) {
@@ -118,16 +119,7 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   // the core's in the one executor).
   engine_config cfg = cfg_in;
   cfg.strategies_configured = true;
-  std::vector<std::string> symbols;
-  std::set<std::string> seen;
-  for (const auto& s : cfg.analyzers.symbols)
-    if (seen.insert(s).second)
-      symbols.push_back(s);
-  for (const auto& st : cfg.strategies)
-    if (st.enabled)
-      for (const auto& s : st.symbols)
-        if (seen.insert(s).second)
-          symbols.push_back(s);
+  auto symbols = watched_symbols(cfg, {});
   if (symbols.empty()) {
     std::cerr << "kis-engine: config error: analyzers.symbols: a node needs symbols to watch "
                  "(name them in [analyzers] symbols or in a [[strategy]])\n";
@@ -137,6 +129,8 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   caf_config caf_cfg;
   load_middleman(caf_cfg);
   caf::actor_system sys{caf_cfg};
+  actor_owner owner; // stops every actor before the system waits for them
+  arm_on_exit guard{watchdog, std::chrono::seconds{20}};
 
   // The core may still be starting: try for a few seconds.
   const auto& [host, port] = *where;
@@ -192,9 +186,15 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
 
   metrics_config mc;
   mc.collect_every = cfg.metrics.interval;
-  auto metrics = spawn_metrics(sys, mc);
+  owner.own(spawn_metrics(sys, mc));
 
-  auto pcfg = make_trading_config(cfg, std::string{}, symbols);
+  // The core's budget and feed decide how this node polls.
+  engine_config planned = cfg;
+  planned.budget.rate_limit = static_cast<int>(limit);
+  planned.feed.enabled = static_cast<bool>(feed);
+  auto plan = plan_budget(planned, symbols.size(), strategy_symbol_count(cfg, symbols), false);
+  log::info("kis-engine node: {}", plan.describe());
+  auto pcfg = make_trading_config(cfg, std::string{}, symbols, plan);
   auto pipe = spawn_trading_actors(sys, pcfg, gateway, feed, executor);
   if (!pipe) {
     auto v = view(pipe.error());
@@ -203,9 +203,9 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
     else
       std::cerr << "kis-engine node: cannot start the pipeline: " << sys.render(pipe.error())
                 << "\n";
-    caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
     return v.code == errc::config ? 2 : 1;
   }
+  own_trading_actors(owner, *pipe);
 
   // Run until the duration is over, a signal arrives or the core goes away.
   using clock = std::chrono::steady_clock;
@@ -242,8 +242,6 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   std::cout << "\n== kis-engine node summary (" << mode << ", core " << host << ":" << port << ", "
             << format_duration(elapsed) << ") ==\n"
             << format_node_summary(summary, symbols.size(), !core_gone);
-  stop_trading_actors(*pipe);
-  caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
   return core_gone && !orderly(why) ? 1 : 0;
 }
 

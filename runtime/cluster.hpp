@@ -29,7 +29,7 @@
 
 namespace kis::runtime {
 
-struct core_services {
+struct published_services {
   rest_gateway_actor gateway;
   ws_feed_actor feed; // null when the feed is disabled
   order_executor_actor executor;
@@ -41,7 +41,7 @@ struct core_services {
 // connecting (it costs two threads).
 void load_middleman(caf::actor_system_config& cfg);
 
-core_directory_actor spawn_core_directory(caf::actor_system& sys, core_services services);
+core_directory_actor spawn_core_directory(caf::actor_system& sys, published_services services);
 
 // caf::io::publish on bind ("" = every interface); port 0 = ephemeral. Returns the bound port.
 caf::expected<std::uint16_t> publish_directory(caf::actor_system& sys, core_directory_actor dir,

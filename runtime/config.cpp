@@ -254,6 +254,9 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("order_reserve", cfg.budget.order_reserve);
     r.read("quote_cache_ttl", cfg.budget.quote_cache_ttl);
     r.read("query_retries", cfg.budget.query_retries);
+    r.read("leave_within", cfg.budget.leave_within);
+    r.read("max_in_flight", cfg.budget.max_in_flight);
+    r.read("poll_share", cfg.budget.poll_share);
     r.finish();
   }
   {
@@ -436,7 +439,53 @@ env_lookup process_env() {
   };
 }
 
+int effective_rate_limit(const engine_config& cfg) {
+  if (cfg.budget.rate_limit > 0)
+    return cfg.budget.rate_limit;
+  auto env = cfg.mode == run_mode::live ? api::environment::real
+             : cfg.mode == run_mode::paper
+                 ? api::environment::paper
+                 : api::parse_environment(cfg.sim.env).value_or(api::environment::real);
+  if (cfg.mode == run_mode::sim && cfg.sim.rate_limit > 0)
+    return cfg.sim.rate_limit;
+  return api::default_rate_limit(env);
+}
+
+namespace {
+
+// The budget keys that cannot work, whatever the mode, each with what would.
+std::optional<config_error> validate_budget(const engine_config& cfg) {
+  const auto& b = cfg.budget;
+  using std::chrono::milliseconds;
+  if (b.rate_limit < 0 || b.rate_limit > 64)
+    return config_error{"budget.rate_limit",
+                        "must be 0 (KIS's figure: 18 real, 1 paper) or 1..64 calls per second"};
+  if (b.safety_margin < milliseconds{0} || b.safety_margin > milliseconds{250})
+    return config_error{"budget.safety_margin",
+                        "must lie in 0..250ms: it is added to every sliding second, so a larger "
+                        "margin wastes the budget without making it safer (10ms is the default)"};
+  if (b.order_reserve < 0)
+    return config_error{"budget.order_reserve", "must not be negative (0 = orders only go first)"};
+  if (b.leave_within < milliseconds{50} || b.leave_within > milliseconds{5000})
+    return config_error{
+        "budget.leave_within",
+        "must lie in 50ms..5s: shorter gives permits back before a new TLS "
+        "connection is up, longer lets a stalled pool hold permits (500ms default)"};
+  if (b.max_in_flight != 0 && b.max_in_flight < 2)
+    return config_error{"budget.max_in_flight",
+                        "must be 0 (twice the rate) or at least 2: one lane stays free for orders"};
+  if (!(b.poll_share > 0 && b.poll_share <= 1))
+    return config_error{"budget.poll_share", "must lie in (0, 1], e.g. 0.5"};
+  if (b.query_retries < 0 || b.query_retries > 10)
+    return config_error{"budget.query_retries", "must lie in 0..10"};
+  return std::nullopt;
+}
+
+} // namespace
+
 std::optional<config_error> validate(const engine_config& cfg) {
+  if (auto e = validate_budget(cfg))
+    return e;
   if (cfg.mode == run_mode::live && !cfg.confirm_live)
     return config_error{"--confirm-live",
                         "live mode sends real orders with real money: pass both --mode live and "

@@ -37,9 +37,16 @@ struct strategy_entry {
 struct budget_section {
   int rate_limit = 0; // calls per second; 0 = KIS's figure for the mode (18 real, 1 paper)
   std::chrono::milliseconds safety_margin{10};
-  int order_reserve = 1; // slots of every second kept for orders
+  // Orders always go first; besides, up to this many slots of every second are kept free for
+  // them (never more than the budget leaves for everything else: none at 1 call/s).
+  int order_reserve = 1;
   std::chrono::milliseconds quote_cache_ttl{1000};
   int query_retries = 3;
+  // A request that cannot begin to leave this long after its permit never leaves (the permit
+  // goes back): a stalled connection pool cannot turn into a burst at the server.
+  std::chrono::milliseconds leave_within{500};
+  int max_in_flight = 0;   // calls between permit and answer; 0 = twice the rate, at least 4
+  double poll_share = 0.5; // of the budget, what polling of symbols without a WS slot may use
 };
 
 struct sim_section {
@@ -63,7 +70,7 @@ struct analyzer_section {
   std::chrono::milliseconds poll_interval{2000};
   int bar_seconds =
       0; // 0 = 60 against KIS, 2 against the simulator (its market trades 4x a second)
-  int history_days = 120;
+  int history_days = -1; // -1 = by the budget: 120 at 18/s, 100 (one call a symbol) below 3/s
 };
 
 struct executor_section {
@@ -138,8 +145,13 @@ using env_lookup = std::function<std::optional<std::string>(const char*)>;
 std::optional<config_error> apply_env(engine_config& cfg, const env_lookup& env);
 env_lookup process_env();
 
-// Checks that need the final mode: credentials for paper/live, --confirm-live for live.
+// Checks that need the final mode: credentials for paper/live, --confirm-live for live, and a
+// budget that can work at the mode's rate.
 std::optional<config_error> validate(const engine_config& cfg);
+
+// The REST budget the engine will run with: [budget] rate_limit, else KIS's figure for the
+// environment the mode talks to (sim: the simulated one).
+int effective_rate_limit(const engine_config& cfg);
 
 // "12345678-01" -> account_no, account_product.
 std::optional<config_error> parse_account(std::string_view text, api::credentials& cred);

@@ -39,11 +39,12 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
     if (std::find(symbols.begin(), symbols.end(), s) == symbols.end())
       symbols.push_back(s);
   };
-  for (const auto& s : cfg.symbols)
-    add(s);
+  // Strategies' symbols first: they ask for WebSocket slots before the merely watched ones.
   for (const auto& sc : cfg.strategies)
     for (const auto& s : sc.symbols)
       add(s);
+  for (const auto& s : cfg.symbols)
+    add(s);
 
   trading_actors p;
   if (existing) {
@@ -57,7 +58,9 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
   }
 
   auto groups = std::max<std::size_t>(1, std::min(cfg.analyzers, symbols.size()));
-  std::vector<analyzer_config> acs(groups, cfg.analyzer);
+  auto ac = cfg.analyzer;
+  ac.price_sink = p.executor; // the executor's market view
+  std::vector<analyzer_config> acs(groups, ac);
   for (std::size_t i = 0; i < symbols.size(); ++i) { // round robin keeps groups even
     acs[i % groups].symbols.push_back(symbols[i]);
     p.owner_of[symbols[i]] = i % groups;
@@ -71,8 +74,13 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
     const auto& sc = cfg.strategies[i];
     const auto* info = strategy_registry::global().find(sc.name);
     bool trade = may_trade(cfg.mode, info != nullptr && info->example, sc.trade);
-    auto host = spawn_strategy_host(
-        sys, made[i], {sc.id, trade, sc.signal_timeout, cfg.executor.clock}, p.executor);
+    strategy_host_config hc;
+    hc.id = sc.id;
+    hc.trade = trade;
+    hc.signal_ttl = sc.signal_ttl;
+    hc.default_venue = sc.default_venue;
+    hc.clock = cfg.executor.clock;
+    auto host = spawn_strategy_host(sys, made[i], hc, p.executor);
     for (const auto& sym : sc.symbols)
       caf::anon_send(p.analyzers[p.owner_of[sym]], follow_atom_v, sym, host);
     p.strategies.push_back(host);
@@ -130,13 +138,13 @@ trading_summary collect_trading_summary(caf::actor_system& sys, const trading_ac
   return out;
 }
 
-void stop_trading_actors(const trading_actors& p) {
-  for (const auto& s : p.strategies)
-    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+void own_trading_actors(runtime::actor_owner& owner, const trading_actors& p) {
+  if (p.owns_executor)
+    owner.own(p.executor); // stopped last: the owner stops the newest first
   for (const auto& a : p.analyzers)
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  if (p.executor && p.owns_executor)
-    caf::anon_send_exit(p.executor, caf::exit_reason::user_shutdown);
+    owner.own(a);
+  for (const auto& s : p.strategies)
+    owner.own(s);
 }
 
 } // namespace kis

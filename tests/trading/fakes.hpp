@@ -24,6 +24,8 @@ struct gateway_record {
   // knobs
   std::map<std::string, quote> quotes; // missing symbols get default_quote()
   buyable buy{"", 100'000'000, 1'000'000, 100'000'000, 1'000'000, 100'000'000, 0};
+  balance account{{}, 100'000'000, 100'000'000, 100'000'000, 0, 0}; // what inquire-balance says
+  int balance_queries = 0;
   order_mode mode = order_mode::ack;
   std::vector<fill_record> ccld; // what inquire-daily-ccld answers
   std::vector<daily_bar> history;
@@ -109,7 +111,10 @@ inline rest_gateway_actor spawn_fake_gateway(caf::actor_system& sys,
           rec->cancels.push_back(r);
           return order_ack{r.client_id, r.org_no, "9" + r.order_no.substr(1), "090001", "", ""};
         },
-        [](const balance_query&) -> caf::result<balance> { return balance{}; },
+        [rec](const balance_query&) -> caf::result<balance> {
+          ++rec->balance_queries;
+          return rec->account;
+        },
         [rec](const buyable_query& q) -> caf::result<buyable> {
           rec->calls.push_back("buyable:" + q.symbol);
           return rec->buy;
