@@ -30,6 +30,7 @@ enum class errc : std::uint8_t {
   shutting_down = 19,    // draining: no new work accepted
   config = 20,           // bad configuration
   cancelled = 21,        // the requester gave up its place (e.g. a rate-governor cancel)
+  io = 22,               // a local file could not be read or written (recordings, caches)
 };
 
 constexpr std::string_view to_string_view(errc x) noexcept {
@@ -78,6 +79,8 @@ constexpr std::string_view to_string_view(errc x) noexcept {
     return "config";
   case errc::cancelled:
     return "cancelled";
+  case errc::io:
+    return "io";
   }
   return "unknown";
 }

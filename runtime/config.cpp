@@ -341,6 +341,39 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     if (!err && (cfg.cluster.serve_port < -1 || cfg.cluster.serve_port > 65535))
       err = config_error{"cluster.serve_port", "expected -1 (off), 0 (any) or a port number"};
   }
+  {
+    table_reader r{sub_table(top, root, "recorder", err), "recorder", err};
+    auto& rc = cfg.recorder;
+    r.read("enabled", rc.enabled);
+    r.read("path", rc.path);
+    r.read("segment_mb", rc.segment_mb);
+    r.read("chunk_kb", rc.chunk_kb);
+    r.read("flush_interval", rc.flush_interval);
+    r.read("zstd_level", rc.zstd_level);
+    r.read("queue_limit", rc.queue_limit);
+    r.read("max_total_mb", rc.max_total_mb);
+    r.finish();
+    if (!err && rc.enabled != "auto" && rc.enabled != "on" && rc.enabled != "off")
+      err = config_error{"recorder.enabled", "expected \"auto\", \"on\" or \"off\""};
+    if (!err && (rc.segment_mb < 1 || rc.chunk_kb < 1 || rc.queue_limit < 1 || rc.max_total_mb < 0))
+      err = config_error{"recorder", "sizes must be positive (max_total_mb: 0 = no limit)"};
+  }
+  {
+    table_reader r{sub_table(top, root, "backtest", err), "backtest", err};
+    auto& b = cfg.backtest;
+    r.read("commission_pct", b.commission_pct);
+    r.read("sell_tax_pct", b.sell_tax_pct);
+    r.read("slippage_ticks", b.slippage_ticks);
+    r.read("initial_cash", b.initial_cash);
+    r.read("session_rules", b.session_rules);
+    r.read("mark_every", b.mark_every);
+    r.finish();
+    if (!err && b.session_rules != "auto" && b.session_rules != "krx" && b.session_rules != "none")
+      err = config_error{"backtest.session_rules", "expected \"auto\", \"krx\" or \"none\""};
+    if (!err &&
+        (b.commission_pct < 0 || b.sell_tax_pct < 0 || b.slippage_ticks < 0 || b.initial_cash <= 0))
+      err = config_error{"backtest", "costs must not be negative, initial_cash must be positive"};
+  }
   if (const auto* node = top.raw("strategy"); node != nullptr && !err) {
     cfg.strategies_configured = true;
     if (const auto* arr = node->as_array()) {

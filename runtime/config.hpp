@@ -15,6 +15,7 @@
 #include "kis/credentials.hpp"
 #include "kis/endpoints.hpp"
 #include "kis/result.hpp"
+#include "runtime/recording_config.hpp"
 #include "strategies/strategy.hpp"
 
 namespace kis::runtime {
@@ -128,6 +129,8 @@ struct engine_config {
   executor_section executor;
   metrics_section metrics;
   cluster_section cluster;
+  recorder_section recorder;
+  backtest_section backtest;
   std::vector<strategy_entry> strategies;
   bool strategies_configured = false; // the file named strategies (even an empty list)
 };

@@ -15,6 +15,7 @@
 #include "messages/errors.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/metrics_http.hpp"
+#include "runtime/recording_transports.hpp"
 #include "runtime/transports.hpp"
 #include "sim/server.hpp"
 
@@ -97,7 +98,8 @@ std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
 
 std::variant<core_services, startup_error>
 start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
-                    const backend& b, const budget_plan& plan, snapshot_sink& sink) {
+                    const backend& b, const budget_plan& plan, snapshot_sink& sink,
+                    const std::shared_ptr<recorder>& rec) {
   core_services core;
   core.metrics = owner.own(spawn_metrics(sys, make_metrics_config(cfg, sink)));
   core.governor = owner.own(spawn_rate_governor(sys, plan.governor, make_governor_memory(cfg, b)));
@@ -105,6 +107,8 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
   api::transport_options topts;
   topts.max_host_connections = plan.connections;
   auto transport = make_curl_transport(topts);
+  if (rec)
+    transport = recording_rest_transport(transport, rec);
   token_keeper_config kc;
   kc.env = b.env;
   kc.app_key = b.cred.app_key;
@@ -129,7 +133,7 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
     fc.slots_cap = static_cast<std::uint32_t>(cfg.feed.max_registrations);
     fc.notice_slots = b.cred.hts_id.empty() ? 0 : 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
-    fc.transport = beast_transport_factory(fc);
+    fc.transport = beast_transport_factory(fc, rec ? recording_ws_tap(rec) : ws_tap{});
     core.feed = owner.own(spawn_ws_feed(sys, fc, core.keeper));
   }
   return core;

@@ -31,6 +31,8 @@ class metrics_server;
 
 namespace kis::runtime {
 
+class recorder;
+
 // A start that cannot go on: one line for the user and the process's exit code (2 for the
 // configuration, 1 for everything else).
 struct startup_error {
@@ -65,9 +67,11 @@ struct snapshot_sink {
   metrics_server* http = nullptr;
 };
 
+// rec (may be null): the transports are wrapped by the recording decorators.
 std::variant<core_services, startup_error>
 start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
-                    const backend& b, const budget_plan& plan, snapshot_sink& sink);
+                    const backend& b, const budget_plan& plan, snapshot_sink& sink,
+                    const std::shared_ptr<recorder>& rec = nullptr);
 
 // Before anything trades: a token, then the account's balance (the executor's first account
 // view). A server that cannot be reached, does not answer within `limit` or refuses the

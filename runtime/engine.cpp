@@ -19,6 +19,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "runtime/metrics_http.hpp"
+#include "runtime/recording_transports.hpp"
 #include "runtime/trading_actors.hpp"
 #include "runtime/wiring.hpp"
 #include "messages/errors.hpp"
@@ -131,6 +132,10 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   if (symbols.empty())
     return report({2, "config error: analyzers.symbols: no symbols to watch (name them in "
                       "[analyzers] symbols or in a [[strategy]])"});
+  auto recording = open_run_recorder(cfg, b.env, b.cred, symbols);
+  if (!recording)
+    return report({2, "recorder: " + recording.error().message});
+  auto rec = *recording; // null: this run does not record
   const bool notices = cfg.feed.enabled && !b.cred.hts_id.empty();
   auto plan = plan_budget(cfg, symbols.size(), strategy_symbol_count(cfg, symbols), notices);
   log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
@@ -158,7 +163,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   actor_owner owner; // stops every actor before the system waits for them
   arm_on_exit guard{watchdog, stop_budget};
 
-  auto started_core = start_core_services(sys, owner, cfg, b, plan, sink);
+  auto started_core = start_core_services(sys, owner, cfg, b, plan, sink, rec);
   if (auto* e = std::get_if<startup_error>(&started_core))
     return report(*e);
   auto& core = std::get<core_services>(started_core);
@@ -210,6 +215,10 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   }
   auto summary = collect_trading_summary(sys, *trading, true, std::chrono::seconds{15});
   print_summary(sys, cfg, b, core, sink, summary, symbols.size(), started, served_port);
+  if (rec) {
+    rec->flush();
+    std::cout << format_recorder_summary(*rec);
+  }
   return 0;
 }
 

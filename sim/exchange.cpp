@@ -85,7 +85,7 @@ bool market_kind(std::string_view kind) noexcept {
 
 } // namespace
 
-exchange::exchange(market& m, std::string cano, std::string product, std::string hts_id,
+exchange::exchange(tape& m, std::string cano, std::string product, std::string hts_id,
                    std::int64_t cash, bool paper)
     : m_(m)
     , cano_(std::move(cano))

@@ -173,7 +173,8 @@ gateway::gateway(const options& opts)
     : opts_(opts)
     , clock_(opts.clock ? opts.clock : default_wall_clock())
     , market_(opts.symbols, opts.seed, clock_, opts.market_step, opts.multi_record_share)
-    , exchange_(market_, opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
+    , exchange_(opts.fill_tape ? *opts.fill_tape : static_cast<tape&>(market_),
+                opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
                 opts.initial_cash, opts.env == api::environment::paper)
     , tokens_(token_policy{opts.token_spacing, opts.token_reuse, opts.token_lifetime},
               opts.cred.app_key, opts.seed)

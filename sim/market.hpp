@@ -24,6 +24,7 @@
 #include "messages/orders.hpp"
 #include "sim/rng.hpp"
 #include "sim/universe.hpp"
+#include "sim/tape.hpp"
 
 namespace kis::sim {
 
@@ -49,34 +50,34 @@ struct minute_bar {
   std::int64_t acc_turnover = 0; // KRW since the open, at the minute's end
 };
 
-class market {
+class market final : public tape {
 public:
   // burst_share: the share of printing steps that print several trades at once.
   market(std::vector<std::string> symbols, std::uint64_t seed,
          std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step,
          double burst_share = 0.3);
 
-  bool known(std::string_view symbol) const;
+  bool known(std::string_view symbol) const override;
   const std::vector<std::string>& symbols() const noexcept { return order_; }
-  const instrument& info(std::string_view symbol) const; // symbol must be known
+  const instrument& info(std::string_view symbol) const override; // symbol must be known
 
   // Market time: the wall clock plus the explicit steps.
   void step(std::int64_t steps) noexcept { manual_steps_ += steps; }
-  std::int64_t current_step() const noexcept;
+  std::int64_t current_step() const noexcept override;
   std::int64_t step_time_ns(std::int64_t step) const noexcept;
-  std::int64_t now_ns() const noexcept;
-  std::int32_t session_date() const noexcept { return session_date_; }
+  std::int64_t now_ns() const noexcept override;
+  std::int32_t session_date() const noexcept override { return session_date_; }
 
   // Snapshots at the current step (symbol must be known).
   kis::quote quote(std::string_view symbol);
   kis::order_book book(std::string_view symbol);
-  std::int64_t last_price(std::string_view symbol);
+  std::int64_t last_price(std::string_view symbol) override;
   std::int64_t last_trade_ns(std::string_view symbol);
 
   // Trades printed after step `cursor`, oldest first (several may share a step); moves the
   // cursor to the current step. Only the most recent trades are kept, so a long-idle cursor
   // skips ahead.
-  std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor);
+  std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor) override;
 
   // Daily bars (period 'D'), or weeks/months/years folded from them ('W', 'M', 'Y'), between
   // two KST dates inclusive, newest first. Today's bar is the session so far.

@@ -16,6 +16,7 @@
 #include "kis/endpoints.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
+#include "sim/tape.hpp"
 #include "sim/ws_server.hpp"
 
 namespace kis::sim {
@@ -66,6 +67,9 @@ struct options {
   std::int64_t initial_cash = 100'000'000;    // KRW on the account
   std::shared_ptr<const wall_clock> clock;    // null = the system clock
   faults fault;
+  // What the exchange matches orders against; null = the synthetic market above. kis-engine's
+  // replay and backtest pass a tape of recorded trades (the fill model).
+  std::shared_ptr<tape> fill_tape;
   // The WebSocket side's knobs (pings, drops, multi-record frames, wide books). Its port, env,
   // hts_id, accept_key, clock and seed are taken from the fields above.
   ws_options ws;

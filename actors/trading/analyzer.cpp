@@ -163,8 +163,10 @@ private:
       else
         next = next ? std::min(*next, s.next_poll) : s.next_poll;
     }
+    // Rounded up: a poll due in less than a millisecond must not re-arm a 0 ms timer until the
+    // clock gets there (a busy loop in real time, a livelock on a virtual clock).
     if (next)
-      arm(std::chrono::duration_cast<milliseconds>(*next - now));
+      arm(std::chrono::ceil<milliseconds>(*next - now));
   }
 
   void poll(const std::string& sym, symbol_state& s) {

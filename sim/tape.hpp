@@ -1,0 +1,33 @@
+// What the simulator's matching engine (sim::exchange) needs of a market: which symbols exist
+// and their base prices, the market clock, the last price, and the trades printed since a
+// cursor. sim::market (the seeded synthetic market) is one; kis-engine's replay and backtest
+// feed another from recorded trades and books, so orders there fill against what happened.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "messages/market.hpp"
+
+namespace kis::sim {
+
+struct instrument;
+
+class tape {
+public:
+  virtual ~tape() = default;
+
+  virtual bool known(std::string_view symbol) const = 0;
+  virtual const instrument& info(std::string_view symbol) const = 0; // symbol must be known
+  // A counter that only grows: trades_since(symbol, cursor) returns what came after it.
+  virtual std::int64_t current_step() const noexcept = 0;
+  virtual std::int64_t now_ns() const noexcept = 0;
+  virtual std::int32_t session_date() const noexcept = 0;
+  virtual std::int64_t last_price(std::string_view symbol) = 0;
+  // Trades after `cursor`, oldest first; moves the cursor to the current step.
+  virtual std::vector<kis::trade_tick> trades_since(std::string_view symbol,
+                                                    std::int64_t& cursor) = 0;
+};
+
+} // namespace kis::sim
