@@ -1,5 +1,6 @@
 #include "runtime/config.hpp"
 
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <utility>
@@ -168,11 +169,21 @@ const toml::table* sub_table(table_reader& top, const toml::table& root, std::st
   return node->as_table();
 }
 
+// "strategies/my_strategy.py" -> "my_strategy", "pkg.mod" -> "mod".
+std::string python_strategy_name(const std::string& file) {
+  if (file.ends_with(".py") || file.find('/') != std::string::npos)
+    return std::filesystem::path{file}.stem().string();
+  auto dot = file.rfind('.');
+  return dot == std::string::npos ? file : file.substr(dot + 1);
+}
+
 void read_strategy(const toml::table& t, const std::string& prefix, strategy_entry& s,
                    std::optional<config_error>& err) {
   table_reader r{&t, prefix, err};
   r.read("name", s.name);
   r.read("id", s.id);
+  r.read("file", s.file);
+  r.read("class", s.class_name);
   r.read("symbols", s.symbols);
   r.read("enabled", s.enabled);
   if (const auto* trade = r.raw("trade")) {
@@ -202,8 +213,13 @@ void read_strategy(const toml::table& t, const std::string& prefix, strategy_ent
     }
   }
   r.finish();
+  if (s.name.empty() && !s.file.empty())
+    s.name = python_strategy_name(s.file);
   if (!err && s.name.empty())
-    err = config_error{prefix + ".name", "missing: every [[strategy]] needs a name"};
+    err = config_error{prefix + ".name",
+                       "missing: every [[strategy]] needs a name (or a Python file)"};
+  if (!err && !s.class_name.empty() && s.file.empty())
+    err = config_error{prefix + ".class", "only a Python strategy (file = ...) names a class"};
   if (s.id.empty())
     s.id = s.name;
 }
@@ -404,7 +420,17 @@ config_result load_config_file(const std::string& path) {
     return config_error{"--config", "cannot read \"" + path + "\""};
   std::ostringstream os;
   os << in.rdbuf();
-  return parse_config(os.str(), path);
+  auto r = parse_config(os.str(), path);
+  // A Python strategy's file is found next to the config that names it, wherever the engine
+  // runs from (the strategy host process it starts included).
+  if (auto* cfg = std::get_if<engine_config>(&r)) {
+    auto dir = std::filesystem::path{path}.parent_path();
+    for (auto& st : cfg->strategies)
+      if (!st.file.empty() && st.file.ends_with(".py") &&
+          std::filesystem::path{st.file}.is_relative())
+        st.file = (dir / st.file).lexically_normal().string();
+  }
+  return r;
 }
 
 std::optional<config_error> parse_account(std::string_view text, api::credentials& cred) {

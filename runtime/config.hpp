@@ -26,8 +26,12 @@ std::string_view to_string_view(run_mode m) noexcept;
 std::optional<run_mode> parse_mode(std::string_view s) noexcept;
 
 struct strategy_entry {
-  std::string name; // registry name, e.g. "ma_cross"
+  std::string name; // registry name, e.g. "ma_cross"; for a file strategy the file's stem
   std::string id;   // instance id, defaults to name
+  // A Python strategy: a .py path (relative to the config file when loaded from one) or a
+  // module name, and which class of it (empty: its one kis.Strategy subclass).
+  std::string file;
+  std::string class_name;
   std::vector<std::string> symbols;
   std::map<std::string, param_value> params;
   bool enabled = true;

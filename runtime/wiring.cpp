@@ -119,6 +119,8 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
     strategy_config sc;
     sc.name = st.name;
     sc.id = st.id;
+    sc.file = st.file;
+    sc.class_name = st.class_name;
     sc.symbols = st.symbols;
     sc.params = strategy_params{st.params};
     sc.trade = st.trade;

@@ -36,6 +36,13 @@ std::vector<std::string> strategy_registry::names() const {
   return out;
 }
 
+bool strategy_registry::set_file_loader(strategy_file_loader load) {
+  if (file_loader_ || !load)
+    return false;
+  file_loader_ = std::move(load);
+  return true;
+}
+
 // --- strategy_params -----------------------------------------------------------------------
 
 void strategy_params::wrong_type(std::string_view name, std::string_view expected) {

@@ -15,11 +15,26 @@
 #include <string_view>
 #include <vector>
 
+#include <caf/expected.hpp>
+
 #include "strategies/strategy.hpp"
 
 namespace kis {
 
 using strategy_factory = std::function<std::unique_ptr<strategy>()>;
+
+// A strategy written in another language: a [[strategy]] table with `file` (a path ending in
+// .py, or a module name) and optionally `class` (which class of it to run).
+struct strategy_source {
+  std::string id;
+  std::string file;
+  std::string class_name;
+};
+
+// Turns a strategy_source into a strategy, or a typed errc::config error. The Python binding
+// (strategies/python) installs one when it is linked into the binary.
+using strategy_file_loader =
+    std::function<caf::expected<std::unique_ptr<strategy>>(const strategy_source&)>;
 
 struct strategy_info {
   std::string name;
@@ -39,8 +54,13 @@ public:
   std::unique_ptr<strategy> make(std::string_view name) const;
   std::vector<std::string> names() const;
 
+  // The loader of file strategies; null when this binary has none (no Python support).
+  bool set_file_loader(strategy_file_loader load);
+  const strategy_file_loader& file_loader() const noexcept { return file_loader_; }
+
 private:
   std::map<std::string, strategy_info, std::less<>> entries_;
+  strategy_file_loader file_loader_;
 };
 
 } // namespace kis

@@ -182,21 +182,42 @@ private:
 
 } // namespace
 
-caf::expected<std::shared_ptr<strategy>> make_strategy(const strategy_config& cfg) {
-  auto id = cfg.id.empty() ? cfg.name : cfg.id;
-  auto st = strategy_registry::global().make(cfg.name);
+namespace {
+
+// The strategy a [[strategy]] table names: a registered C++ class or, with `file`, what the
+// registry's file loader (the Python binding) makes of that file.
+caf::expected<std::unique_ptr<strategy>> instantiate(const strategy_config& cfg,
+                                                     const std::string& id) {
+  const auto& registry = strategy_registry::global();
+  if (!cfg.file.empty()) {
+    if (!registry.file_loader())
+      return make_kis_error(errc::config, "strategy '" + id + "': file '" + cfg.file +
+                                              "': this kis-engine was built without Python");
+    return registry.file_loader()(strategy_source{id, cfg.file, cfg.class_name});
+  }
+  auto st = registry.make(cfg.name);
   if (!st)
     return make_kis_error(errc::config, "strategy '" + id + "': no strategy named '" + cfg.name +
                                             "' is registered");
+  return st;
+}
+
+} // namespace
+
+caf::expected<std::shared_ptr<strategy>> make_strategy(const strategy_config& cfg) {
+  auto id = cfg.id.empty() ? cfg.name : cfg.id;
+  auto st = instantiate(cfg, id);
+  if (!st)
+    return st.error();
   auto params = cfg.params;
   try {
-    st->on_start(params);
+    (*st)->on_start(params);
   } catch (const std::exception& e) {
     return make_kis_error(errc::config, "strategy '" + id + "': on_start failed: " + e.what());
   }
   if (auto err = params.check(id))
     return err;
-  return std::shared_ptr<strategy>{std::move(st)};
+  return std::shared_ptr<strategy>{std::move(*st)};
 }
 
 strategy_actor spawn_strategy_host(caf::actor_system& sys, std::shared_ptr<strategy> st,

@@ -79,8 +79,10 @@ struct executor_config {
 
 // One [[strategy]] table.
 struct strategy_config {
-  std::string name; // registry name
-  std::string id;   // instance id; empty = name
+  std::string name; // registry name (for a file strategy: a label, the file's stem by default)
+  std::string file; // non-empty: a Python file (.py) or module; the registry's file loader
+  std::string class_name; // which class of that file; empty: its one kis.Strategy subclass
+  std::string id;         // instance id; empty = name
   std::vector<std::string> symbols;
   strategy_params params;
   std::optional<bool> trade;               // unset: see may_trade()
