@@ -388,13 +388,16 @@ struct executor_summary {
   std::uint64_t orders_sent = 0;           // order requests that went to the gateway
   std::uint64_t pretrade_calls = 0;        // quotes and buyable checks the executor asked for
   std::uint64_t account_disagreements = 0; // figures KIS's balance corrected in the view
+  std::uint64_t strategies_lost = 0;       // followed strategies whose actor went (their node)
+  std::uint64_t signals_settled = 0;       // their waiting signals, expired unsent
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, executor_summary& x) {
   return f(caf::meta::type_name("executor_summary"), x.signals, x.accepted, x.refused, x.orders,
            x.fills, x.positions, x.realized_pnl, x.queue_depth, x.killed, x.journal_path,
-           x.orders_sent, x.pretrade_calls, x.account_disagreements);
+           x.orders_sent, x.pretrade_calls, x.account_disagreements, x.strategies_lost,
+           x.signals_settled);
 }
 
 } // namespace kis

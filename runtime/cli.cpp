@@ -41,6 +41,8 @@ struct node_flags {
   std::string config_path;
   std::string duration;
   std::string log_level;
+  bool python_host = false;
+  std::string handler_timeout = "10s";
 };
 
 // Flags of `cert ca` and `cert node NAME`.
@@ -139,9 +141,13 @@ int do_node(const node_flags& f) {
   }
   if (!f.log_level.empty())
     cfg.log_level = f.log_level;
+  auto hang = parse_duration(f.handler_timeout);
+  if (!hang)
+    return fail({"--handler-timeout", "malformed duration \"" + f.handler_timeout + "\""});
+  node_options opts{f.python_host, *hang};
   // Credentials, mode and budget are the core's business; a node holds no secret.
   log::init(cfg.log_level, cfg.log_file);
-  return run_node(cfg, f.core);
+  return run_node(cfg, f.core, opts);
 }
 
 } // namespace
@@ -221,6 +227,13 @@ int run_cli(int argc, char** argv) {
   node->add_option("-d,--duration", nf.duration,
                    "how long to run, e.g. 30s, 5m; 0 (default) = until Ctrl-C or the core stops");
   node->add_option("--log-level", nf.log_level, "trace, debug, info, warn, error");
+  node->add_flag("--python-host", nf.python_host,
+                 "be the strategy host of the config's Python strategies ([[strategy]] file = "
+                 "...): run those alone (the core runs the rest); `run` starts one by itself in "
+                 "sim mode");
+  node->add_option("--handler-timeout", nf.handler_timeout,
+                   "a Python handler running longer than this ends the node so that the core "
+                   "settles its signals (default 10s; 0 = never)");
 
   cert_flags cf;
   auto* cert = app.add_subcommand(

@@ -26,6 +26,7 @@
 #include "messages/errors.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/python_host.hpp"
 #include "runtime/wiring.hpp"
 
 namespace kis::runtime {
@@ -145,7 +146,7 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
   return std::pair{std::string{text.substr(0, colon)}, static_cast<std::uint16_t>(port)};
 }
 
-int run_node(const engine_config& cfg_in, const std::string& core) {
+int run_node(const engine_config& cfg_in, const std::string& core, const node_options& opts) {
   shutdown_watchdog watchdog; // destroyed last: it outlives everything below
   signal_guard signals;
   auto where = parse_host_port(core);
@@ -159,8 +160,15 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   }
   // A node runs what its config names: no default strategies (their ids would collide with
   // the core's in the one executor).
-  engine_config cfg = cfg_in;
+  engine_config cfg = opts.python_host ? only_python_strategies(cfg_in) : cfg_in;
   cfg.strategies_configured = true;
+  if (opts.python_host && cfg.strategies.empty()) {
+    std::cerr << "kis-engine: config error: --python-host: the config names no Python strategy "
+                 "([[strategy]] file = \"...\")\n";
+    return 2;
+  }
+  if (python_strategy_count(cfg) > 0)
+    exit_on_hung_handler(opts.handler_timeout);
   auto symbols = watched_symbols(cfg, {});
   if (symbols.empty()) {
     std::cerr << "kis-engine: config error: analyzers.symbols: a node needs symbols to watch "

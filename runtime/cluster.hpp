@@ -14,6 +14,7 @@
 // messages/registry.hpp), and the middleman reuses the one connection for them.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -66,6 +67,14 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
 // a summary. Returns the process exit code: 0 after the duration or a signal, and after the core
 // shut down in order; 1 when the core could not be reached (a refused certificate included)
 // or the link to it was lost; 2 for a config error.
-int run_node(const engine_config& cfg, const std::string& core);
+//
+// A node hosts Python strategies like C++ ones, out of the core's process; python_host keeps
+// only them (the strategy host `run` starts in sim mode, see runtime/python_host.hpp), and a
+// Python handler running longer than handler_timeout ends the node (0: never).
+struct node_options {
+  bool python_host = false;
+  std::chrono::milliseconds handler_timeout{10000};
+};
+int run_node(const engine_config& cfg, const std::string& core, const node_options& opts = {});
 
 } // namespace kis::runtime

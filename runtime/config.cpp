@@ -424,6 +424,7 @@ config_result load_config_file(const std::string& path) {
   // A Python strategy's file is found next to the config that names it, wherever the engine
   // runs from (the strategy host process it starts included).
   if (auto* cfg = std::get_if<engine_config>(&r)) {
+    cfg->source_path = path;
     auto dir = std::filesystem::path{path}.parent_path();
     for (auto& st : cfg->strategies)
       if (!st.file.empty() && st.file.ends_with(".py") &&

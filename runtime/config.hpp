@@ -135,6 +135,7 @@ struct engine_config {
   cluster_section cluster;
   recorder_section recorder;
   backtest_section backtest;
+  std::string source_path; // the file it was read from; empty when not from a file
   std::vector<strategy_entry> strategies;
   bool strategies_configured = false; // the file named strategies (even an empty list)
 };

@@ -19,6 +19,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "runtime/metrics_http.hpp"
+#include "runtime/python_host.hpp"
 #include "runtime/recording_transports.hpp"
 #include "runtime/trading_actors.hpp"
 #include "runtime/wiring.hpp"
@@ -115,7 +116,43 @@ void print_summary(caf::actor_system& sys, const engine_config& cfg, const backe
 
 } // namespace
 
-int run_engine(const engine_config& cfg, std::ostream* status) {
+namespace {
+
+// Where the core's Python strategies go: a strategy host it starts itself (sim), one the
+// operator runs against --serve-port (paper, live), or a config error.
+std::optional<startup_error> check_python_hosting(const engine_config& cfg) {
+  if (python_strategy_count(cfg) == 0)
+    return std::nullopt;
+  for (const auto& s : cfg.strategies)
+    if (is_python_strategy(s) && s.symbols.empty())
+      return startup_error{2, "config error: strategy '" + s.id +
+                                  "': a Python strategy names its symbols (symbols = [...])"};
+  if (cfg.mode == run_mode::sim) {
+    if (cfg.source_path.empty())
+      return startup_error{2, "config error: Python strategies need the config from a file "
+                              "(-c FILE): their host process reads it too"};
+    return std::nullopt;
+  }
+  if (cfg.cluster.serve_port < 0)
+    return startup_error{2, "config error: Python strategies run in a strategy-host node outside "
+                            "the core: in paper and live mode start the core with --serve-port "
+                            "PORT and the host with `kis-engine node --core HOST:PORT "
+                            "--python-host -c CONFIG`"};
+  return std::nullopt;
+}
+
+} // namespace
+
+int run_engine(const engine_config& full_cfg, std::ostream* status) {
+  if (auto e = check_python_hosting(full_cfg))
+    return report(*e);
+  // The core never runs Python: its Python strategies live in a strategy-host node.
+  const engine_config cfg = without_python_strategies(full_cfg);
+  const bool start_python_host = python_strategy_count(full_cfg) > 0 && cfg.mode == run_mode::sim;
+  if (python_strategy_count(full_cfg) > 0 && !start_python_host)
+    log::info("{} Python strategies are for a strategy host: kis-engine node --core HOST:PORT "
+              "--python-host -c {}",
+              python_strategy_count(full_cfg), full_cfg.source_path);
   shutdown_watchdog watchdog; // destroyed last: it outlives everything below
   signal_guard signals;
   const auto started = steady::now();
@@ -129,7 +166,7 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   log::add_secret(b.cred.app_key);
   log::add_secret(b.cred.app_secret);
   auto symbols = watched_symbols(cfg, b.universe);
-  if (symbols.empty())
+  if (symbols.empty() && python_strategy_count(full_cfg) == 0)
     return report({2, "config error: analyzers.symbols: no symbols to watch (name them in "
                       "[analyzers] symbols or in a [[strategy]])"});
   auto recording = open_run_recorder(cfg, b.env, b.cred, symbols);
@@ -156,9 +193,16 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   }
 
   caf_config caf_cfg;
-  const bool serving = cfg.cluster.serve_port >= 0;
+  // A strategy host started here reaches the core on loopback, on a port of its own choosing
+  // unless --serve-port names one.
+  auto cluster = cfg.cluster;
+  if (start_python_host && cluster.serve_port < 0) {
+    cluster.serve_port = 0;
+    cluster.bind = "127.0.0.1";
+  }
+  const bool serving = cluster.serve_port >= 0;
   if (serving)
-    load_middleman(caf_cfg, cfg.cluster);
+    load_middleman(caf_cfg, cluster);
   caf::actor_system sys{caf_cfg};
   actor_owner owner; // stops every actor before the system waits for them
   arm_on_exit guard{watchdog, stop_budget};
@@ -195,24 +239,29 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
         spawn_core_directory(sys, published_services{core.gateway, core.feed, trading->executor,
                                                      std::string{to_string_view(cfg.mode)},
                                                      static_cast<std::uint32_t>(plan.rate)}));
-    auto port = publish_directory(sys, directory, cfg.cluster);
-    const auto where = cfg.cluster.bind.empty() ? std::string{"*"} : cfg.cluster.bind;
+    auto port = publish_directory(sys, directory, cluster);
+    const auto where = cluster.bind.empty() ? std::string{"*"} : cluster.bind;
     if (!port)
       return report({2, "config error: cluster.serve_port: cannot publish on " + where + ":" +
-                            std::to_string(cfg.cluster.serve_port) + ": " +
-                            sys.render(port.error())});
+                            std::to_string(cluster.serve_port) + ": " + sys.render(port.error())});
     served_port = *port;
     log::info("cluster: core directory served on {}:{} (kis-engine node --core HOST:{})", where,
               served_port, served_port);
   }
 
+  python_host_process python_host;
+  if (start_python_host)
+    if (auto e = python_host.start(full_cfg.source_path, served_port, cfg.log_level))
+      return report({1, "python strategy host: " + *e});
+
   run_until_stopped(cfg, sink, status);
   watchdog.arm(stop_budget);
   if (directory) {
     // Nodes see the directory go down and stop before the executor drains.
-    unpublish_directory(directory, served_port, cfg.cluster);
+    unpublish_directory(directory, served_port, cluster);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
+  python_host.stop(std::chrono::seconds{10});
   auto summary = collect_trading_summary(sys, *trading, true, std::chrono::seconds{15});
   print_summary(sys, cfg, b, core, sink, summary, symbols.size(), started, served_port);
   if (rec) {

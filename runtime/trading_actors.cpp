@@ -73,7 +73,8 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
 
   for (std::size_t i = 0; i < cfg.strategies.size(); ++i) {
     const auto& sc = cfg.strategies[i];
-    const auto* info = strategy_registry::global().find(sc.name);
+    // A Python strategy is the user's own, whatever its name says.
+    const auto* info = sc.file.empty() ? strategy_registry::global().find(sc.name) : nullptr;
     bool trade = may_trade(cfg.mode, info != nullptr && info->example, sc.trade);
     strategy_host_config hc;
     hc.id = sc.id;

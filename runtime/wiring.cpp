@@ -150,6 +150,9 @@ std::string format_trading_summary(const trading_summary& s, std::size_t watched
     const auto& p = e.positions[i];
     os << (i ? ", " : "") << p.symbol << " " << p.qty << " @ " << p.avg_price;
   }
+  if (e.strategies_lost > 0)
+    os << "\nlost      " << e.strategies_lost << " strategies (their node went); "
+       << e.signals_settled << " of their signals settled unsent";
   os << "\nP&L       " << e.realized_pnl << " KRW realised" << (e.killed ? " (kill switch on)" : "")
      << "\njournal   " << e.journal_path << "\n";
   return os.str();

@@ -62,6 +62,7 @@ private:
   void on_prices(const std::vector<price_update>& ups);
   void refresh_account();
   void expire_queued();
+  void on_strategy_down(const caf::down_msg& dm);
   // --- the state of an order ---
   void adopt(tracked_order& o, const std::string& org_no, const std::string& order_no,
              const std::string& msg);
@@ -113,6 +114,7 @@ private:
   std::map<std::string, std::uint64_t> refused_;
   std::uint64_t signals_ = 0, accepted_ = 0, fills_ = 0, journal_errors_ = 0;
   std::uint64_t orders_sent_ = 0, pretrade_calls_ = 0;
+  std::uint64_t strategies_lost_ = 0, strategy_settled_ = 0;
   bool ready_ = false, killed_ = false, draining_ = false, notices_ = false;
   bool timer_armed_ = false, poll_outstanding_ = false, balance_outstanding_ = false;
   std::string kill_reason_;

@@ -41,6 +41,10 @@ executor::behavior_type executor::make_behavior() {
     caf::delayed_anon_send(caf::actor_cast<order_executor_impl_actor>(this), d, status_atom_v);
   });
   link_to(journal_); // the journal actor ends with its executor, after what it was sent
+  set_down_handler([this](caf::down_msg& dm) {
+    auto m = rec_.measure(this);
+    on_strategy_down(dm);
+  });
   subscribe_notices();
   if (!book_.empty())
     query_fills(); // reconcile before the first new order
@@ -65,6 +69,7 @@ executor::behavior_type executor::make_behavior() {
       },
       [this](follow_atom, const std::string& id, strategy_actor st) {
         auto m = rec_.measure(this);
+        monitor(st); // a strategy on another node may go with its node
         strategies_[id] = std::move(st);
       },
       [this](kill_atom, bool on, const std::string& why) {
@@ -364,6 +369,25 @@ void executor::expire_queued() {
   }
 }
 
+// A strategy went (its node crashed, hung and was stopped, or left): its signals still waiting
+// here are settled as expired, never sent, since nobody would hear of them; its orders already
+// at KIS go on to their end in the journal and the position book like any other.
+void executor::on_strategy_down(const caf::down_msg& dm) {
+  for (auto i = strategies_.begin(); i != strategies_.end();) {
+    if (i->second.address() != dm.source) {
+      ++i;
+      continue;
+    }
+    const auto id = i->first;
+    i = strategies_.erase(i);
+    for (auto& q : queue_.take_of(id)) {
+      status_of_[q.client_id] = order_status::expired;
+      ++strategy_settled_;
+    }
+    ++strategies_lost_;
+  }
+}
+
 // --- the state of an order -------------------------------------------------------------------
 
 void executor::adopt(tracked_order& o, const std::string& org_no, const std::string& order_no,
@@ -518,6 +542,8 @@ executor_summary executor::summary() const {
   s.orders_sent = orders_sent_;
   s.pretrade_calls = pretrade_calls_;
   s.account_disagreements = account_.disagreements();
+  s.strategies_lost = strategies_lost_;
+  s.signals_settled = strategy_settled_;
   return s;
 }
 

@@ -34,6 +34,19 @@ std::vector<queued_signal> signal_queue::take_expired(std::int64_t now_ns) {
   return out;
 }
 
+std::vector<queued_signal> signal_queue::take_of(const std::string& strategy_id) {
+  std::vector<queued_signal> out;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    if (it->second.sig.strategy_id == strategy_id) {
+      out.push_back(std::move(it->second));
+      it = queue_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
+
 void signal_queue::stage(const signal& s, std::int64_t sign) {
   auto& e = staged_[s.symbol];
   (s.dir == side::buy ? e.pending_buy : e.pending_sell) += sign * s.qty;

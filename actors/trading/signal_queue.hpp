@@ -41,6 +41,8 @@ public:
   std::vector<queued_signal> take_all();
   // Takes the signals whose time to live is over at wall time now_ns.
   std::vector<queued_signal> take_expired(std::int64_t now_ns);
+  // Takes the signals of one strategy (its node went away: nobody would hear of them).
+  std::vector<queued_signal> take_of(const std::string& strategy_id);
 
   // Adds (sign +1) or removes (-1) a dequeued signal's quantity to its symbol's pending side.
   void stage(const signal& s, std::int64_t sign);

@@ -1,7 +1,10 @@
 // The config file: every documented key parses, and each kind of mistake is refused with a
 // message that names the key.
+#include <filesystem>
 #include <fstream>
 #include <map>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -217,3 +220,40 @@ mark_every = "5m"
   EXPECT_EQ(parse_bad("[backtest]\nslippage_ticks = -1\n").key, "backtest");
   EXPECT_EQ(parse_bad("[backtest]\ncommission_pct = \"0.01\"\n").key, "backtest.commission_pct");
 }
+
+namespace {
+
+TEST(Config, PythonStrategyTables) {
+  auto cfg = parse_ok("[[strategy]]\nfile = \"strategies/gap_fade.py\"\nsymbols = [\"005930\"]\n"
+                      "[[strategy]]\nfile = \"team.signals.momentum\"\nclass = \"Fast\"\n"
+                      "id = \"mom\"\n");
+  ASSERT_EQ(cfg.strategies.size(), 2u);
+  EXPECT_EQ(cfg.strategies[0].name, "gap_fade"); // the file's stem
+  EXPECT_EQ(cfg.strategies[0].id, "gap_fade");
+  EXPECT_EQ(cfg.strategies[0].file, "strategies/gap_fade.py");
+  EXPECT_EQ(cfg.strategies[1].name, "momentum"); // a module's last part
+  EXPECT_EQ(cfg.strategies[1].id, "mom");
+  EXPECT_EQ(cfg.strategies[1].class_name, "Fast");
+  EXPECT_EQ(parse_bad("[[strategy]]\nname = \"ma_cross\"\nclass = \"X\"\n").key,
+            "strategy[0].class");
+  EXPECT_EQ(parse_bad("[[strategy]]\nsymbols = []\n").key, "strategy[0].name");
+}
+
+TEST(Config, APythonFileIsFoundNextToTheConfigFile) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kis-config-py-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "conf");
+  std::ofstream{dir / "conf" / "engine.toml"}
+      << "[[strategy]]\nfile = \"mine.py\"\n[[strategy]]\nfile = \"/abs/other.py\"\n"
+         "[[strategy]]\nfile = \"a.module\"\n";
+  auto r = load_config_file((dir / "conf" / "engine.toml").string());
+  ASSERT_TRUE(std::holds_alternative<engine_config>(r));
+  const auto& cfg = std::get<engine_config>(r);
+  EXPECT_EQ(cfg.strategies[0].file, (dir / "conf" / "mine.py").string());
+  EXPECT_EQ(cfg.strategies[1].file, "/abs/other.py");
+  EXPECT_EQ(cfg.strategies[2].file, "a.module");
+  EXPECT_EQ(cfg.source_path, (dir / "conf" / "engine.toml").string());
+  std::filesystem::remove_all(dir);
+}
+
+} // namespace

@@ -87,10 +87,11 @@ protected:
 
   static fs::path recording() { return *dir_ / "recording"; }
 
-  static replay_result replay(const fs::path& rec, const std::string& out, int metrics_port = -1) {
+  static replay_result replay(const fs::path& rec, const std::string& out, int metrics_port = -1,
+                              const engine_config* cfg = nullptr) {
     auto run = read_recorded_run(rec);
     EXPECT_TRUE(run.ok());
-    auto setup = replay_setup_for(*cfg_, *run, watched());
+    auto setup = replay_setup_for(cfg != nullptr ? *cfg : *cfg_, *run, watched());
     setup.ws_symbols = recorded_ws_symbols(rec);
     setup.out_dir = *dir_ / out;
     setup.metrics_port = metrics_port;
@@ -337,6 +338,23 @@ TEST_F(Replay, ABacktestOnTheRecordingWritesItsReport) {
   // The same orders as a plain replay with the same strategies: the backtest only adds costs.
   auto plain = replay(recording(), "out-plain");
   EXPECT_NE(out.str().find("digest    " + plain.digest), std::string::npos) << out.str();
+}
+
+// The Python ports of the examples, hosted in-process on the replay's virtual clock, send the
+// very orders of the C++ strategies: the same digest.
+TEST_F(Replay, PythonPortsReplayToTheDigestOfTheCppStrategies) {
+  ASSERT_EQ(exit_code_, 0);
+  auto py = *cfg_;
+  for (auto& st : py.strategies)
+    st.file = std::string{KIS_PYTHON_EXAMPLES} + "/" + st.name + ".py";
+  auto cpp = replay(recording(), "out-cpp");
+  auto python = replay(recording(), "out-py", -1, &py);
+  ASSERT_TRUE(cpp.ok) << cpp.error;
+  ASSERT_TRUE(python.ok) << python.error;
+  ASSERT_FALSE(python.orders.empty());
+  EXPECT_EQ(python.digest, cpp.digest);
+  EXPECT_EQ(read_file(*dir_ / "out-py" / "orders.csv"),
+            read_file(*dir_ / "out-cpp" / "orders.csv"));
 }
 
 // Daily bars through the embedded simulator's gateway, then from the cache: one fetch only.

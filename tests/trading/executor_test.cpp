@@ -586,3 +586,33 @@ TEST_F(ExecutorTest, ReportsQueueSignalsRefusalsOrdersFillsAndPnlToTheMetricsAct
 }
 
 } // namespace
+
+namespace {
+
+// A strategy on another node goes with its node: its signals still waiting are settled (expired,
+// never sent), the others' stay, and what was already on its way is left to run its course.
+TEST_F(ExecutorTest, AStrategyThatGoesHasItsWaitingSignalsSettled) {
+  start();
+  auto other_rec = std::make_shared<kis::test::strategy_record>();
+  auto other = kis::test::spawn_fake_strategy(sys, other_rec);
+  self->send(exec, kis::follow_atom_v, std::string{"s2"}, other);
+  sched.run();
+  gw->hold_quotes = true; // the first signal stays in flight, the others wait in the queue
+  auto s2 = sig("D", kis::side::buy, 1, 10000);
+  s2.strategy_id = "s2";
+  auto res = submit({sig("A", kis::side::buy, 1, 10000), sig("B", kis::side::buy, 1, 10000),
+                     sig("C", kis::side::buy, 1, 10000), s2});
+  for (const auto& r : res)
+    EXPECT_TRUE(r.ok) << r.err.message;
+  EXPECT_EQ(status().queue_depth, 3u);
+  caf::anon_send_exit(strategy, caf::exit_reason::kill);
+  sched.run();
+  auto s = status();
+  EXPECT_EQ(s.strategies_lost, 1u);
+  EXPECT_EQ(s.signals_settled, 2u); // B and C; A is in flight
+  EXPECT_EQ(s.queue_depth, 1u);     // D, of the strategy that stays
+  EXPECT_EQ(count(s.orders, "expired"), 2u);
+  caf::anon_send_exit(other, caf::exit_reason::user_shutdown);
+}
+
+} // namespace
