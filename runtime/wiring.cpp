@@ -169,9 +169,9 @@ std::string format_trading_summary(const trading_summary& s, std::size_t watched
     const auto& p = e.positions[i];
     os << (i ? ", " : "") << p.symbol << " " << p.qty << " @ " << p.avg_price;
   }
-  if (e.strategies_lost > 0)
-    os << "\nlost      " << e.strategies_lost << " strategies (their node went); "
-       << e.signals_settled << " of their signals settled unsent";
+  if (e.strategies_lost > 0 || e.signals_settled > 0)
+    os << "\nlost      " << e.strategies_lost << " strategies (their node went without stopping); "
+       << e.signals_settled << " signals of gone strategies settled unsent";
   os << "\nP&L       " << e.realized_pnl << " KRW realised" << (e.killed ? " (kill switch on)" : "")
      << "\njournal   " << e.journal_path << "\n";
   return os.str();

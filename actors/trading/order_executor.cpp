@@ -384,7 +384,10 @@ void executor::on_strategy_down(const caf::down_msg& dm) {
       status_of_[q.client_id] = order_status::expired;
       ++strategy_settled_;
     }
-    ++strategies_lost_;
+    // A node stopping in order is no loss; a crash, a kill or a cut link is.
+    if (dm.reason != caf::exit_reason::user_shutdown && dm.reason != caf::exit_reason::normal &&
+        dm.reason)
+      ++strategies_lost_;
   }
 }
 

@@ -86,6 +86,7 @@ if [ "$case_name" = trades ]; then
   accepted=$(sed -nE 's/^strategies .* ([0-9]+) accepted, .*/\1/p' core.out)
   [ "${accepted:-0}" -gt 0 ] || fail "no signal of the Python strategy was accepted"
   grep -q "ended (exit code 0)" core.err || fail "the strategy host did not end in order"
+  grep -Eq "^lost +[1-9]" core.out && fail "a host that stopped in order counted as lost"
 else
   grep -q "python strategy host (pid $host) ended (signal 9) during the run" core.err ||
     fail "the core did not report its strategy host's end"
