@@ -7,6 +7,8 @@
 #           orders in the journal: the core sees it go, keeps trading (C++ orders after the
 #           kill), ends with exit 0, and the journal is consistent (no intent without outcome,
 #           fills add up to every order's filled quantity).
+#   hung:   the same, but a Python handler never returns: the host's watchdog ends it after
+#           --handler-timeout (10 s), and the core goes on as after a kill.
 set -euo pipefail
 engine=$1
 case_name=$2
@@ -25,9 +27,13 @@ history_days = 0
 file = "pingpong.py"
 id = "py"
 symbols = ["096770", "009150", "018260"]
-params = { qty = 1 }
 TOML
-if [ "$case_name" = killed ]; then
+if [ "$case_name" = hung ]; then
+  echo 'params = { qty = 1, hang_after = 150 }' >>core.toml
+else
+  echo 'params = { qty = 1 }' >>core.toml
+fi
+if [ "$case_name" != trades ]; then
   cat >>core.toml <<'TOML'
 [[strategy]]
 name = "ma_cross"
@@ -40,7 +46,7 @@ journal=data/journal-sim.sqlite
 count() { sqlite3 -readonly "$journal" "$1" 2>/dev/null || echo 0; }
 
 duration=25s
-[ "$case_name" = killed ] && duration=45s
+[ "$case_name" != trades ] && duration=45s
 "$engine" run -c core.toml --duration "$duration" -q >core.out 2>core.err &
 core=$!
 pids+=("$core")
@@ -87,6 +93,14 @@ if [ "$case_name" = trades ]; then
   [ "${accepted:-0}" -gt 0 ] || fail "no signal of the Python strategy was accepted"
   grep -q "ended (exit code 0)" core.err || fail "the strategy host did not end in order"
   grep -Eq "^lost +[1-9]" core.out && fail "a host that stopped in order counted as lost"
+elif [ "$case_name" = hung ]; then
+  grep -q "on_tick has run for more than 10000 ms" core.err || grep -q "on_quote has run for more than 10000 ms" core.err ||
+    fail "the host's watchdog did not name the hung handler"
+  grep -q "python strategy host (pid $host) ended (exit code 3) during the run" core.err ||
+    fail "the core did not report its hung strategy host's end"
+  grep -Eq "^lost +1 strategies" core.out || fail "the executor did not see the strategy go"
+  after=$(count "SELECT count(*) FROM orders WHERE strategy_id = 'cpp'")
+  [ "$after" -gt 0 ] || fail "the core placed no C++ order"
 else
   grep -q "python strategy host (pid $host) ended (signal 9) during the run" core.err ||
     fail "the core did not report its strategy host's end"
