@@ -26,6 +26,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <pybind11/embed.h>
+#include <pybind11/stl.h>
 
 #include "actors/trading/strategy_host.hpp"
 #include "messages/registry.hpp"
@@ -225,6 +226,7 @@ int main(int argc, char** argv) {
   std::size_t events = argc > 1 ? std::stoul(argv[1]) : 200'000;
   int rounds = argc > 2 ? std::stoi(argv[2]) : 5;
   cost(events, rounds);
+  std::fflush(stdout);
   latency(std::min<std::size_t>(events, 50'000));
   return 0;
 }
