@@ -388,8 +388,8 @@ struct executor_summary {
   std::uint64_t orders_sent = 0;           // order requests that went to the gateway
   std::uint64_t pretrade_calls = 0;        // quotes and buyable checks the executor asked for
   std::uint64_t account_disagreements = 0; // figures KIS's balance corrected in the view
-  std::uint64_t strategies_lost = 0;       // followed strategies whose actor went (their node)
-  std::uint64_t signals_settled = 0;       // their waiting signals, expired unsent
+  std::uint64_t strategies_lost = 0;       // strategies gone without stopping (node lost)
+  std::uint64_t signals_settled = 0;       // gone strategies' waiting signals, expired unsent
 };
 
 template <class Inspector>
