@@ -231,6 +231,8 @@ std::vector<std::int64_t> calendar::boundaries(venue v, std::int32_t day) const 
       continue;
     out.push_back(midnight + s.start_s * ns_per_s);
     out.push_back(midnight + s.end_s * ns_per_s);
+    if (s.trades && s.trades_from_s > s.start_s && s.trades_from_s < s.end_s)
+      out.push_back(midnight + s.trades_from_s * ns_per_s);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -258,6 +260,17 @@ std::int64_t calendar::next_open(venue v, std::int64_t utc_ns) const {
   for (int ahead = 0; ahead <= horizon_days; ++ahead)
     for (auto b : boundaries(v, kst::add_days(today, ahead)))
       if (b > utc_ns && is_open(v, b))
+        return b;
+  return 0;
+}
+
+std::int64_t calendar::next_trading(venue v, std::int64_t utc_ns) const {
+  if (trading(v, utc_ns))
+    return utc_ns;
+  const auto today = day_of(utc_ns);
+  for (int ahead = 0; ahead <= horizon_days; ++ahead)
+    for (auto b : boundaries(v, kst::add_days(today, ahead)))
+      if (b > utc_ns && trading(v, b))
         return b;
   return 0;
 }

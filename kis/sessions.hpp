@@ -75,6 +75,8 @@ public:
   // takes (all running sessions together), since when and until when that holds.
   venue_status status(venue v, std::int64_t utc_ns) const;
 
+  // The phase and order kinds alone (no since/until): cheap enough to ask per trade.
+  venue_status phase(venue v, std::int64_t utc_ns) const { return phase_at(v, utc_ns); }
   bool is_open(venue v, std::int64_t utc_ns) const;          // any session running
   bool trading(venue v, std::int64_t utc_ns) const;          // continuous trading now
   std::vector<venue> open_venues(std::int64_t utc_ns) const; // of krx, nxt
@@ -91,6 +93,8 @@ public:
   // several venues the earliest of them. 0 when none opens within a year.
   std::int64_t next_open(venue v, std::int64_t utc_ns) const;
   std::int64_t next_open(std::span<const venue> venues, std::int64_t utc_ns) const;
+  // The first instant >= t with continuous trading on the venue; 0 when none within a year.
+  std::int64_t next_trading(venue v, std::int64_t utc_ns) const;
   // The first instant > t at which the venue's status changes; 0 when none within a year.
   std::int64_t next_change(venue v, std::int64_t utc_ns) const;
   // Every change of the venue's status in (from, to], oldest first.
@@ -102,7 +106,8 @@ public:
 private:
   bool runs_on(const session& s, std::int32_t day) const;
   venue_status phase_at(venue v, std::int64_t utc_ns) const; // phase and kinds only
-  // Every session start and end of venue v on one day, as UTC instants, sorted.
+  // Every session start, end and start of trading of venue v on one day, as UTC instants,
+  // sorted.
   std::vector<std::int64_t> boundaries(venue v, std::int32_t day) const;
 
   std::vector<session> sessions_;

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <memory>
 
+#include "kis/clock.hpp"
 #include "kis/kst.hpp"
 #include "kis/sessions.hpp"
 
@@ -135,6 +137,9 @@ TEST_F(Calendar2026, NextradeDayChangesInOrder) {
   // The after-market takes orders from 15:30 and matches from 15:40.
   EXPECT_FALSE(cal.trading(venue::nxt, at("2026-12-01 15:35")));
   EXPECT_TRUE(cal.trading(venue::nxt, at("2026-12-01 15:45")));
+  EXPECT_EQ(cal.next_trading(venue::nxt, at("2026-12-01 15:35")), at("2026-12-01 15:40"));
+  EXPECT_EQ(cal.next_trading(venue::krx, at("2026-12-01 08:35")), at("2026-12-01 09:00"));
+  EXPECT_EQ(cal.next_trading(venue::krx, at("2026-12-01 10:00")), at("2026-12-01 10:00"));
   EXPECT_EQ(cal.session_end(venue::nxt, session_kind::after_market, at("2026-12-01 15:45")),
             at("2026-12-01 20:00"));
   EXPECT_EQ(cal.session_end(venue::nxt, session_kind::regular, at("2026-12-01 15:45")), 0);
@@ -247,6 +252,25 @@ TEST(CalendarSettings, ClockTimesParseStrictly) {
   EXPECT_FALSE(parse_clock("07:60"));
   EXPECT_FALSE(parse_clock("07"));
   EXPECT_FALSE(parse_clock("ab:cd"));
+}
+
+} // namespace
+
+namespace {
+
+TEST(ScaledClock, StartsAtItsInstantAndRunsSpeedTimesFaster) {
+  using namespace std::chrono_literals;
+  auto base = std::make_shared<kis::manual_wall_clock>();
+  const auto start = kis::wall_time{std::chrono::nanoseconds{at("2026-12-01 19:30")}};
+  kis::scaled_wall_clock market{base, start, 60};
+  EXPECT_EQ(market.now_ns(), at("2026-12-01 19:30"));
+  base->advance(30s);
+  EXPECT_EQ(market.now_ns(), at("2026-12-01 20:00"));
+  EXPECT_TRUE(calendar::year_2026().open_venues(market.now_ns()).empty());
+  base->advance(12h); // twelve wall hours: thirty days of market time
+  EXPECT_EQ(market.now_ns(), at("2026-12-31 20:00"));
+  kis::scaled_wall_clock odd{base, start, -3}; // a nonsense speed runs at 1
+  EXPECT_EQ(odd.speed(), 1.0);
 }
 
 } // namespace
