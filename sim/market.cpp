@@ -108,8 +108,13 @@ market::market(std::vector<std::string> symbols, std::uint64_t seed,
   for (auto& s : symbols) {
     if (tapes_.count(s) != 0)
       continue;
-    tape t{instrument_for(s), -1, origin_day_, venue_tape{rng{seed_ ^ fnv1a(s)}},
-           venue_tape{rng{seed_ ^ fnv1a(s) ^ nxt_salt}}, {}, {}};
+    tape t{instrument_for(s),
+           -1,
+           origin_day_,
+           venue_tape{rng{seed_ ^ fnv1a(s)}},
+           venue_tape{rng{seed_ ^ fnv1a(s) ^ nxt_salt}},
+           {},
+           {}};
     t.first_base = t.info.base_price;
     tapes_.emplace(s, std::move(t));
     order_.push_back(std::move(s));
@@ -362,6 +367,16 @@ std::int64_t market::last_trade_ns(std::string_view symbol, venue v) {
   return vt.opened ? step_time_ns(vt.last_print_step) : 0;
 }
 
+std::pair<std::int64_t, std::int64_t> market::top_of_book(std::string_view symbol, venue v) {
+  auto& t = at(symbol);
+  if (v == venue::nxt && !t.info.nxt)
+    return {0, 0};
+  const auto& vt = side(t, v);
+  if (!vt.opened)
+    return {tick_down(t.info.base_price), t.info.base_price};
+  return {vt.bid1, vt.ask1};
+}
+
 kis::quote market::quote(std::string_view symbol, venue v) {
   auto& t = at(symbol);
   kis::quote q;
@@ -501,8 +516,8 @@ const std::vector<kis::daily_bar>& market::history(tape& t) {
 }
 
 kis::daily_bar market::today(const tape& t) const {
-  return kis::daily_bar{t.info.symbol, t.day,         t.krx.open,   t.krx.high,
-                        t.krx.low,     t.krx.price,   t.krx.volume, t.krx.turnover};
+  return kis::daily_bar{t.info.symbol, t.day,       t.krx.open,   t.krx.high,
+                        t.krx.low,     t.krx.price, t.krx.volume, t.krx.turnover};
 }
 
 std::vector<kis::daily_bar> market::bars(std::string_view symbol, std::int32_t from,

@@ -91,6 +91,8 @@ public:
   kis::order_book book(std::string_view symbol, venue v = venue::krx);
   std::int64_t last_price(std::string_view symbol, venue v = venue::krx);
   std::int64_t last_trade_ns(std::string_view symbol, venue v = venue::krx);
+  // The best bid and ask of a venue's book ({0, 0} for NXT on a symbol it does not trade).
+  std::pair<std::int64_t, std::int64_t> top_of_book(std::string_view symbol, venue v = venue::krx);
 
   // Trades printed after step `cursor`, oldest first (several may share a step); moves the
   // cursor to the current step. Only the most recent trades are kept, so a long-idle cursor

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "kis/clock.hpp"
 #include "kis/credentials.hpp"
 #include "kis/endpoints.hpp"
+#include "kis/sessions.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
 #include "sim/ws_server.hpp"
@@ -65,6 +67,16 @@ struct options {
   std::chrono::milliseconds market_step{250}; // one synthetic trade per symbol per step
   std::int64_t initial_cash = 100'000'000;    // KRW on the account
   std::shared_ptr<const wall_clock> clock;    // null = the system clock
+  // The market's own clock and calendar (issue #14). By default the market never closes, as
+  // the engine's tests have always had it: KRX and Nextrade trade at every step. With
+  // `sessions`, or a `start`, the calendar decides: venues trade in their sessions only,
+  // weekends and holidays are shut, orders must suit the session, chk-holiday answers from it.
+  // `start` (UTC ns) puts the market clock at that instant, `speed` runs it that many times
+  // faster than `clock` (60: an hour a minute); rate limits and tokens keep `clock`.
+  bool sessions = false;
+  std::optional<std::int64_t> start_ns;
+  double speed = 1.0;
+  kis::sessions::calendar calendar = kis::sessions::calendar::year_2026();
   faults fault;
   // The WebSocket side's knobs (pings, drops, multi-record frames, wide books). Its port, env,
   // hts_id, accept_key, clock and seed are taken from the fields above.
@@ -142,6 +154,10 @@ public:
   // on. tokenP keeps its spacing rule (EGW00133 within token_spacing of its last answer).
   void forget_tokens();
   void drop_ws_sessions(); // close every WebSocket session (the client must reconnect)
+
+  // The market's clock (the scaled one when `start` or `speed` is set, else `clock`): whoever
+  // must agree with the simulated market about the time shares it.
+  std::shared_ptr<const wall_clock> market_clock() const;
 
   // The market, for tests: move it `steps` market steps ahead of the wall clock.
   void step_market(std::int64_t steps);

@@ -134,7 +134,7 @@ TEST(SimFrames, TapeTalliesBuysAndSellsAcrossRecords) {
 
 TEST(SimFrames, BookRecordHas59FieldsOr62WhenWide) {
   const auto book = ten_level_book();
-  const auto narrow = split(frames::book_record(book, false, nullptr), '^');
+  const auto narrow = split(frames::book_record(book, frames::book_fields, nullptr), '^');
   ASSERT_EQ(narrow.size(), frames::book_fields);
   EXPECT_EQ(narrow[0], "005930");
   EXPECT_EQ(narrow[1], "145856");
@@ -152,7 +152,7 @@ TEST(SimFrames, BookRecordHas59FieldsOr62WhenWide) {
   auto later = book;
   later.total_ask_qty += 50;
   later.total_bid_qty -= 7;
-  const auto wide = split(frames::book_record(later, true, &book), '^');
+  const auto wide = split(frames::book_record(later, frames::wide_book_fields, &book), '^');
   ASSERT_EQ(wide.size(), frames::wide_book_fields);
   EXPECT_EQ(wide[54], "50");
   EXPECT_EQ(wide[55], "-7");
@@ -163,7 +163,7 @@ TEST(SimFrames, ShortBookIsPaddedWithZeros) {
   order_book b;
   b.symbol = "000660";
   b.asks = {{201000, 5}};
-  const auto f = split(frames::book_record(b, false, nullptr), '^');
+  const auto f = split(frames::book_record(b, frames::book_fields, nullptr), '^');
   ASSERT_EQ(f.size(), frames::book_fields);
   EXPECT_EQ(f[3], "201000");
   EXPECT_EQ(f[4], "0");

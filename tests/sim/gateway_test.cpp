@@ -556,14 +556,14 @@ TEST_F(SimGateway, NoticesForAcksAndFills) {
 TEST_F(SimGateway, RealtimeSourceServesTheSameMarket) {
   EXPECT_TRUE(gw->known_symbol("005930"));
   EXPECT_FALSE(gw->known_symbol("12345"));
-  auto first = gw->trades("005930");
+  auto first = gw->trades("005930", kis::market_code::krx);
   ASSERT_GE(first.size(), 1u); // a new subscriber starts with the last step's prints
   ASSERT_LE(first.size(), 4u);
   gw->step_market(8);
-  auto more = gw->trades("005930");
+  auto more = gw->trades("005930", kis::market_code::krx);
   EXPECT_GE(more.size(), 8u); // 005930 prints on every step, some steps several times
   EXPECT_EQ(more.back().price, gw->quote("005930").price);
-  EXPECT_EQ(gw->book("005930").asks.size(), 10u);
+  EXPECT_EQ(gw->book("005930", kis::market_code::krx).asks.size(), 10u);
 }
 
 } // namespace
