@@ -108,13 +108,15 @@ order_answer exchange::place(const order_input& in) {
     return refused(unknown_symbol());
   if (in.qty <= 0)
     return refused(bad_qty());
-  if (auto v = check_venue(in.symbol, in.route, in.kind_code); !v.ok)
-    return refused(v);
-  if (auto v = check_price(in.symbol, in.kind_code, in.price); !v.ok)
+  if (auto v = check_venue(in.symbol, in.route); !v.ok)
     return refused(v);
   const auto where = choose(in.symbol, in.route, in.dir, in.kind_code);
   if (auto v = session_refusal(where, in.kind_code))
     return refused(*v);
+  if (auto v = check_route_kind(in.route, in.kind_code); !v.ok)
+    return refused(v);
+  if (auto v = check_price(in.symbol, in.kind_code, in.price); !v.ok)
+    return refused(v);
   const auto base = m_.info(in.symbol).base_price;
   order o;
   o.symbol = in.symbol;
@@ -176,12 +178,12 @@ order_answer exchange::revise(const revise_input& in) {
     o.price = it->price;
     o.rctf = 2;
   } else {
-    if (auto v = check_venue(it->symbol, it->exec, in.kind_code); !v.ok)
+    if (auto v = session_refusal(it->exec, in.kind_code))
+      return refused(*v);
+    if (auto v = check_route_kind(it->route, in.kind_code); !v.ok)
       return refused(v);
     if (auto v = check_price(it->symbol, in.kind_code, in.price); !v.ok)
       return refused(v);
-    if (auto v = session_refusal(it->exec, in.kind_code))
-      return refused(*v);
     const auto base = m_.info(it->symbol).base_price;
     o.kind_code = in.kind_code;
     o.price = working_price(it->symbol, it->exec, it->dir, in.kind_code, in.price);

@@ -164,7 +164,8 @@ private:
   };
 
   verdict check_price(const std::string& symbol, std::string_view kind, std::int64_t price) const;
-  verdict check_venue(const std::string& symbol, venue route, std::string_view kind) const;
+  verdict check_venue(const std::string& symbol, venue route) const;
+  verdict check_route_kind(venue route, std::string_view kind) const;
   std::optional<verdict> session_refusal(venue where, std::string_view kind) const;
   venue choose(const std::string& symbol, venue route, side dir, std::string_view kind);
   std::int64_t working_price(const std::string& symbol, venue where, side dir,

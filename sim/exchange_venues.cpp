@@ -11,12 +11,17 @@ namespace kis::sim {
 
 using namespace answers;
 
-// What a route takes at all (paper: KRX only; NXT: its symbols and kinds), before the hour.
-verdict exchange::check_venue(const std::string& symbol, venue route, std::string_view kind) const {
+// Whether a route may take the order at all: paper is KRX only, NXT lists its symbols only.
+verdict exchange::check_venue(const std::string& symbol, venue route) const {
   if (paper_ && route != venue::krx)
     return paper_krx_only();
   if (route == venue::nxt && !m_.info(symbol).nxt)
     return not_on_nxt();
+  return {};
+}
+
+// The ORD_DVSN codes a route takes whatever the hour (NXT: no market or conditional orders).
+verdict exchange::check_route_kind(venue route, std::string_view kind) const {
   const auto code = kind_number(kind);
   if (code > 31 || (api::venue_order_kinds(route) & (order_kind_mask{1} << code)) == 0)
     return bad_kind();
@@ -24,7 +29,8 @@ verdict exchange::check_venue(const std::string& symbol, venue route, std::strin
 }
 
 // Whether the venue's session takes the kind now; nullopt when it does (or there is no
-// calendar: the market never closes).
+// calendar: the market never closes). Pre- and after-market refusals carry APBK3013 whatever
+// the kind, a market order KRX cannot take APBK1943 (both observed, KIS-PROTOCOL.md §9.2).
 std::optional<verdict> exchange::session_refusal(venue where, std::string_view kind) const {
   const auto* cal = m_.calendar();
   if (cal == nullptr)
@@ -34,11 +40,11 @@ std::optional<verdict> exchange::session_refusal(venue where, std::string_view k
     return closed_market(paper_);
   if (cal->allows_code(where, kind_number(kind), now))
     return std::nullopt;
-  if (market_kind(kind))
-    return no_market_order();
   const auto phase = cal->phase(where, now).phase;
   if (phase == session_kind::pre_market || phase == session_kind::after_market)
     return extended_kinds_only(phase == session_kind::after_market);
+  if (market_kind(kind))
+    return no_market_order();
   return bad_kind();
 }
 

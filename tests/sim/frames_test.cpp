@@ -159,6 +159,22 @@ TEST(SimFrames, BookRecordHas59FieldsOr62WhenWide) {
   EXPECT_EQ(wide[59], "358250"); // KMID_PRC, the mid as in the capture
 }
 
+TEST(SimFrames, NextradeBooksHave65FieldsWithBothMids) {
+  auto book = ten_level_book();
+  book.krx_mid_price = 358300; // the KRX mid of a combined book, when the source knows it
+  const auto f = split(frames::book_record(book, frames::nxt_book_fields, nullptr), '^');
+  ASSERT_EQ(f.size(), frames::nxt_book_fields);
+  EXPECT_EQ(f[3], "358500");
+  EXPECT_EQ(f[59], "358300"); // KMID_PRC
+  EXPECT_EQ(f[62], "358250"); // NMID_PRC: the book's own mid when none is given
+  EXPECT_EQ(f[64], "1");
+  EXPECT_EQ(frames::market_tr_of("H0NXASP0")->market, kis::market_code::nxt);
+  EXPECT_TRUE(frames::market_tr_of("H0UNCNT0").has_value());
+  EXPECT_FALSE(frames::market_tr_of("H0UNCNT0")->book);
+  EXPECT_FALSE(frames::market_tr_of("H0STCNI0"));
+  EXPECT_EQ(frames::tr_of(true, kis::market_code::combined), "H0UNASP0");
+}
+
 TEST(SimFrames, ShortBookIsPaddedWithZeros) {
   order_book b;
   b.symbol = "000660";
@@ -217,6 +233,11 @@ TEST(SimFrames, NoticeEncryptsToTwentySixFields) {
   EXPECT_EQ(f[17], "홍길동"); // ACNT_NAME
   EXPECT_EQ(f[24], "삼성전자");
   EXPECT_EQ(f[25], "70100");
+
+  EXPECT_EQ(f[19], "1"); // ORD_EXG_GB: KRX when the notice does not say
+  auto routed = sample_notice();
+  routed.executed_on = exec_venue::sor_nxt;
+  EXPECT_EQ(split(frames::notice_record(routed, "홍길동"), '^').at(19), "4");
 
   const auto wrong = test::decrypt_notice(b64, "X123456789abcdefghijABCDEFGHIJ01", iv);
   EXPECT_TRUE(!wrong || *wrong != plain);
