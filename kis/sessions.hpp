@@ -119,7 +119,8 @@ std::set<std::int32_t> holidays_2026();
 
 // A [sessions] setting as the runtime reads it from TOML: the key without the "sessions."
 // prefix and its value as text (an array of strings joined with ','). Keys (docs/sessions.md):
-//   "<venue>.<kind>"             = "HH:MM-HH:MM" (or HH:MM:SS; end may be 24:00) or "off"
+//   "<venue>.<kind>"             = "HH:MM-HH:MM" (or HH:MM:SS; end may be 24:00) or "off";
+//                                  "<venue>.<kind>.hours" is the same (TOML's nested tables)
 //   "<venue>.<kind>.orders"      = "00,03,04"  ORD_DVSN codes the session takes
 //   "<venue>.<kind>.trades_from" = "HH:MM"     continuous trading from (order entry before)
 //   "holidays"                   = "20260101,..." replaces the fallback list

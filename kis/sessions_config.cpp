@@ -16,7 +16,7 @@ constexpr std::int32_t day_seconds = 86'400;
 struct key_parts {
   venue where = venue::krx;
   session_kind kind = session_kind::closed;
-  std::string field; // "", "orders" or "trades_from"
+  std::string field; // "" (or "hours"), "orders" or "trades_from"
 };
 
 std::optional<session_kind> kind_named(std::string_view name) {
@@ -67,9 +67,9 @@ std::optional<key_parts> session_key(std::string_view key) {
     return std::nullopt;
   k.kind = *kind;
   if (parts.size() == 3) {
-    if (parts[2] != "orders" && parts[2] != "trades_from")
+    if (parts[2] != "orders" && parts[2] != "trades_from" && parts[2] != "hours")
       return std::nullopt;
-    k.field = std::string{parts[2]};
+    k.field = parts[2] == "hours" ? std::string{} : std::string{parts[2]};
   }
   return k;
 }
@@ -121,7 +121,7 @@ public:
       return extension(key, value);
     auto k = session_key(key);
     if (!k)
-      return bad(key, "unknown key (krx|nxt).<session>[.orders|.trades_from], holidays, "
+      return bad(key, "unknown key (krx|nxt).<session>[.hours|.orders|.trades_from], holidays, "
                       "extra_holidays or krx_extension");
     if (k->field == "orders")
       return orders(key, *k, value);

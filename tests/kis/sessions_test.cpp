@@ -169,7 +169,7 @@ TEST_F(Calendar2026, HolidayRowsCorrectTheFallbackList) {
 }
 
 TEST(CalendarSettings, HoursOrdersAndTradesFromReplaceTheDefaults) {
-  std::vector<setting> s{{"nxt.regular", "09:00:30-15:20"},
+  std::vector<setting> s{{"nxt.regular.hours", "09:00:30-15:20"},
                          {"krx.after_market.orders", "00"},
                          {"nxt.after_market.trades_from", "15:30"}};
   auto cal = calendar_with_settings(calendar::year_2026(), s);
