@@ -239,14 +239,19 @@ std::vector<std::int64_t> calendar::boundaries(venue v, std::int32_t day) const 
   return out;
 }
 
-std::int64_t calendar::next_change(venue v, std::int64_t utc_ns) const {
-  const auto now = phase_at(v, utc_ns);
+template <class Pred>
+std::int64_t calendar::first_boundary_after(venue v, std::int64_t utc_ns, Pred pred) const {
   const auto today = day_of(utc_ns);
   for (int ahead = 0; ahead <= horizon_days; ++ahead)
     for (auto b : boundaries(v, kst::add_days(today, ahead)))
-      if (b > utc_ns && !same(phase_at(v, b), now))
+      if (b > utc_ns && pred(b))
         return b;
   return 0;
+}
+
+std::int64_t calendar::next_change(venue v, std::int64_t utc_ns) const {
+  const auto now = phase_at(v, utc_ns);
+  return first_boundary_after(v, utc_ns, [&](std::int64_t b) { return !same(phase_at(v, b), now); });
 }
 
 std::int64_t calendar::next_open(venue v, std::int64_t utc_ns) const {
@@ -256,23 +261,13 @@ std::int64_t calendar::next_open(venue v, std::int64_t utc_ns) const {
   }
   if (is_open(v, utc_ns))
     return utc_ns;
-  const auto today = day_of(utc_ns);
-  for (int ahead = 0; ahead <= horizon_days; ++ahead)
-    for (auto b : boundaries(v, kst::add_days(today, ahead)))
-      if (b > utc_ns && is_open(v, b))
-        return b;
-  return 0;
+  return first_boundary_after(v, utc_ns, [&](std::int64_t b) { return is_open(v, b); });
 }
 
 std::int64_t calendar::next_trading(venue v, std::int64_t utc_ns) const {
   if (trading(v, utc_ns))
     return utc_ns;
-  const auto today = day_of(utc_ns);
-  for (int ahead = 0; ahead <= horizon_days; ++ahead)
-    for (auto b : boundaries(v, kst::add_days(today, ahead)))
-      if (b > utc_ns && trading(v, b))
-        return b;
-  return 0;
+  return first_boundary_after(v, utc_ns, [&](std::int64_t b) { return trading(v, b); });
 }
 
 std::int64_t calendar::next_open(std::span<const venue> venues, std::int64_t utc_ns) const {

@@ -106,6 +106,9 @@ public:
 private:
   bool runs_on(const session& s, std::int32_t day) const;
   venue_status phase_at(venue v, std::int64_t utc_ns) const; // phase and kinds only
+  // The first session boundary of venue v after t (within a year) at which pred holds; 0 if none.
+  template <class Pred>
+  std::int64_t first_boundary_after(venue v, std::int64_t utc_ns, Pred pred) const;
   // Every session start, end and start of trading of venue v on one day, as UTC instants,
   // sorted.
   std::vector<std::int64_t> boundaries(venue v, std::int32_t day) const;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "frame_helpers.hpp"
 #include "kis/realtime_frames.hpp"
 
 namespace {
@@ -39,9 +40,9 @@ const std::string un_book_record =
     "8400^9500^1600^2700^3800^4900^5000^6100^7200^8300^9400^1500^2600^3700^4800^5900^6000^"
     "54500^55500^0^0^0^0^0^0^3^0.00^1234567^150^-75^0^0^0^214750^30^1^214750^12^1";
 
-std::string payload_of(const std::string& frame) {
-  return frame.substr(frame.find('|', frame.find('|', 2) + 1) + 1);
-}
+using kis::rt::test::join;
+using kis::rt::test::notice_26;
+using kis::rt::test::payload_of;
 
 std::size_t fields_in(const std::string& record) {
   return static_cast<std::size_t>(std::count(record.begin(), record.end(), '^')) + 1;
@@ -158,23 +159,10 @@ TEST(VenueTrs, BrokenNextradeBooksNameTheirTr) {
   EXPECT_NE(u.error().message.find("H0UNASP0"), std::string::npos);
 }
 
-std::vector<std::string> notice_with(std::string ord_exg_gb) {
-  return {"hts1", "12345678", "0000012345", "0000000000", "02", "0", "00",       "0",    "005930",
-          "10",   "70100",    "193015",     "0",          "2",  "2", "06590",    "10",   "홍길동",
-          "0",    ord_exg_gb, "N",          "",           "",   "",  "삼성전자", "70100"};
-}
-
-std::string joined(const std::vector<std::string>& f) {
-  std::string out;
-  for (std::size_t i = 0; i < f.size(); ++i)
-    out += (i ? "^" : "") + f[i];
-  return out;
-}
-
 TEST(VenueTrs, NoticesSayWhereTheOrderExecuted) {
   std::vector<execution_notice> out;
   for (auto code : {"1", "2", "3", "4", "", "7"})
-    ASSERT_TRUE(parse_notices(joined(notice_with(code)), 1, 0, out));
+    ASSERT_TRUE(parse_notices(join(notice_26(code)), 1, 0, out));
   ASSERT_EQ(out.size(), 6u);
   EXPECT_EQ(out[0].executed_on, exec_venue::krx);
   EXPECT_EQ(out[1].executed_on, exec_venue::nxt);

@@ -7,6 +7,7 @@
 
 #include "kis/rest_codec.hpp"
 #include "kis/venues.hpp"
+#include "request_fixture.hpp"
 
 namespace {
 
@@ -20,17 +21,9 @@ using kis::order_kind;
 using kis::venue;
 using kis::venue_scope;
 
+using kis::api::test::ctx;
 credentials cred() {
-  credentials c;
-  c.app_key = "PSappkey000000000000000000000000000A";
-  c.app_secret = "secret-value";
-  c.account_no = "50000000";
-  c.account_product = "01";
-  return c;
-}
-
-call_context ctx(environment env = environment::real) {
-  return {env, "https://openapi.example:9443", cred(), "tok.en"};
+  return kis::api::test::test_cred();
 }
 
 std::string query_value(const std::string& url, const std::string& name) {

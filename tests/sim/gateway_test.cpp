@@ -53,12 +53,7 @@ struct SimGateway : ::testing::Test {
         {"POST", path, {{"content-type", "application/json"}}, json::serialize(body)});
   }
   std::map<std::string, std::string> headers(const std::string& tr) {
-    return {{"authorization", "Bearer " + token},
-            {"appkey", opts.cred.app_key},
-            {"appsecret", opts.cred.app_secret},
-            {"tr_id", tr},
-            {"custtype", "P"},
-            {"content-type", "application/json; charset=utf-8"}};
+    return test::uapi_headers(opts, token, tr);
   }
   http_response get(const std::string& tr, const std::string& path, const std::string& query,
                     std::map<std::string, std::string> extra = {}) {

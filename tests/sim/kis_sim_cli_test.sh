@@ -17,21 +17,25 @@ grep -q -- "--hold-for: expected a duration" "$work/bad.txt" || fail "no line na
 
 key=PStestKisSimCliKey000000000000000001
 secret=$(printf 'c%.0s' $(seq 1 180))
-"$sim" --app-key "$key" --app-secret "$secret" --error-rate 1 --hold-rate 0 --delay 10ms \
-  --book-fields 62 >"$work/out.txt" 2>&1 &
-pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -o '"rest_url": "[^"]*"' "$work/out.txt" | sed 's/.*: "//; s/"$//') || true
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || fail "kis-sim never printed where it listens"
 
-token=$(curl -s -X POST "$url/oauth2/tokenP" -H 'content-type: application/json' \
-  -d "{\"grant_type\":\"client_credentials\",\"appkey\":\"$key\",\"appsecret\":\"$secret\"}" |
-  sed 's/.*"access_token":"\([^"]*\)".*/\1/')
-[ -n "$token" ] || fail "no token"
+# start_sim ARGS...: runs kis-sim with our credentials, sets pid, url and token.
+start_sim() {
+  "$sim" --app-key "$key" --app-secret "$secret" "$@" >"$work/out.txt" 2>&1 &
+  pid=$!
+  url=""
+  for _ in $(seq 1 100); do
+    url=$(grep -o '"rest_url": "[^"]*"' "$work/out.txt" | sed 's/.*: "//; s/"$//') || true
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || fail "kis-sim $* never printed where it listens"
+  token=$(curl -s -X POST "$url/oauth2/tokenP" -H 'content-type: application/json' \
+    -d "{\"grant_type\":\"client_credentials\",\"appkey\":\"$key\",\"appsecret\":\"$secret\"}" |
+    sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+  [ -n "$token" ] || fail "no token from kis-sim $*"
+}
+
+start_sim --error-rate 1 --hold-rate 0 --delay 10ms --book-fields 62
 status=$(curl -s -o "$work/price.json" -w '%{http_code}' \
   "$url/uapi/domestic-stock/v1/quotations/inquire-price?FID_COND_MRKT_DIV_CODE=J&FID_INPUT_ISCD=005930" \
   -H "authorization: Bearer $token" -H "appkey: $key" -H "appsecret: $secret" \
@@ -45,20 +49,7 @@ grep -q -- "--start: expected a KST time" "$work/bad.txt" || fail "no line names
 if "$sim" --session krx.lunch=12:00-13:00 >"$work/bad.txt" 2>&1; then fail "a bad --session was accepted"; fi
 grep -q -- "sessions.krx.lunch" "$work/bad.txt" || fail "no line names the session key"
 
-"$sim" --app-key "$key" --app-secret "$secret" --start "2026-12-05 10:00" --speed 1 \
-  --session nxt.regular=09:00:30-15:20 >"$work/out2.txt" 2>&1 &
-pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -o '"rest_url": "[^"]*"' "$work/out2.txt" | sed 's/.*: "//; s/"$//') || true
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || fail "kis-sim --start never printed where it listens"
-token=$(curl -s -X POST "$url/oauth2/tokenP" -H 'content-type: application/json' \
-  -d "{\"grant_type\":\"client_credentials\",\"appkey\":\"$key\",\"appsecret\":\"$secret\"}" |
-  sed 's/.*"access_token":"\([^"]*\)".*/\1/')
-[ -n "$token" ] || fail "no token from the second kis-sim"
+start_sim --start "2026-12-05 10:00" --speed 1 --session nxt.regular=09:00:30-15:20
 auth=(-H "authorization: Bearer $token" -H "appkey: $key" -H "appsecret: $secret" -H 'custtype: P')
 curl -s -X POST "$url/uapi/domestic-stock/v1/trading/order-cash" "${auth[@]}" \
   -H 'tr_id: TTTC0012U' -H 'content-type: application/json' \

@@ -48,12 +48,7 @@ struct SimVenues : ::testing::Test {
     token = str(body_of(test::token_reply(*gw, opts)), "access_token");
   }
   std::map<std::string, std::string> headers(const std::string& tr) {
-    return {{"authorization", "Bearer " + token},
-            {"appkey", opts.cred.app_key},
-            {"appsecret", opts.cred.app_secret},
-            {"tr_id", tr},
-            {"custtype", "P"},
-            {"content-type", "application/json; charset=utf-8"}};
+    return test::uapi_headers(opts, token, tr);
   }
   json::object get(const std::string& tr, const std::string& path, const std::string& query) {
     clock->advance(gap);
