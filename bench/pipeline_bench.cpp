@@ -70,8 +70,10 @@ void BM_TickToStrategyCallback(benchmark::State& state) {
   ac.symbols = {"005930"};
   ac.history_days = 0;
   auto an = kis::spawn_analyzer(sys, ac, gateway, feed);
-  auto host = kis::spawn_strategy_host(sys, std::make_shared<stamp_ticks>(),
-                                       {"bench", false, std::chrono::milliseconds{60000}, nullptr},
+  kis::strategy_host_config hc;
+  hc.id = "bench";
+  hc.trade = false;
+  auto host = kis::spawn_strategy_host(sys, std::make_shared<stamp_ticks>(), hc,
                                        kis::order_executor_actor{});
   caf::anon_send(an, kis::follow_atom_v, std::string{"005930"}, host);
   std::vector<std::int64_t> lat;

@@ -16,6 +16,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/feed/ws_feed.hpp"
+#include "feed_bench_support.hpp"
 #include "kis/notice_crypto.hpp"
 #include "kis/realtime_frames.hpp"
 #include "messages/registry.hpp"
@@ -106,28 +107,6 @@ BENCHMARK(BM_DecryptNotice);
 
 // --- feed -> 41 subscribers --------------------------------------------------------------
 
-struct null_transport final : ws_transport {
-  void send_text(std::string) override {}
-  void send_pong(std::string) override {}
-};
-
-token_keeper_actor::behavior_type bench_keeper() {
-  return {
-      [](token_atom) { return access_token{}; },
-      [](approval_atom) {
-        return approval_key{"k", 0, 0};
-      },
-      [](invalid_atom, const std::string&) { return access_token{}; },
-      [](refresh_atom) { return access_token{}; },
-      [](info_atom) { return token_info{}; },
-      [](approval_atom, refresh_atom) {
-        return approval_key{"k", 0, 0};
-      },
-      [](refresh_atom, std::uint64_t) {},
-      [](done_atom, const http_exchange&) {},
-  };
-}
-
 // Each sink owns its latency samples; the bench reads them only after `delivered` says done.
 struct sink_probe {
   std::vector<std::int64_t> latency_ns;
@@ -161,11 +140,11 @@ void BM_FeedFanOut41(benchmark::State& state) {
   ws_feed_config fc;
   fc.notice_slots = 0; // 41 symbols, no notice registration
   fc.window = 64;
-  fc.transport = [&connected](const ws_feed_actor&, std::uint64_t) {
+  fc.transport = [&connected](const ws_feed_impl_actor&, std::uint64_t) {
     connected = true;
-    return std::make_unique<null_transport>();
+    return std::make_unique<bench::null_transport>();
   };
-  auto keeper = sys.spawn(bench_keeper);
+  auto keeper = sys.spawn(bench::instant_keeper);
   auto feed = spawn_ws_feed(sys, fc, keeper);
   while (!connected)
     std::this_thread::yield();

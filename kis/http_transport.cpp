@@ -15,8 +15,8 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-// A misbehaving server must not be able to fill our memory.
-constexpr std::size_t max_body_bytes = 16u << 20;
+const std::string body_too_large =
+    "response body larger than " + std::to_string(max_response_body >> 20) + " MiB";
 
 void global_init_once() {
   static std::once_flag once;
@@ -31,13 +31,35 @@ struct call {
   curl_slist* headers = nullptr;
   std::string body;
   bool too_large = false;
+  bool left = false; // the pre-request callback let it go
+  bool late = false; // the pre-request callback stopped it: its deadline had passed
   char errbuf[CURL_ERROR_SIZE] = {};
 };
+
+// libcurl calls this once the connection is ready and just before it writes the request: the
+// only point that knows a request is leaving now, whatever the pool or a reconnect did before.
+int on_prereq(void* user, char*, char*, int, int) {
+  auto* c = static_cast<call*>(user);
+  if (c->left)
+    return CURL_PREREQFUNC_OK; // libcurl resends on a fresh connection: already counted
+  if (c->req.leave_by != steady::time_point{} && steady::now() > c->req.leave_by) {
+    c->late = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  c->left = true;
+  if (c->req.on_leave) {
+    try {
+      c->req.on_leave();
+    } catch (...) {
+    }
+  }
+  return CURL_PREREQFUNC_OK;
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* c = static_cast<call*>(user);
   auto bytes = size * n;
-  if (c->body.size() + bytes > max_body_bytes) {
+  if (c->body.size() + bytes > max_response_body) {
     c->too_large = true;
     return 0; // aborts the transfer with CURLE_WRITE_ERROR
   }
@@ -149,6 +171,7 @@ struct http_transport::impl {
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts.connect_timeout.count()));
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opts.total_timeout.count()));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_response_body));
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, opts.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, opts.verify_tls ? 2L : 0L);
     if (!opts.ca_file.empty())
@@ -161,6 +184,8 @@ struct http_transport::impl {
     curl_easy_setopt(e, CURLOPT_WRITEDATA, c.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, c.get());
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, c.get());
     if (c->req.method == http_method::post) {
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, c->req.body.data());
@@ -212,11 +237,16 @@ struct http_transport::impl {
       ex.elapsed_ns =
           std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now() - c->submitted)
               .count();
+    } else if (c->late) {
+      ex = failed(*c, "did not leave before its permit's deadline (no connection free in time)",
+                  false);
+      ex.late = true;
     } else {
-      std::string why = c->too_large           ? "response body too large"
+      const bool too_large = c->too_large || rc == CURLE_FILESIZE_EXCEEDED;
+      std::string why = too_large              ? body_too_large
                         : c->errbuf[0] != '\0' ? std::string{c->errbuf}
                                                : std::string{curl_easy_strerror(rc)};
-      ex = failed(*c, std::move(why), request_left(e));
+      ex = failed(*c, std::move(why), c->left || request_left(e));
     }
     release(*c);
     complete(*c, std::move(ex));
@@ -235,7 +265,7 @@ struct http_transport::impl {
 
   void shut_down() {
     for (auto& [e, c] : active) {
-      bool sent = request_left(e);
+      bool sent = c->left || request_left(e);
       curl_multi_remove_handle(multi, e);
       release(*c);
       complete(*c, failed(*c, "transport shut down", sent));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,17 +17,29 @@
 
 namespace kis::api {
 
+// A misbehaving server must not be able to fill our memory: a body larger than this (KIS's
+// largest pages are tens of KB) ends the call with a transport error, whether it was announced
+// by Content-Length (refused before it is read) or streamed in chunks (cut at the cap). A
+// trickling server is ended by transport_options::total_timeout.
+inline constexpr std::size_t max_response_body = 16u << 20;
+
 struct http_request {
   http_method method = http_method::get;
   std::string url;                 // absolute, query string included
   std::vector<kis::field> headers; // sent verbatim; an empty value is sent as an empty header
   std::string body;                // POST only
   std::uint64_t call_id = 0;       // echoed in the exchange
+  // A request that has not begun to leave by then (no free connection, a connect that takes
+  // too long) never leaves: it ends with exchange.late and nothing sent. Zero: no deadline.
+  std::chrono::steady_clock::time_point leave_by{};
+  // Called once, on the transport thread, just before the request's first byte is written to
+  // its connection (libcurl's pre-request callback): the moment the call is spent.
+  std::function<void()> on_leave;
 };
 
 struct transport_options {
   std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds total_timeout{10000};
+  std::chrono::milliseconds total_timeout{10000}; // the whole call, however slow the answer
   bool verify_tls = true;
   std::string ca_file; // PEM bundle; empty = the system store
   long max_host_connections = 8;

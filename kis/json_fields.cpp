@@ -5,10 +5,21 @@
 #include <limits>
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 
 namespace kis::api::json {
 
 namespace bj = boost::json;
+
+boost::json::value parse_untrusted(std::string_view text, boost::system::error_code& ec) {
+  boost::json::parse_options opts;
+  opts.max_depth = max_depth;
+  opts.allow_invalid_utf8 = false;
+  opts.allow_comments = false;
+  opts.allow_trailing_commas = false;
+  return boost::json::parse(boost::json::string_view{text.data(), text.size()}, ec, {}, opts);
+}
 
 api_error malformed(std::string_view field, std::string_view what) {
   std::string msg = "field '";

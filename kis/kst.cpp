@@ -25,7 +25,10 @@ api_error bad(std::string_view what) {
   return make_api_error(errc::malformed, "KST time: " + std::string{what});
 }
 
-// Local KST fields -> UTC ns; the caller has validated the ranges.
+// The last year whose instants fit in int64 nanoseconds since 1970 (2262-04-11 overflows).
+constexpr int last_instant_year = 2261;
+
+// Local KST fields -> UTC ns; the caller has validated the ranges (see instant_year).
 std::int64_t to_utc_ns(year_month_day ymd, int h, int m, int s) noexcept {
   auto local = sys_days{ymd} + hours{h} + minutes{m} + seconds{s};
   return duration_cast<nanoseconds>((local - utc_offset).time_since_epoch()).count();
@@ -58,6 +61,13 @@ result<year_month_day> parse_ymd(std::string_view text, std::size_t y, std::size
   return ymd;
 }
 
+// A date that becomes an instant (ns since 1970) must lie before the int64 horizon.
+result<year_month_day> instant_date(result<year_month_day> ymd) {
+  if (ymd && int{ymd->year()} > last_instant_year)
+    return bad("year after " + std::to_string(last_instant_year));
+  return ymd;
+}
+
 result<hh_mm_ss<seconds>> parse_hms(std::string_view text, std::size_t h, std::size_t m,
                                     std::size_t s) {
   int hh = digits(text, h, 2), mi = digits(text, m, 2), ss = digits(text, s, 2);
@@ -75,7 +85,7 @@ result<std::int64_t> parse_datetime(std::string_view text) {
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
       text[16] != ':')
     return bad("expected YYYY-MM-DD HH:MM:SS");
-  auto ymd = parse_ymd(text, 0, 5, 8);
+  auto ymd = instant_date(parse_ymd(text, 0, 5, 8));
   if (!ymd)
     return std::move(ymd).error();
   auto hms = parse_hms(text, 11, 14, 17);
@@ -89,7 +99,7 @@ result<std::int64_t> parse_datetime(std::string_view text) {
 result<std::int64_t> parse_date_time(std::string_view yyyymmdd, std::string_view hhmmss) {
   if (yyyymmdd.size() != 8)
     return bad("expected YYYYMMDD");
-  auto ymd = parse_ymd(yyyymmdd, 0, 4, 6);
+  auto ymd = instant_date(parse_ymd(yyyymmdd, 0, 4, 6));
   if (!ymd)
     return std::move(ymd).error();
   if (hhmmss.empty())

@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "kis/json_fields.hpp"
 #include "kis/kst.hpp"
 #include "kis/venues.hpp"
 
@@ -443,7 +444,7 @@ api_error refusal_for(std::string_view msg_cd, std::string_view msg1) {
 result<control_reply> parse_control(std::string_view text) {
   namespace json = boost::json;
   boost::system::error_code ec;
-  auto root = json::parse(json::string_view{text.data(), text.size()}, ec);
+  auto root = api::json::parse_untrusted(text, ec);
   if (ec)
     return malformed("control frame: not JSON");
   const auto* obj = root.if_object();

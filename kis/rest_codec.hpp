@@ -41,6 +41,8 @@ result<http_request> build_request(endpoint_id id, const call_context& ctx,
 
 // RFC 3986 percent-encoding of a query component.
 std::string url_encode(std::string_view s);
+// The reverse ('+' is a space; a malformed escape stays as it is).
+std::string url_decode(std::string_view s);
 
 // --- parameter builders (names and codes per KIS-PROTOCOL.md §4) ---------------------------
 

@@ -239,7 +239,7 @@ result<bj::object> parse_reply(const kis::http_exchange& ex) {
   if (ex.body.empty())
     return malformed_body(ex.http_status, "is empty");
   boost::system::error_code ec;
-  bj::value root = bj::parse(ex.body, ec); // validates UTF-8, bounded depth; never throws here
+  bj::value root = json::parse_untrusted(ex.body, ec); // never throws
   if (ec)
     return malformed_body(ex.http_status, "is not valid JSON (" + ec.message() + ")");
   if (!root.is_object())
@@ -456,7 +456,8 @@ result<access_token> decode_token(const bj::object& root, std::int64_t now_ns) {
     auto secs = r.integer("expires_in");
     if (r.ok() && (secs <= 0 || secs > 10LL * 365 * 86400))
       r.fail(json::malformed("expires_in", "out of range"));
-    t.expires_ns = now_ns + secs * 1'000'000'000LL;
+    else if (r.ok()) // only a checked figure is scaled (a huge one would overflow)
+      t.expires_ns = now_ns + secs * 1'000'000'000LL;
   }
   return finish(r, std::move(t));
 }

@@ -60,6 +60,15 @@ calendar::calendar(std::vector<session> sessions, std::set<std::int32_t> holiday
     : sessions_(std::move(sessions))
     , holidays_(std::move(holidays)) {}
 
+std::int64_t kst_instant(std::int32_t yyyymmdd, std::int32_t second_of_day) noexcept {
+  return kst::midnight(yyyymmdd) + std::int64_t{second_of_day} * ns_per_s;
+}
+
+bool krx_main_session(const calendar& cal, std::int64_t utc_ns) {
+  const auto phase = cal.phase(venue::krx, utc_ns).phase;
+  return phase == session_kind::regular || phase == session_kind::closing_auction;
+}
+
 std::set<std::int32_t> holidays_2026() {
   // KRX's weekday closed days of 2026 (3P and the public calendar; verify against KRX), and New
   // Year 2027 so that a run across the year end does not open on it.
@@ -251,7 +260,8 @@ std::int64_t calendar::first_boundary_after(venue v, std::int64_t utc_ns, Pred p
 
 std::int64_t calendar::next_change(venue v, std::int64_t utc_ns) const {
   const auto now = phase_at(v, utc_ns);
-  return first_boundary_after(v, utc_ns, [&](std::int64_t b) { return !same(phase_at(v, b), now); });
+  return first_boundary_after(v, utc_ns,
+                              [&](std::int64_t b) { return !same(phase_at(v, b), now); });
 }
 
 std::int64_t calendar::next_open(venue v, std::int64_t utc_ns) const {

@@ -137,6 +137,18 @@ using setting = std::pair<std::string, std::string>;
 // with a message that names its key ("sessions.nxt.regular: ...").
 result<calendar> calendar_with_settings(calendar base, std::span<const setting> settings);
 
+// Seconds after 00:00 KST of a time of day.
+constexpr std::int32_t clock_s(int h, int m, int s = 0) noexcept {
+  return h * 3600 + m * 60 + s;
+}
+
+// The UTC instant (ns) of a KST time of day (seconds after 00:00) on a date.
+std::int64_t kst_instant(std::int32_t yyyymmdd, std::int32_t second_of_day) noexcept;
+
+// Whether KRX's main session (regular trading and its closing auction, 09:00-15:30 on the
+// default calendar) runs at t: what a replayed KRX tape can fill against.
+bool krx_main_session(const calendar& cal, std::int64_t utc_ns);
+
 // "HH:MM" or "HH:MM:SS" (24:00 allowed) as seconds after midnight.
 std::optional<std::int32_t> parse_clock(std::string_view text);
 

@@ -113,6 +113,7 @@ private:
       t.keep_alive_pings = false;
       ws_.set_option(t);
       ws_.auto_fragment(false);
+      ws_.read_message_max(max_frame_bytes);
       const auto& path = opts_.target.path.empty() ? opts_.default_path : opts_.target.path;
       ws_.async_handshake(opts_.target.host + ":" + std::to_string(opts_.target.port), path,
                           [this](beast::error_code hec) {
@@ -129,6 +130,9 @@ private:
 
   void read() {
     ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
+      if (ec == websocket::error::message_too_big)
+        return fail("read: a frame larger than " + std::to_string(max_frame_bytes >> 20) +
+                    " MiB (the server misbehaves)");
       if (ec)
         return fail(ec == websocket::error::closed ? "closed by server" : "read: " + ec.message());
       auto text = beast::buffers_to_string(buffer_.data());

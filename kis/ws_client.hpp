@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +15,11 @@
 #include "kis/result.hpp"
 
 namespace kis::ws {
+
+// The largest message the client reads: KIS frames are a few KB (a multi-record trade frame
+// stays far below this). A bigger one ends the session (on_close says so) before its payload
+// is read, so a hostile server cannot make the client buffer it.
+inline constexpr std::size_t max_frame_bytes = 1u << 20;
 
 // Where to connect; "ws://host:port[/path]".
 struct endpoint {

@@ -31,6 +31,9 @@ KIS_ATOM(poll_atom, "poll")
 KIS_ATOM(start_atom, "start")
 KIS_ATOM(done_atom, "done")
 KIS_ATOM(directory_atom, "directory")
+KIS_ATOM(intent_atom, "intent")
+KIS_ATOM(flush_atom, "flush")
+KIS_ATOM(publish_atom, "publish")
 
 #undef KIS_ATOM
 

@@ -30,8 +30,9 @@ enum class errc : std::uint8_t {
   shutting_down = 19,    // draining: no new work accepted
   config = 20,           // bad configuration
   cancelled = 21,        // the requester gave up its place (e.g. a rate-governor cancel)
-  venue_refused = 22,    // the venue cannot take it: paper is KRX only, NXT lists a subset
-  session_closed = 23,   // the venue's session now does not take this order (or none is open)
+  io = 22,               // a local file could not be read or written (recordings, caches)
+  venue_refused = 23,    // the venue cannot take it: paper is KRX only, NXT lists a subset
+  session_closed = 24,   // the venue's session now does not take this order (or none is open)
 };
 
 constexpr std::string_view to_string_view(errc x) noexcept {
@@ -80,6 +81,8 @@ constexpr std::string_view to_string_view(errc x) noexcept {
     return "config";
   case errc::cancelled:
     return "cancelled";
+  case errc::io:
+    return "io";
   case errc::venue_refused:
     return "venue_refused";
   case errc::session_closed:

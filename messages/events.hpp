@@ -68,4 +68,18 @@ typename Inspector::result_type inspect(Inspector& f, market_event& x) {
            x.received_ns, x.last_bar, x.ind, x.history, x.bid, x.ask);
 }
 
+// A symbol's daily history as fetched on one trading day, for the history cache: a restart on
+// the same day reads it instead of spending REST calls again.
+struct daily_history {
+  std::string symbol;
+  std::int32_t as_of = 0; // KST trading day (YYYYMMDD) it was fetched on
+  std::int32_t days = 0;  // how many days were asked for
+  std::vector<bar> bars;  // oldest first
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, daily_history& x) {
+  return f(caf::meta::type_name("daily_history"), x.symbol, x.as_of, x.days, x.bars);
+}
+
 } // namespace kis

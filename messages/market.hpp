@@ -186,4 +186,21 @@ typename Inspector::result_type inspect(Inspector& f, market_day& x) {
            x.open, x.settlement_day);
 }
 
+// What an analyzer tells the order executor about a symbol, conflated (the newest per symbol,
+// a few times a second at most): the executor's market view, so a covered order needs no
+// quote call. q.price is the last trade; limits are derived from the base price when the
+// source (a WebSocket trade) does not carry them. valid_for_ns: how long the price may stand
+// for the market (longer for a symbol polled every 20 s than for one on the WebSocket).
+struct price_update {
+  quote q;
+  std::int64_t bid = 0;
+  std::int64_t ask = 0;
+  std::int64_t valid_for_ns = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, price_update& x) {
+  return f(caf::meta::type_name("price_update"), x.q, x.bid, x.ask, x.valid_for_ns);
+}
+
 } // namespace kis

@@ -42,6 +42,24 @@ constexpr std::int64_t krx_tick_size(std::int64_t price) noexcept {
   return 1'000;
 }
 
+// The daily price band of a KRX symbol from its base price (the previous close): +-30 %,
+// the upper limit rounded down and the lower rounded up to the tick grid of the limit itself.
+struct price_band {
+  std::int64_t lower = 0;
+  std::int64_t upper = 0;
+};
+
+constexpr price_band krx_price_band(std::int64_t base) noexcept {
+  if (base <= 0)
+    return {};
+  auto up = base * 13 / 10;
+  up -= up % krx_tick_size(up);
+  auto lo = (base * 7 + 9) / 10;
+  if (auto t = krx_tick_size(lo); lo % t != 0)
+    lo += t - lo % t;
+  return {lo, up};
+}
+
 // Where an order goes (EXCG_ID_DVSN_CD): KRX, Nextrade, or KIS's smart order routing.
 // unset: the strategy's default, else KRX.
 enum class venue : std::uint8_t { unset = 0, krx = 1, nxt = 2, sor = 3 };
@@ -94,15 +112,18 @@ struct signal {
   std::int32_t priority = 0; // higher first
   std::string reason;
   std::int64_t created_ns = 0;
+  std::int64_t expires_ns = 0; // wall clock; not sent by then -> expired. 0: no time limit
+  venue route = venue::unset;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, signal& x) {
   return f(caf::meta::type_name("signal"), x.strategy_id, x.symbol, x.dir, x.qty, x.price, x.kind,
-           x.priority, x.reason, x.created_ns);
+           x.priority, x.reason, x.created_ns, x.expires_ns, x.route);
 }
 
-// What the executor answers for an accepted signal: the order's client id.
+// What the executor answers at once for an accepted signal: the order's client id. Everything
+// after that arrives as order_updates; a refusal at intake is a typed error instead.
 struct signal_ack {
   std::string client_id;
   std::size_t queue_depth = 0;
@@ -207,8 +228,10 @@ enum class order_status : std::uint8_t {
   partially_filled = 3,
   filled = 4,
   cancelled = 5,
-  rejected = 6, // refused by risk or by KIS
-  unknown = 7,  // the request left and no answer came back: reconcile before anything else
+  rejected = 6,    // refused by risk or by KIS
+  unknown = 7,     // the request left and no answer came back: reconcile before anything else
+  expired = 8,     // could not be sent within its time to live; never left
+  unreachable = 9, // the strategy host got no answer from the executor at all
 };
 
 struct order_update {
@@ -234,6 +257,53 @@ typename Inspector::result_type inspect(Inspector& f, order_update& x) {
   return f(caf::meta::type_name("order_update"), x.client_id, x.strategy_id, x.symbol, x.dir,
            x.status, x.order_no, x.qty, x.filled_qty, x.avg_fill_price, x.last_fill_qty,
            x.last_fill_price, x.reason, x.at_ns, x.route, x.executed_on);
+}
+
+// The order journal's record of one order (SQLite, written by the journal actor on its own
+// thread): the intent before the request leaves, then every change of state.
+struct journal_entry {
+  std::int64_t seq = 0;
+  std::string client_id;
+  std::string strategy_id;
+  std::string symbol;
+  side dir = side::buy;
+  order_kind kind = order_kind::limit;
+  std::int64_t qty = 0;
+  std::int64_t price = 0;
+  std::string reason;
+  order_status status = order_status::journaled;
+  std::string org_no;
+  std::string order_no;
+  std::int64_t filled_qty = 0;
+  std::int64_t avg_price = 0;
+  std::string message;
+  std::int32_t trading_day = 0; // YYYYMMDD, KST
+  std::string intent_time;      // HHMMSS, KST: the earliest ORD_TMD KIS can report for it
+  std::int64_t created_ns = 0;
+  std::int64_t updated_ns = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, journal_entry& x) {
+  return f(caf::meta::type_name("journal_entry"), x.seq, x.client_id, x.strategy_id, x.symbol,
+           x.dir, x.kind, x.qty, x.price, x.reason, x.status, x.org_no, x.order_no, x.filled_qty,
+           x.avg_price, x.message, x.trading_day, x.intent_time, x.created_ns, x.updated_ns);
+}
+
+struct journal_fill {
+  std::string client_id;
+  std::string symbol;
+  side dir = side::buy;
+  std::int64_t qty = 0;
+  std::int64_t price = 0;
+  std::int64_t at_ns = 0;
+  std::string source; // notice | ccld
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, journal_fill& x) {
+  return f(caf::meta::type_name("journal_fill"), x.client_id, x.symbol, x.dir, x.qty, x.price,
+           x.at_ns, x.source);
 }
 
 // One holding from inquire-balance (output1).
@@ -358,12 +428,16 @@ struct executor_summary {
   std::size_t queue_depth = 0;
   bool killed = false;
   std::string journal_path;
+  std::uint64_t orders_sent = 0;           // order requests that went to the gateway
+  std::uint64_t pretrade_calls = 0;        // quotes and buyable checks the executor asked for
+  std::uint64_t account_disagreements = 0; // figures KIS's balance corrected in the view
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, executor_summary& x) {
   return f(caf::meta::type_name("executor_summary"), x.signals, x.accepted, x.refused, x.orders,
-           x.fills, x.positions, x.realized_pnl, x.queue_depth, x.killed, x.journal_path);
+           x.fills, x.positions, x.realized_pnl, x.queue_depth, x.killed, x.journal_path,
+           x.orders_sent, x.pretrade_calls, x.account_disagreements);
 }
 
 } // namespace kis

@@ -40,6 +40,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<permit_request>("kis::permit_request");
   cfg.template add_message_type<permit>("kis::permit");
   cfg.template add_message_type<call_outcome>("kis::call_outcome");
+  cfg.template add_message_type<permit_use>("kis::permit_use");
   cfg.template add_message_type<access_token>("kis::access_token");
   cfg.template add_message_type<approval_key>("kis::approval_key");
   cfg.template add_message_type<token_info>("kis::token_info");
@@ -61,6 +62,10 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<bar>("kis::bar");
   cfg.template add_message_type<indicators>("kis::indicators");
   cfg.template add_message_type<market_event>("kis::market_event");
+  cfg.template add_message_type<daily_history>("kis::daily_history");
+  cfg.template add_message_type<price_update>("kis::price_update");
+  cfg.template add_message_type<journal_entry>("kis::journal_entry");
+  cfg.template add_message_type<journal_fill>("kis::journal_fill");
   // metrics
   cfg.template add_message_type<label>("kis::label");
   cfg.template add_message_type<metric_point>("kis::metric_point");
@@ -72,7 +77,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<notice_sink_actor>("kis::notice_sink_actor");
   cfg.template add_message_type<strategy_actor>("kis::strategy_actor");
   // the services a core node hands to analyzer/strategy nodes
-  cfg.template add_message_type<rest_gateway_actor>("kis::rest_gateway_actor");
+  cfg.template add_message_type<market_data_actor>("kis::market_data_actor");
   cfg.template add_message_type<ws_feed_actor>("kis::ws_feed_actor");
   cfg.template add_message_type<order_executor_actor>("kis::order_executor_actor");
   add_kis_error_category(cfg);

@@ -31,15 +31,18 @@ enum class endpoint_id : std::uint8_t {
 };
 inline constexpr std::size_t endpoint_count = 15;
 
-// Who goes first when the budget is short: orders, then cancels/revisions, then account
-// queries, then market data.
+// Who goes first when the budget is short: orders, then cancels/revisions, then the quote an
+// order is waiting for, then account queries, then market data (polling), then history
+// (warm-up, which can wait).
 enum class permit_class : std::uint8_t {
   order = 0,
   cancel_revise = 1,
-  account_query = 2,
-  market_data = 3
+  pretrade = 2,
+  account_query = 3,
+  market_data = 4,
+  history = 5
 };
-inline constexpr std::size_t permit_class_count = 4;
+inline constexpr std::size_t permit_class_count = 6;
 
 constexpr const char* to_cstr(permit_class c) noexcept {
   switch (c) {
@@ -47,10 +50,14 @@ constexpr const char* to_cstr(permit_class c) noexcept {
     return "order";
   case permit_class::cancel_revise:
     return "cancel_revise";
+  case permit_class::pretrade:
+    return "pretrade";
   case permit_class::account_query:
     return "account_query";
   case permit_class::market_data:
     return "market_data";
+  case permit_class::history:
+    return "history";
   }
   return "unknown";
 }
@@ -66,20 +73,36 @@ typename Inspector::result_type inspect(Inspector& f, permit_request& x) {
   return f(caf::meta::type_name("permit_request"), x.cls, x.requester);
 }
 
-// The right to make one call now. granted_ns is on the governor's clock.
+// The right to make one call now. granted_ns is on the governor's clock. A request that has
+// not begun to leave within leave_within_ns of receiving the permit must not leave at all: its
+// permit goes back (permit_use with left = false) and the call asks again.
 struct permit {
   std::uint64_t id = 0;
   permit_class cls = permit_class::market_data;
   std::int64_t granted_ns = 0;
   std::int64_t waited_ns = 0;
+  std::int64_t leave_within_ns = 500'000'000;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, permit& x) {
-  return f(caf::meta::type_name("permit"), x.id, x.cls, x.granted_ns, x.waited_ns);
+  return f(caf::meta::type_name("permit"), x.id, x.cls, x.granted_ns, x.waited_ns,
+           x.leave_within_ns);
 }
 
-// What became of a permitted call; feeds the statistics and the back-off.
+// What became of a permit's request before any answer: it left (the transport began to send
+// it; the permit is spent now) or it never left and the permit is given back unused.
+struct permit_use {
+  std::uint64_t permit_id = 0;
+  bool left = true;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, permit_use& x) {
+  return f(caf::meta::type_name("permit_use"), x.permit_id, x.left);
+}
+
+// What became of a permitted call that left; feeds the statistics and the back-off.
 enum class call_result : std::uint8_t { success = 0, failure = 1, rate_limited = 2 };
 
 struct call_outcome {
@@ -177,14 +200,16 @@ struct price_query {
   std::string symbol;
   std::string market = "J";
   bool allow_cached = true; // a quote younger than the gateway's TTL may be reused
+  permit_class cls = permit_class::market_data; // pretrade when an order waits for it
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, price_query& x) {
-  return f(caf::meta::type_name("price_query"), x.symbol, x.market, x.allow_cached);
+  return f(caf::meta::type_name("price_query"), x.symbol, x.market, x.allow_cached, x.cls);
 }
 
 // Daily history between two KST dates (YYYYMMDD); the gateway pages back past 100 rows.
+// History is warm-up: it takes permits of the lowest class.
 struct chart_query {
   std::string symbol;
   std::int32_t from_date = 0;
@@ -277,13 +302,14 @@ struct http_exchange {
   std::string body;
   std::string transport_error;
   bool sent = false;
+  bool late = false; // not sent: it could not leave before its permit's deadline
   std::int64_t elapsed_ns = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, http_exchange& x) {
   return f(caf::meta::type_name("http_exchange"), x.call_id, x.http_status, x.tr_cont, x.body,
-           x.transport_error, x.sent, x.elapsed_ns);
+           x.transport_error, x.sent, x.late, x.elapsed_ns);
 }
 
 } // namespace kis

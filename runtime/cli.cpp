@@ -6,12 +6,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runtime/certificates.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/config.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/backtest_command.hpp"
 #include "runtime/metrics_cli.hpp"
+#include "runtime/replay_command.hpp"
 
 namespace kis::runtime {
 
@@ -28,6 +31,8 @@ struct run_flags {
   std::optional<std::uint64_t> seed;
   std::optional<int> serve_port;
   bool quiet = false;
+  bool record = false;
+  bool no_record = false;
 };
 
 // Flags of `node`.
@@ -37,6 +42,34 @@ struct node_flags {
   std::string duration;
   std::string log_level;
 };
+
+// Flags of `cert ca` and `cert node NAME`.
+struct cert_flags {
+  std::string dir = "cluster-pki";
+  std::string name;
+  int days = 825;
+};
+
+int do_cert(const cert_flags& f, bool ca) {
+  auto problem = ca ? make_cluster_ca(f.dir, f.days) : make_node_certificate(f.dir, f.name, f.days);
+  if (problem) {
+    std::cerr << "kis-engine cert: " << *problem << "\n";
+    return 1;
+  }
+  auto made = ca ? ca_files(f.dir) : node_files(f.dir, f.name);
+  std::cout << "wrote " << made.cert.string() << " and " << made.key.string()
+            << " (the key mode 0600)\n";
+  if (ca) {
+    std::cout << "keep " << made.key.string() << " off the nodes; make one certificate per node "
+              << "with `kis-engine cert node NAME --dir " << f.dir << "`\n";
+    return 0;
+  }
+  std::cout << "copy " << made.cert.string() << ", " << made.key.string() << " and "
+            << ca_files(f.dir).cert.string() << " to " << f.name << " and put in its config:\n"
+            << "[cluster]\ntls_cert = \"" << made.cert.filename().string() << "\"\ntls_key = \""
+            << made.key.filename().string() << "\"\ntls_ca = \"ca.pem\"\n";
+  return 0;
+}
 
 int fail(const config_error& e) {
   std::cerr << "kis-engine: config error: " << e.to_string() << "\n";
@@ -78,6 +111,8 @@ int do_run(const run_flags& f) {
       return fail({"--serve-port", "expected 0 (any) or a port number"});
     cfg.cluster.serve_port = *f.serve_port;
   }
+  if (f.record || f.no_record)
+    cfg.recorder.enabled = f.record ? "on" : "off";
   if (auto e = validate(cfg))
     return fail(*e);
   log::init(cfg.log_level, cfg.log_file);
@@ -134,6 +169,47 @@ int run_cli(int argc, char** argv) {
                   "be the core node: publish the gateway, feed and executor for `kis-engine "
                   "node` on [cluster] bind (127.0.0.1):PORT (0 = any free port, logged)");
   run->add_flag("-q,--quiet", rf.quiet, "no status line, only the summary");
+  run->add_flag("--record", rf.record, "record the wire for replay (sim too; see [recorder])");
+  run->add_flag("--no-record", rf.no_record, "do not record (paper and live record by default)");
+
+  replay_flags pf;
+  auto* replay = app.add_subcommand(
+      "replay", "feed a recording through the same actors on a virtual clock; orders fill "
+                "against the recorded trades (kis-sim's matching engine)");
+  replay->add_option("recording", pf.recording, "recording directory (or one .krec segment)")
+      ->required();
+  replay->add_option("-c,--config", pf.config_path, "TOML config: strategies and settings");
+  replay->add_option("--from", pf.from,
+                     "start, KST: HH:MM[:SS] on the recording's first day, or "
+                     "YYYYMMDD[-HH:MM[:SS]]");
+  replay->add_option("--to", pf.to, "end, same forms as --from");
+  replay->add_option("--symbols", pf.symbols, "comma-separated codes (default: as recorded)");
+  replay->add_option("--speed", pf.speed, "max (default) or N times real time");
+  replay->add_option("--out", pf.out, "output directory (orders.csv, fills.csv, summary.txt)");
+  replay->add_flag("-q,--quiet", pf.quiet, "no progress line");
+  replay->add_option("--metrics-port", pf.metrics_port,
+                     "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
+
+  backtest_flags bf;
+  auto* backtest = app.add_subcommand(
+      "backtest", "replay a recording or daily bars with costs; writes trades.csv, backtest.txt "
+                  "and report.html (equity curve, drawdown)");
+  backtest->add_option("--recording", bf.recording, "a recording directory to backtest on");
+  backtest->add_option("--bars", bf.bars,
+                       "D: daily bars, fetched once through the budgeted "
+                       "gateway and cached under data_dir/bars");
+  backtest->add_option("-c,--config", bf.config_path, "TOML config: strategies, [backtest] costs");
+  backtest->add_option("--symbols", bf.symbols, "comma-separated codes (required with --bars)");
+  backtest->add_option("--from", bf.from, "recording: as replay; bars: YYYYMMDD");
+  backtest->add_option("--to", bf.to, "recording: as replay; bars: YYYYMMDD");
+  backtest->add_option("--mode", bf.mode, "where bars come from: sim (default), paper, live");
+  backtest->add_flag("--confirm-live", bf.confirm_live, "required with --mode live");
+  backtest->add_flag("--refresh", bf.refresh, "fetch the bars again even when cached");
+  backtest->add_option("--out", bf.out, "output directory");
+  backtest->add_flag("-q,--quiet", bf.quiet, "no progress line");
+  backtest->add_option(
+      "--metrics-port", bf.metrics_port,
+      "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
   node_flags nf;
   auto* node = app.add_subcommand(
@@ -145,6 +221,21 @@ int run_cli(int argc, char** argv) {
   node->add_option("-d,--duration", nf.duration,
                    "how long to run, e.g. 30s, 5m; 0 (default) = until Ctrl-C or the core stops");
   node->add_option("--log-level", nf.log_level, "trace, debug, info, warn, error");
+
+  cert_flags cf;
+  auto* cert = app.add_subcommand(
+      "cert", "make the certificates of a cluster link (mutual TLS): a CA once, then one "
+              "certificate per node");
+  cert->require_subcommand(1);
+  auto* cert_ca = cert->add_subcommand("ca", "make the cluster's CA: ca.pem and ca.key in --dir");
+  auto* cert_node =
+      cert->add_subcommand("node", "make NAME.pem and NAME.key in --dir, signed by the CA there");
+  cert_node->add_option("name", cf.name, "the node's name, e.g. core or node1")->required();
+  for (auto* sub : {cert_ca, cert_node}) {
+    sub->add_option("--dir", cf.dir, "where the CA and the certificates live")
+        ->capture_default_str();
+    sub->add_option("--days", cf.days, "validity in days")->capture_default_str();
+  }
 
   std::string url = "http://127.0.0.1:9464";
   bool json = false;
@@ -166,10 +257,19 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (*run)
+  if (*run) {
+    if (rf.record && rf.no_record)
+      return fail({"--record", "give --record or --no-record, not both"});
     return do_run(rf);
+  }
   if (*node)
     return do_node(nf);
+  if (*cert)
+    return do_cert(cf, cert_ca->parsed());
+  if (*replay)
+    return run_replay_command(pf, std::cout, std::cerr);
+  if (*backtest)
+    return run_backtest_command(bf, std::cout, std::cerr);
   if (*metrics)
     return run_metrics_command(url, json, std::cout, std::cerr);
   if (*top)

@@ -10,9 +10,14 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/function_view.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/publish.hpp>
 #include <caf/io/remote_actor.hpp>
+#include <caf/io/unpublish.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -27,9 +32,9 @@ namespace kis::runtime {
 
 namespace {
 
-core_directory_actor::behavior_type directory(core_services s) {
+core_directory_actor::behavior_type directory(published_services s) {
   return {
-      [s](directory_atom) -> caf::result<rest_gateway_actor, ws_feed_actor, order_executor_actor> {
+      [s](directory_atom) -> caf::result<market_data_actor, ws_feed_actor, order_executor_actor> {
         return {s.gateway, s.feed, s.executor};
       },
       [s](info_atom) -> caf::result<std::string, std::uint32_t> {
@@ -80,18 +85,51 @@ std::string format_node_summary(const trading_summary& s, std::size_t watched, b
 
 } // namespace
 
-void load_middleman(caf::actor_system_config& cfg) {
+void load_middleman(caf::actor_system_config& cfg, const cluster_section& cluster) {
   cfg.load<caf::io::middleman>();
+  if (!cluster.tls())
+    return;
+  // Any of these set switches CAF's OpenSSL module to peer authentication: both sides must
+  // present a certificate that chains to the CA file.
+  cfg.load<caf::openssl::manager>();
+  cfg.openssl_certificate = cluster.tls_cert;
+  cfg.openssl_key = cluster.tls_key;
+  cfg.openssl_cafile = cluster.tls_ca;
 }
 
-core_directory_actor spawn_core_directory(caf::actor_system& sys, core_services services) {
+core_directory_actor spawn_core_directory(caf::actor_system& sys, published_services services) {
   return sys.spawn(directory, std::move(services));
 }
 
 caf::expected<std::uint16_t> publish_directory(caf::actor_system& sys, core_directory_actor dir,
-                                               std::uint16_t port, const std::string& bind) {
-  (void)sys;
-  return caf::io::publish(dir, port, bind.empty() ? nullptr : bind.c_str());
+                                               const cluster_section& cluster) {
+  const auto port = static_cast<std::uint16_t>(cluster.serve_port);
+  const char* in = cluster.bind.empty() ? nullptr : cluster.bind.c_str();
+  if (!cluster.tls())
+    return caf::io::publish(dir, port, in);
+  if (!sys.has_openssl_manager() || !sys.openssl_manager().authentication_enabled())
+    return caf::make_error(caf::sec::runtime_error,
+                           "TLS configured but the OpenSSL module is not loaded");
+  auto bound = caf::openssl::publish(dir, port, in);
+  if (bound)
+    log::info("cluster: TLS with mutual certificate authentication (certificate {}, CA {}): "
+              "nodes need a certificate signed by that CA",
+              cluster.tls_cert, cluster.tls_ca);
+  return bound;
+}
+
+void unpublish_directory(const core_directory_actor& dir, std::uint16_t port,
+                         const cluster_section& cluster) {
+  if (!cluster.tls()) {
+    caf::io::unpublish(dir, port);
+    return;
+  }
+  // caf::openssl::unpublish does not compile in 0.17.6 (it leaves out the actor's address):
+  // the same request to the OpenSSL module's middleman actor, spelled out.
+  auto& sys = dir.home_system();
+  if (sys.has_openssl_manager())
+    caf::make_function_view(sys.openssl_manager().actor_handle())(caf::unpublish_atom_v,
+                                                                  dir.address(), port);
 }
 
 std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text) {
@@ -108,26 +146,22 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
 }
 
 int run_node(const engine_config& cfg_in, const std::string& core) {
+  shutdown_watchdog watchdog; // destroyed last: it outlives everything below
   signal_guard signals;
   auto where = parse_host_port(core);
   if (!where) {
     std::cerr << "kis-engine: config error: --core: expected HOST:PORT, got \"" << core << "\"\n";
     return 2;
   }
+  if (auto e = validate_cluster(cfg_in.cluster, false, where->first)) {
+    std::cerr << "kis-engine: config error: " << e->to_string() << "\n";
+    return 2;
+  }
   // A node runs what its config names: no default strategies (their ids would collide with
   // the core's in the one executor).
   engine_config cfg = cfg_in;
   cfg.strategies_configured = true;
-  std::vector<std::string> symbols;
-  std::set<std::string> seen;
-  for (const auto& s : cfg.analyzers.symbols)
-    if (seen.insert(s).second)
-      symbols.push_back(s);
-  for (const auto& st : cfg.strategies)
-    if (st.enabled)
-      for (const auto& s : st.symbols)
-        if (seen.insert(s).second)
-          symbols.push_back(s);
+  auto symbols = watched_symbols(cfg, {});
   if (symbols.empty()) {
     std::cerr << "kis-engine: config error: analyzers.symbols: a node needs symbols to watch "
                  "(name them in [analyzers] symbols or in a [[strategy]])\n";
@@ -135,24 +169,33 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   }
 
   caf_config caf_cfg;
-  load_middleman(caf_cfg);
+  load_middleman(caf_cfg, cfg.cluster);
   caf::actor_system sys{caf_cfg};
+  actor_owner owner; // stops every actor before the system waits for them
+  arm_on_exit guard{watchdog, std::chrono::seconds{20}};
 
   // The core may still be starting: try for a few seconds.
   const auto& [host, port] = *where;
   caf::expected<core_directory_actor> dir{caf::error{}};
   for (int attempt = 0; attempt < 10; ++attempt) {
-    dir = caf::io::remote_actor<core_directory_actor>(sys, host, port);
+    dir = cfg.cluster.tls() ? caf::openssl::remote_actor<core_directory_actor>(sys, host, port)
+                            : caf::io::remote_actor<core_directory_actor>(sys, host, port);
     if (dir || signal_guard::stop_requested())
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds{500});
   }
   if (!dir) {
     std::cerr << "kis-engine node: cannot reach the core at " << host << ":" << port << ": "
-              << sys.render(dir.error()) << "\n";
+              << sys.render(dir.error());
+    if (dir.error() == caf::sec::disconnect_during_handshake)
+      std::cerr << (cfg.cluster.tls()
+                        ? " (the TLS handshake failed: the core does not accept this node's "
+                          "certificate, or it is not signed by the CA in cluster.tls_ca)"
+                        : " (the core may require TLS: set cluster.tls_cert, tls_key and tls_ca)");
+    std::cerr << "\n";
     return 1;
   }
-  rest_gateway_actor gateway;
+  market_data_actor gateway;
   ws_feed_actor feed;
   order_executor_actor executor;
   std::string mode;
@@ -162,7 +205,7 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
     caf::scoped_actor self{sys};
     self->request(*dir, std::chrono::seconds{10}, directory_atom_v)
         .receive(
-            [&](rest_gateway_actor& g, ws_feed_actor& f, order_executor_actor& e) {
+            [&](market_data_actor& g, ws_feed_actor& f, order_executor_actor& e) {
               gateway = std::move(g);
               feed = std::move(f);
               executor = std::move(e);
@@ -192,9 +235,15 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
 
   metrics_config mc;
   mc.collect_every = cfg.metrics.interval;
-  auto metrics = spawn_metrics(sys, mc);
+  owner.own(spawn_metrics(sys, mc));
 
-  auto pcfg = make_trading_config(cfg, std::string{}, symbols);
+  // The core's budget and feed decide how this node polls.
+  engine_config planned = cfg;
+  planned.budget.rate_limit = static_cast<int>(limit);
+  planned.feed.enabled = static_cast<bool>(feed);
+  auto plan = plan_budget(planned, symbols.size(), strategy_symbol_count(cfg, symbols), false);
+  log::info("kis-engine node: {}", plan.describe());
+  auto pcfg = make_trading_config(cfg, std::string{}, symbols, plan);
   auto pipe = spawn_trading_actors(sys, pcfg, gateway, feed, executor);
   if (!pipe) {
     auto v = view(pipe.error());
@@ -203,9 +252,9 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
     else
       std::cerr << "kis-engine node: cannot start the pipeline: " << sys.render(pipe.error())
                 << "\n";
-    caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
     return v.code == errc::config ? 2 : 1;
   }
+  own_trading_actors(owner, *pipe);
 
   // Run until the duration is over, a signal arrives or the core goes away.
   using clock = std::chrono::steady_clock;
@@ -242,8 +291,6 @@ int run_node(const engine_config& cfg_in, const std::string& core) {
   std::cout << "\n== kis-engine node summary (" << mode << ", core " << host << ":" << port << ", "
             << format_duration(elapsed) << ") ==\n"
             << format_node_summary(summary, symbols.size(), !core_gone);
-  stop_trading_actors(*pipe);
-  caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
   return core_gone && !orderly(why) ? 1 : 0;
 }
 

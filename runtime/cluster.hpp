@@ -29,32 +29,43 @@
 
 namespace kis::runtime {
 
-struct core_services {
-  rest_gateway_actor gateway;
+// Public handles only: a node can name no internal message of these roles, and the gateway
+// part it gets answers market data (a node's orders go through the executor).
+struct published_services {
+  market_data_actor gateway;
   ws_feed_actor feed; // null when the feed is disabled
   order_executor_actor executor;
   std::string mode; // sim, paper, live
   std::uint32_t rate_limit = 0;
 };
 
-// Loads CAF's middleman; call before the actor_system is built, and only when serving or
-// connecting (it costs two threads).
-void load_middleman(caf::actor_system_config& cfg);
+// Loads CAF's middleman, and its OpenSSL module with this node's certificate, key and CA when
+// the cluster section names them (validate_cluster has checked them); call before the
+// actor_system is built, and only when serving or connecting (it costs two threads).
+void load_middleman(caf::actor_system_config& cfg, const cluster_section& cluster);
 
-core_directory_actor spawn_core_directory(caf::actor_system& sys, core_services services);
+core_directory_actor spawn_core_directory(caf::actor_system& sys, published_services services);
 
-// caf::io::publish on bind ("" = every interface); port 0 = ephemeral. Returns the bound port.
+// Publishes the directory on cluster.bind ("" = every interface) and cluster.serve_port (0 =
+// ephemeral): over mutual TLS when cluster.tls(), plain CAF otherwise (loopback only, see
+// validate_cluster). Returns the bound port.
 caf::expected<std::uint16_t> publish_directory(caf::actor_system& sys, core_directory_actor dir,
-                                               std::uint16_t port, const std::string& bind);
+                                               const cluster_section& cluster);
+
+// Stops accepting nodes on port (the published directory keeps running until it is stopped).
+void unpublish_directory(const core_directory_actor& dir, std::uint16_t port,
+                         const cluster_section& cluster);
 
 // "host:port" (port 1-65535).
 std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string_view text);
 
-// `kis-engine node`: connects to the core at `core` (host:port), runs the analyzers and strategy
+// `kis-engine node`: connects to the core at `core` (host:port; over TLS with cfg's [cluster]
+// tls_ files, which a core on another machine requires), runs the analyzers and strategy
 // hosts of cfg ([analyzers] symbols and [[strategy]] tables; no default strategies) against the
 // core's services until cfg.duration is over, a signal arrives or the core goes away, and prints
 // a summary. Returns the process exit code: 0 after the duration or a signal, and after the core
-// shut down in order; 1 when the core could not be reached or the link to it was lost.
+// shut down in order; 1 when the core could not be reached (a refused certificate included)
+// or the link to it was lost; 2 for a config error.
 int run_node(const engine_config& cfg, const std::string& core);
 
 } // namespace kis::runtime

@@ -6,8 +6,12 @@
 #include <set>
 #include <sstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <toml++/toml.h>
 
+#include "runtime/certificates.hpp"
 #include "runtime/duration.hpp"
 
 namespace kis::runtime {
@@ -254,6 +258,9 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("order_reserve", cfg.budget.order_reserve);
     r.read("quote_cache_ttl", cfg.budget.quote_cache_ttl);
     r.read("query_retries", cfg.budget.query_retries);
+    r.read("leave_within", cfg.budget.leave_within);
+    r.read("max_in_flight", cfg.budget.max_in_flight);
+    r.read("poll_share", cfg.budget.poll_share);
     r.finish();
   }
   {
@@ -327,9 +334,45 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     table_reader r{sub_table(top, root, "cluster", err), "cluster", err};
     r.read("serve_port", cfg.cluster.serve_port);
     r.read("bind", cfg.cluster.bind);
+    r.read("tls_cert", cfg.cluster.tls_cert);
+    r.read("tls_key", cfg.cluster.tls_key);
+    r.read("tls_ca", cfg.cluster.tls_ca);
     r.finish();
     if (!err && (cfg.cluster.serve_port < -1 || cfg.cluster.serve_port > 65535))
       err = config_error{"cluster.serve_port", "expected -1 (off), 0 (any) or a port number"};
+  }
+  {
+    table_reader r{sub_table(top, root, "recorder", err), "recorder", err};
+    auto& rc = cfg.recorder;
+    r.read("enabled", rc.enabled);
+    r.read("path", rc.path);
+    r.read("segment_mb", rc.segment_mb);
+    r.read("chunk_kb", rc.chunk_kb);
+    r.read("flush_interval", rc.flush_interval);
+    r.read("zstd_level", rc.zstd_level);
+    r.read("queue_limit", rc.queue_limit);
+    r.read("max_total_mb", rc.max_total_mb);
+    r.finish();
+    if (!err && rc.enabled != "auto" && rc.enabled != "on" && rc.enabled != "off")
+      err = config_error{"recorder.enabled", "expected \"auto\", \"on\" or \"off\""};
+    if (!err && (rc.segment_mb < 1 || rc.chunk_kb < 1 || rc.queue_limit < 1 || rc.max_total_mb < 0))
+      err = config_error{"recorder", "sizes must be positive (max_total_mb: 0 = no limit)"};
+  }
+  {
+    table_reader r{sub_table(top, root, "backtest", err), "backtest", err};
+    auto& b = cfg.backtest;
+    r.read("commission_pct", b.commission_pct);
+    r.read("sell_tax_pct", b.sell_tax_pct);
+    r.read("slippage_ticks", b.slippage_ticks);
+    r.read("initial_cash", b.initial_cash);
+    r.read("session_rules", b.session_rules);
+    r.read("mark_every", b.mark_every);
+    r.finish();
+    if (!err && b.session_rules != "auto" && b.session_rules != "krx" && b.session_rules != "none")
+      err = config_error{"backtest.session_rules", "expected \"auto\", \"krx\" or \"none\""};
+    if (!err &&
+        (b.commission_pct < 0 || b.sell_tax_pct < 0 || b.slippage_ticks < 0 || b.initial_cash <= 0))
+      err = config_error{"backtest", "costs must not be negative, initial_cash must be positive"};
   }
   if (const auto* node = top.raw("strategy"); node != nullptr && !err) {
     cfg.strategies_configured = true;
@@ -403,7 +446,92 @@ env_lookup process_env() {
   };
 }
 
+int effective_rate_limit(const engine_config& cfg) {
+  if (cfg.budget.rate_limit > 0)
+    return cfg.budget.rate_limit;
+  auto env = cfg.mode == run_mode::live ? api::environment::real
+             : cfg.mode == run_mode::paper
+                 ? api::environment::paper
+                 : api::parse_environment(cfg.sim.env).value_or(api::environment::real);
+  if (cfg.mode == run_mode::sim && cfg.sim.rate_limit > 0)
+    return cfg.sim.rate_limit;
+  return api::default_rate_limit(env);
+}
+
+namespace {
+
+// The budget keys that cannot work, whatever the mode, each with what would.
+std::optional<config_error> validate_budget(const engine_config& cfg) {
+  const auto& b = cfg.budget;
+  using std::chrono::milliseconds;
+  if (b.rate_limit < 0 || b.rate_limit > 64)
+    return config_error{"budget.rate_limit",
+                        "must be 0 (KIS's figure: 18 real, 1 paper) or 1..64 calls per second"};
+  if (b.safety_margin < milliseconds{0} || b.safety_margin > milliseconds{250})
+    return config_error{"budget.safety_margin",
+                        "must lie in 0..250ms: it is added to every sliding second, so a larger "
+                        "margin wastes the budget without making it safer (10ms is the default)"};
+  if (b.order_reserve < 0)
+    return config_error{"budget.order_reserve", "must not be negative (0 = orders only go first)"};
+  if (b.leave_within < milliseconds{50} || b.leave_within > milliseconds{5000})
+    return config_error{
+        "budget.leave_within",
+        "must lie in 50ms..5s: shorter gives permits back before a new TLS "
+        "connection is up, longer lets a stalled pool hold permits (500ms default)"};
+  if (b.max_in_flight != 0 && b.max_in_flight < 2)
+    return config_error{"budget.max_in_flight",
+                        "must be 0 (twice the rate) or at least 2: one lane stays free for orders"};
+  if (!(b.poll_share > 0 && b.poll_share <= 1))
+    return config_error{"budget.poll_share", "must lie in (0, 1], e.g. 0.5"};
+  if (b.query_retries < 0 || b.query_retries > 10)
+    return config_error{"budget.query_retries", "must lie in 0..10"};
+  return std::nullopt;
+}
+
+} // namespace
+
+bool is_loopback_host(std::string_view host) noexcept {
+  if (host == "localhost" || host == "::1" || host == "[::1]")
+    return true;
+  std::string text{host};
+  in_addr v4{};
+  return ::inet_pton(AF_INET, text.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+std::optional<config_error> validate_cluster(const cluster_section& c, bool serving,
+                                             std::string_view peer) {
+  const int given = !c.tls_cert.empty() + !c.tls_key.empty() + !c.tls_ca.empty();
+  if (given != 0 && given != 3)
+    return config_error{c.tls_cert.empty()  ? "cluster.tls_cert"
+                        : c.tls_key.empty() ? "cluster.tls_key"
+                                            : "cluster.tls_ca",
+                        "tls_cert, tls_key and tls_ca go together (kis-engine cert makes them)"};
+  if (c.tls()) {
+    if (auto bad = check_tls_files(c.tls_cert, c.tls_key, c.tls_ca))
+      return config_error{"cluster.tls_" + bad->which, bad->message};
+    return std::nullopt;
+  }
+  if (serving && !is_loopback_host(c.bind))
+    return config_error{
+        "cluster.bind",
+        "\"" + c.bind +
+            "\" is not a loopback address: a link that leaves the machine must be "
+            "TLS with certificates (set cluster.tls_cert, tls_key and tls_ca; `kis-engine cert` "
+            "makes them), or keep bind = \"127.0.0.1\""};
+  if (!peer.empty() && !is_loopback_host(peer))
+    return config_error{"cluster.tls_cert",
+                        "the core at " + std::string{peer} +
+                            " is not on this machine: the link must be TLS (set cluster.tls_cert, "
+                            "tls_key and tls_ca; `kis-engine cert` makes them)"};
+  return std::nullopt;
+}
+
 std::optional<config_error> validate(const engine_config& cfg) {
+  if (auto e = validate_budget(cfg))
+    return e;
+  if (cfg.cluster.serve_port >= 0)
+    if (auto e = validate_cluster(cfg.cluster, true))
+      return e;
   if (cfg.mode == run_mode::live && !cfg.confirm_live)
     return config_error{"--confirm-live",
                         "live mode sends real orders with real money: pass both --mode live and "

@@ -15,6 +15,7 @@
 #include "kis/credentials.hpp"
 #include "kis/endpoints.hpp"
 #include "kis/result.hpp"
+#include "runtime/recording_config.hpp"
 #include "strategies/strategy.hpp"
 
 namespace kis::runtime {
@@ -36,9 +37,16 @@ struct strategy_entry {
 struct budget_section {
   int rate_limit = 0; // calls per second; 0 = KIS's figure for the mode (18 real, 1 paper)
   std::chrono::milliseconds safety_margin{10};
-  int order_reserve = 1; // slots of every second kept for orders
+  // Orders always go first; besides, up to this many slots of every second are kept free for
+  // them (never more than the budget leaves for everything else: none at 1 call/s).
+  int order_reserve = 1;
   std::chrono::milliseconds quote_cache_ttl{1000};
   int query_retries = 3;
+  // A request that cannot begin to leave this long after its permit never leaves (the permit
+  // goes back): a stalled connection pool cannot turn into a burst at the server.
+  std::chrono::milliseconds leave_within{500};
+  int max_in_flight = 0;   // calls between permit and answer; 0 = twice the rate, at least 4
+  double poll_share = 0.5; // of the budget, what polling of symbols without a WS slot may use
 };
 
 struct sim_section {
@@ -62,7 +70,7 @@ struct analyzer_section {
   std::chrono::milliseconds poll_interval{2000};
   int bar_seconds =
       0; // 0 = 60 against KIS, 2 against the simulator (its market trades 4x a second)
-  int history_days = 120;
+  int history_days = -1; // -1 = by the budget: 120 at 18/s, 100 (one call a symbol) below 3/s
 };
 
 struct executor_section {
@@ -91,10 +99,17 @@ struct metrics_section {
 };
 
 // Distribution through CAF's middleman: a `run` with serve_port >= 0 is the core node and
-// publishes its directory (gateway, feed, executor) for `kis-engine node` processes.
+// publishes its directory (gateway, feed, executor) for `kis-engine node` processes. A link
+// that leaves the machine is TLS with mutual certificate authentication: the three tls_ files
+// (this node's certificate and key, and the cluster's CA; `kis-engine cert` makes them) go
+// together, and a core that binds anything but loopback must have them.
 struct cluster_section {
   int serve_port = -1;            // -1 = not served, 0 = ephemeral
-  std::string bind = "127.0.0.1"; // "" or "0.0.0.0" = every interface (no TLS: trusted networks)
+  std::string bind = "127.0.0.1"; // "" or "0.0.0.0" = every interface (needs TLS)
+  std::string tls_cert;           // PEM certificate of this node, signed by tls_ca
+  std::string tls_key;            // its private key (mode 0600)
+  std::string tls_ca;             // the cluster CA: peers must present a certificate it signed
+  bool tls() const noexcept { return !tls_cert.empty(); }
 };
 
 struct engine_config {
@@ -114,6 +129,8 @@ struct engine_config {
   executor_section executor;
   metrics_section metrics;
   cluster_section cluster;
+  recorder_section recorder;
+  backtest_section backtest;
   std::vector<strategy_entry> strategies;
   bool strategies_configured = false; // the file named strategies (even an empty list)
 };
@@ -135,8 +152,24 @@ using env_lookup = std::function<std::optional<std::string>(const char*)>;
 std::optional<config_error> apply_env(engine_config& cfg, const env_lookup& env);
 env_lookup process_env();
 
-// Checks that need the final mode: credentials for paper/live, --confirm-live for live.
+// Checks that need the final mode and flags: credentials for paper/live, --confirm-live for
+// live, a budget that can work at the mode's rate, the cluster rules for a core
+// (validate_cluster).
 std::optional<config_error> validate(const engine_config& cfg);
+
+// The REST budget the engine will run with: [budget] rate_limit, else KIS's figure for the
+// environment the mode talks to (sim: the simulated one).
+int effective_rate_limit(const engine_config& cfg);
+
+// 127.0.0.0/8, ::1 and "localhost": addresses that never leave the machine.
+bool is_loopback_host(std::string_view host) noexcept;
+
+// The cluster keys on their own: the tls_ files all or none, readable, the key the
+// certificate's and private to its owner, the certificate signed by the CA. `serving` adds the
+// core's rule: a bind that is not loopback needs TLS. A node passes the core's host as `peer`:
+// a core on another machine is reached over TLS only.
+std::optional<config_error> validate_cluster(const cluster_section& c, bool serving,
+                                             std::string_view peer = {});
 
 // "12345678-01" -> account_no, account_product.
 std::optional<config_error> parse_account(std::string_view text, api::credentials& cred);

@@ -26,9 +26,10 @@ struct secret_store {
   }
   void add(std::string s) {
     std::lock_guard guard{mtx};
+    if (std::find(items->begin(), items->end(), s) != items->end())
+      return; // known: the transport registers its token on every call
     auto next = std::make_shared<std::vector<std::string>>(*items);
-    if (std::find(next->begin(), next->end(), s) == next->end())
-      next->push_back(std::move(s));
+    next->push_back(std::move(s));
     // Longest first, so a secret that contains another is replaced whole.
     std::sort(next->begin(), next->end(),
               [](const auto& a, const auto& b) { return a.size() > b.size(); });
@@ -93,6 +94,9 @@ void init(std::string_view level, const std::string& file_path) {
     inner = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file_path, false);
   auto logger = std::make_shared<spdlog::logger>("kis", std::make_shared<redacting_sink>(inner));
   logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+  // A log file is read while the engine runs (tail -f, the port lines): info and above reach
+  // it at once; trace and debug lines go out with them.
+  logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
   set_level(level);
 }

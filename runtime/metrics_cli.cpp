@@ -1,6 +1,7 @@
 #include "runtime/metrics_cli.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
@@ -106,6 +107,28 @@ std::string api_lines(const engine_summary& sum) {
         fmt("API calls last second  %.0f / %.0f\n", sum.api_calls_last_second, sum.api_rate_limit);
   else
     out += fmt("API calls last second  %.0f\n", sum.api_calls_last_second);
+  return out;
+}
+
+// REST permits by class and EGW00201 answers: where the budget went.
+std::string budget_line(const metrics_snapshot& snap) {
+  static constexpr const char* classes[] = {"order",         "cancel_revise", "pretrade",
+                                            "account_query", "market_data",   "history"};
+  std::map<std::string, double> by_class;
+  double rate_limited = 0;
+  for (const auto& a : snap.actors)
+    for (const auto& p : a.values) {
+      if (p.name == "permits_granted_total")
+        for (const auto& l : p.labels)
+          if (l.name == "class")
+            by_class[l.value] += p.value;
+      if (p.name == "rest_rate_limited_total")
+        rate_limited += p.value;
+    }
+  std::string out = "REST by class          ";
+  for (const char* c : classes)
+    out += fmt("%s %.0f  ", c, by_class[c]);
+  out += fmt("| EGW00201 %.0f\n", rate_limited);
   return out;
 }
 
@@ -215,7 +238,7 @@ std::string format_status_line(const metrics_snapshot& snap) {
 
 std::string format_run_summary(const metrics_snapshot& snap) {
   auto sum = summarize(snap);
-  std::string out = "run summary\n" + api_lines(sum);
+  std::string out = "run summary\n" + api_lines(sum) + budget_line(snap);
   out += fmt("signals %.0f, orders %.0f, fills %.0f, realized P&L %.0f KRW\n", sum.signals,
              sum.orders, sum.fills, sum.realized_pnl);
   out += fmt("%llu messages over %llu actors, %llu errors; peak rss %.1f MiB, cpu %.1f s\n",

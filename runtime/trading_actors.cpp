@@ -17,9 +17,10 @@ namespace kis {
 
 namespace {
 
-// existing == nullptr: spawn an executor from cfg.executor and own it.
+// existing == nullptr: spawn an executor from cfg.executor (with `gateway`) and own it.
 caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading_config cfg,
-                                                 rest_gateway_actor gateway, ws_feed_actor feed,
+                                                 rest_gateway_actor gateway, market_data_actor data,
+                                                 ws_feed_actor feed,
                                                  order_executor_actor existing) {
   // Everything that can be wrong in the config is found before the first spawn.
   std::vector<std::shared_ptr<strategy>> made;
@@ -39,40 +40,48 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
     if (std::find(symbols.begin(), symbols.end(), s) == symbols.end())
       symbols.push_back(s);
   };
-  for (const auto& s : cfg.symbols)
-    add(s);
+  // Strategies' symbols first: they ask for WebSocket slots before the merely watched ones.
   for (const auto& sc : cfg.strategies)
     for (const auto& s : sc.symbols)
       add(s);
+  for (const auto& s : cfg.symbols)
+    add(s);
 
   trading_actors p;
   if (existing) {
     p.executor = std::move(existing);
-    p.owns_executor = false;
   } else {
     auto exec = spawn_order_executor(sys, cfg.executor, gateway, feed);
     if (!exec)
       return exec.error();
     p.executor = *exec;
+    p.owned_executor = *exec;
   }
 
   auto groups = std::max<std::size_t>(1, std::min(cfg.analyzers, symbols.size()));
-  std::vector<analyzer_config> acs(groups, cfg.analyzer);
+  auto ac = cfg.analyzer;
+  ac.price_sink = p.executor; // the executor's market view
+  std::vector<analyzer_config> acs(groups, ac);
   for (std::size_t i = 0; i < symbols.size(); ++i) { // round robin keeps groups even
     acs[i % groups].symbols.push_back(symbols[i]);
     p.owner_of[symbols[i]] = i % groups;
   }
   for (std::size_t i = 0; i < groups && !symbols.empty(); ++i) {
     acs[i].name = "analyzer-" + std::to_string(i);
-    p.analyzers.push_back(spawn_analyzer(sys, acs[i], gateway, feed));
+    p.analyzers.push_back(spawn_analyzer(sys, acs[i], data, feed));
   }
 
   for (std::size_t i = 0; i < cfg.strategies.size(); ++i) {
     const auto& sc = cfg.strategies[i];
     const auto* info = strategy_registry::global().find(sc.name);
     bool trade = may_trade(cfg.mode, info != nullptr && info->example, sc.trade);
-    auto host = spawn_strategy_host(
-        sys, made[i], {sc.id, trade, sc.signal_timeout, cfg.executor.clock}, p.executor);
+    strategy_host_config hc;
+    hc.id = sc.id;
+    hc.trade = trade;
+    hc.signal_ttl = sc.signal_ttl;
+    hc.default_venue = sc.default_venue;
+    hc.clock = cfg.executor.clock;
+    auto host = spawn_strategy_host(sys, made[i], hc, p.executor);
     for (const auto& sym : sc.symbols)
       caf::anon_send(p.analyzers[p.owner_of[sym]], follow_atom_v, sym, host);
     p.strategies.push_back(host);
@@ -86,17 +95,18 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
 
 caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, trading_config cfg,
                                                    rest_gateway_actor gateway, ws_feed_actor feed) {
-  return spawn_trading_impl(sys, std::move(cfg), std::move(gateway), std::move(feed),
-                            order_executor_actor{});
+  market_data_actor data = gateway;
+  return spawn_trading_impl(sys, std::move(cfg), std::move(gateway), std::move(data),
+                            std::move(feed), order_executor_actor{});
 }
 
 caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, trading_config cfg,
-                                                   rest_gateway_actor gateway, ws_feed_actor feed,
+                                                   market_data_actor gateway, ws_feed_actor feed,
                                                    order_executor_actor executor) {
   if (!executor)
     return make_kis_error(errc::config, "spawn_trading_actors: no executor to attach to");
-  return spawn_trading_impl(sys, std::move(cfg), std::move(gateway), std::move(feed),
-                            std::move(executor));
+  return spawn_trading_impl(sys, std::move(cfg), rest_gateway_actor{}, std::move(gateway),
+                            std::move(feed), std::move(executor));
 }
 
 trading_summary collect_trading_summary(caf::actor_system& sys, const trading_actors& p, bool drain,
@@ -105,8 +115,8 @@ trading_summary collect_trading_summary(caf::actor_system& sys, const trading_ac
   caf::scoped_actor self{sys};
   auto take_summary = [&](executor_summary& s) { out.executor = std::move(s); };
   auto ignore = [](caf::error&) {};
-  if (drain && p.owns_executor)
-    self->request(p.executor, timeout, drain_atom_v).receive(take_summary, ignore);
+  if (drain && p.owned_executor)
+    self->request(p.owned_executor, timeout, drain_atom_v).receive(take_summary, ignore);
   else
     self->request(p.executor, timeout, status_atom_v).receive(take_summary, ignore);
   auto append = [](std::vector<metric_point>& into) {
@@ -130,13 +140,13 @@ trading_summary collect_trading_summary(caf::actor_system& sys, const trading_ac
   return out;
 }
 
-void stop_trading_actors(const trading_actors& p) {
-  for (const auto& s : p.strategies)
-    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+void own_trading_actors(runtime::actor_owner& owner, const trading_actors& p) {
+  if (p.owned_executor)
+    owner.own(p.owned_executor); // stopped last: the owner stops the newest first
   for (const auto& a : p.analyzers)
-    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  if (p.executor && p.owns_executor)
-    caf::anon_send_exit(p.executor, caf::exit_reason::user_shutdown);
+    owner.own(a);
+  for (const auto& s : p.strategies)
+    owner.own(s);
 }
 
 } // namespace kis

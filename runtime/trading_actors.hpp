@@ -12,17 +12,20 @@
 
 #include "actors/trading/trading_config.hpp"
 #include "messages/interfaces.hpp"
+#include "runtime/lifetime.hpp"
 
 namespace kis {
 
 struct trading_actors {
   order_executor_actor executor;
+  // The same actor when the pipeline spawned it (drain, stop); null when the executor belongs
+  // to another node (the core).
+  order_executor_impl_actor owned_executor;
   std::vector<analyzer_actor> analyzers;
   std::vector<strategy_actor> strategies;
   std::vector<std::string> strategy_ids;
   std::vector<bool> trading;                   // per strategy: may it send orders in this mode
   std::map<std::string, std::size_t> owner_of; // symbol -> index into analyzers
-  bool owns_executor = true; // false: the executor belongs to another node (the core)
 };
 
 // What the runtime prints at the end of a run.
@@ -42,9 +45,9 @@ caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, tradi
 
 // The same analyzers and strategy hosts around an executor that already exists, e.g. the core
 // node's one behind io::remote_actor. cfg.executor is not used. The pipeline does not own that
-// executor: collect_trading_summary only asks its status and stop_trading_actors leaves it running.
+// executor: collect_trading_summary only asks its status and own_trading_actors leaves it out.
 caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, trading_config cfg,
-                                                   rest_gateway_actor gateway, ws_feed_actor feed,
+                                                   market_data_actor gateway, ws_feed_actor feed,
                                                    order_executor_actor executor);
 
 // Blocking (for the runtime's main thread, never inside an actor): drains the executor when
@@ -53,7 +56,8 @@ caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, tradi
 trading_summary collect_trading_summary(caf::actor_system& sys, const trading_actors& p, bool drain,
                                         std::chrono::milliseconds timeout);
 
-// Stops every actor of the pipeline (the executor only when the pipeline owns it).
-void stop_trading_actors(const trading_actors& p);
+// Hands every actor of the set to the owner that stops them (the executor only when the set
+// owns it).
+void own_trading_actors(runtime::actor_owner& owner, const trading_actors& p);
 
 } // namespace kis

@@ -2,40 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "messages/registry.hpp"
 
 namespace kis::runtime {
-
-namespace {
-
-volatile std::sig_atomic_t stop_flag = 0;
-
-extern "C" void on_stop_signal(int) {
-  stop_flag = 1;
-}
-
-} // namespace
-
-signal_guard::signal_guard() {
-  stop_flag = 0;
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int_);
-  sigaction(SIGTERM, &sa, &old_term_);
-}
-
-signal_guard::~signal_guard() {
-  sigaction(SIGINT, &old_int_, nullptr);
-  sigaction(SIGTERM, &old_term_, nullptr);
-}
-
-bool signal_guard::stop_requested() noexcept {
-  return stop_flag != 0;
-}
 
 caf_config::caf_config() {
   register_messages(*this);
@@ -69,6 +42,37 @@ std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
   return out;
 }
 
+std::vector<std::string> watched_symbols(const engine_config& cfg,
+                                         const std::vector<std::string>& universe) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& s) {
+    if (seen.insert(s).second)
+      out.push_back(s);
+  };
+  for (const auto& s : cfg.analyzers.symbols)
+    add(s);
+  if (cfg.analyzers.symbols.empty())
+    for (std::size_t i = 0;
+         i < universe.size() && out.size() < static_cast<std::size_t>(cfg.analyzers.symbol_count);
+         ++i)
+      add(universe[i]);
+  for (const auto& st : cfg.strategies)
+    if (st.enabled)
+      for (const auto& s : st.symbols)
+        add(s);
+  return out;
+}
+
+std::size_t strategy_symbol_count(const engine_config& cfg,
+                                  const std::vector<std::string>& symbols) {
+  std::set<std::string> followed;
+  for (const auto& st : strategies_to_run(cfg, symbols))
+    if (st.enabled)
+      followed.insert(st.symbols.begin(), st.symbols.end());
+  return followed.size();
+}
+
 trading_mode to_trading_mode(run_mode m) {
   switch (m) {
   case run_mode::sim:
@@ -82,16 +86,17 @@ trading_mode to_trading_mode(run_mode m) {
 }
 
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
-                                   std::vector<std::string> symbols) {
+                                   std::vector<std::string> symbols, const budget_plan& plan) {
   trading_config p;
   p.mode = to_trading_mode(cfg.mode);
   p.symbols = std::move(symbols);
   p.analyzers = static_cast<std::size_t>(cfg.analyzers.count);
-  p.analyzer.poll_interval = cfg.analyzers.poll_interval;
+  p.analyzer.poll_interval = plan.poll_interval;
+  p.analyzer.poll_max_interval = std::max(p.analyzer.poll_max_interval, 4 * plan.poll_interval);
   p.analyzer.bar_seconds = cfg.analyzers.bar_seconds > 0 ? cfg.analyzers.bar_seconds
                            : cfg.mode == run_mode::sim   ? 2
                                                          : 60;
-  p.analyzer.history_days = cfg.analyzers.history_days;
+  p.analyzer.history_days = plan.history_days;
   auto& e = p.executor;
   e.queue_capacity = cfg.executor.queue_capacity;
   e.journal_path = cfg.executor.journal.empty()

@@ -3,31 +3,17 @@
 // engine's, and the pipeline part of the summary.
 #pragma once
 
-#include <csignal>
 #include <string>
 #include <vector>
 
 #include <caf/actor_system_config.hpp>
 
 #include "runtime/trading_actors.hpp"
+#include "runtime/budget_plan.hpp"
 #include "runtime/config.hpp"
+#include "runtime/lifetime.hpp"
 
 namespace kis::runtime {
-
-// SIGINT/SIGTERM raise a flag for the life of the guard; the previous handlers come back after
-// (tests run the engine in-process).
-class signal_guard {
-public:
-  signal_guard();
-  ~signal_guard();
-  signal_guard(const signal_guard&) = delete;
-  signal_guard& operator=(const signal_guard&) = delete;
-  static bool stop_requested() noexcept;
-
-private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 // Every message type registered (so any actor may live on another node), two workers at least.
 struct caf_config : caf::actor_system_config {
@@ -43,7 +29,16 @@ std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
 
 // hts_id: the execution-notice registration key (empty: fills are polled).
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
-                                   std::vector<std::string> symbols);
+                                   std::vector<std::string> symbols, const budget_plan& plan);
+
+// The symbols to watch: the configured list, else the first symbol_count of the backend's
+// universe (the simulator's); every strategy's symbols are watched too.
+std::vector<std::string> watched_symbols(const engine_config& cfg,
+                                         const std::vector<std::string>& universe);
+
+// How many distinct symbols the strategies that will run follow (they alone need history).
+std::size_t strategy_symbol_count(const engine_config& cfg,
+                                  const std::vector<std::string>& symbols);
 
 std::string format_trading_summary(const trading_summary& s, std::size_t watched);
 

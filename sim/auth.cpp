@@ -130,4 +130,13 @@ bool token_authority::approval_valid(std::string_view key, std::int64_t now_ns) 
   return it != approvals_.end() && now_ns < it->second;
 }
 
+std::vector<std::string> token_authority::issued() const {
+  std::vector<std::string> out;
+  for (const auto& [value, t] : tokens_)
+    out.push_back(value);
+  for (const auto& [key, expiry] : approvals_)
+    out.push_back(key);
+  return out;
+}
+
 } // namespace kis::sim

@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "sim/market.hpp"
@@ -78,6 +79,9 @@ public:
 
   std::string issue_approval(std::int64_t now_ns);
   bool approval_valid(std::string_view key, std::int64_t now_ns) const;
+
+  // Every token and approval key handed out so far, for tests that prove none of them leaks.
+  std::vector<std::string> issued() const;
 
 private:
   std::string mint_token(std::int64_t now_ns);

@@ -38,7 +38,7 @@ kis::exec_venue notice_venue(venue route, venue exec) noexcept {
 
 } // namespace
 
-exchange::exchange(market& m, std::string cano, std::string product, std::string hts_id,
+exchange::exchange(tape& m, std::string cano, std::string product, std::string hts_id,
                    std::int64_t cash, bool paper)
     : m_(m)
     , cano_(std::move(cano))
@@ -305,7 +305,7 @@ std::vector<kis::holding> exchange::holdings() {
     r.qty = h.qty;
     r.orderable_qty = h.qty - reserved_qty(symbol);
     r.avg_price = h.qty == 0 ? 0 : (h.cost + h.qty / 2) / h.qty;
-    r.last_price = m_.last_price(symbol);
+    r.last_price = m_.last_price(symbol, venue::krx);
     r.eval_amount = h.qty * r.last_price;
     r.eval_pnl = r.eval_amount - h.cost;
     out.push_back(std::move(r));

@@ -20,6 +20,7 @@
 
 #include "messages/orders.hpp"
 #include "sim/market.hpp"
+#include "sim/tape.hpp"
 
 namespace kis::sim {
 
@@ -105,7 +106,7 @@ struct ccld_totals {
 
 class exchange {
 public:
-  exchange(market& m, std::string cano, std::string product, std::string hts_id, std::int64_t cash,
+  exchange(tape& m, std::string cano, std::string product, std::string hts_id, std::int64_t cash,
            bool paper);
 
   bool owns(std::string_view cano, std::string_view product) const noexcept;
@@ -183,7 +184,7 @@ private:
   page<order_view> page_of(const std::vector<const order*>& hits, std::size_t offset,
                            std::size_t size) const;
 
-  market& m_;
+  tape& m_;
   std::string cano_, product_, hts_id_;
   std::int64_t cash_;
   bool paper_;

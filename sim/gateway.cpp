@@ -169,6 +169,17 @@ std::shared_ptr<const wall_clock> market_clock_for(const options& o,
 
 } // namespace
 
+api::credentials default_credentials() {
+  api::credentials c;
+  c.app_key = std::string{default_app_key};
+  c.app_secret = std::string{default_app_secret};
+  c.account_no = "50000000";
+  c.account_product = "01";
+  c.hts_id = "kissim";
+  c.custtype = "P";
+  return c;
+}
+
 gateway::gateway(const options& opts)
     : opts_(opts)
     , clock_(opts.clock ? opts.clock : default_wall_clock())
@@ -176,7 +187,8 @@ gateway::gateway(const options& opts)
     , market_(opts.symbols, opts.seed, market_clock_, opts.market_step, opts.multi_record_share,
               opts.sessions || opts.start_ns ? std::optional<kis::sessions::calendar>{opts.calendar}
                                              : std::nullopt)
-    , exchange_(market_, opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
+    , exchange_(opts.fill_tape ? *opts.fill_tape : static_cast<tape&>(market_),
+                opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
                 opts.initial_cash, opts.env == api::environment::paper)
     , tokens_(token_policy{opts.token_spacing, opts.token_reuse, opts.token_lifetime},
               opts.cred.app_key, opts.seed)
@@ -541,6 +553,11 @@ void gateway::forget_tokens() {
 std::vector<std::int64_t> gateway::call_arrivals() const {
   std::lock_guard lock{mu_};
   return {arrival_log_.begin(), arrival_log_.end()};
+}
+
+std::vector<std::string> gateway::issued_secrets() const {
+  std::lock_guard lock{mu_};
+  return tokens_.issued();
 }
 
 void gateway::step_market(std::int64_t steps) {

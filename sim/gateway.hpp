@@ -81,6 +81,7 @@ public:
   void expire_tokens();
   void forget_tokens();
   std::vector<std::int64_t> call_arrivals() const;
+  std::vector<std::string> issued_secrets() const;
   void step_market(std::int64_t steps);
   kis::quote quote(std::string_view symbol);
   std::vector<std::string> symbols() const;

@@ -33,6 +33,7 @@
 #include "messages/orders.hpp"
 #include "sim/rng.hpp"
 #include "sim/universe.hpp"
+#include "sim/tape.hpp"
 
 namespace kis::sim {
 
@@ -58,7 +59,7 @@ struct minute_bar {
   std::int64_t acc_turnover = 0; // KRW since the open, at the minute's end
 };
 
-class market {
+class market final : public tape {
 public:
   // burst_share: the share of printing steps that print several trades at once. calendar:
   // when given, the hours, weekends and holidays during which each venue trades.
@@ -66,39 +67,42 @@ public:
          std::shared_ptr<const wall_clock> clock, std::chrono::milliseconds step,
          double burst_share = 0.3, std::optional<sessions::calendar> calendar = std::nullopt);
 
-  bool known(std::string_view symbol) const;
+  bool known(std::string_view symbol) const override;
   const std::vector<std::string>& symbols() const noexcept { return order_; }
   // symbol must be known; base_price is the previous KRX close (it moves when a day rolls).
-  const instrument& info(std::string_view symbol) const;
+  const instrument& info(std::string_view symbol) const override;
 
   // Market time: the market clock plus the explicit steps.
   void step(std::int64_t steps) noexcept { manual_steps_ += steps; }
-  std::int64_t current_step() const noexcept;
+  std::int64_t current_step() const noexcept override;
   std::int64_t step_time_ns(std::int64_t step) const noexcept;
-  std::int64_t now_ns() const noexcept;
+  std::int64_t now_ns() const noexcept override;
   // Today's KST date: fixed at construction without a calendar, the market clock's with one.
-  std::int32_t session_date() const noexcept;
+  std::int32_t session_date() const noexcept override;
 
   // The calendar, or null when the market never closes.
-  const sessions::calendar* calendar() const noexcept { return calendar_ ? &*calendar_ : nullptr; }
+  const sessions::calendar* calendar() const noexcept override {
+    return calendar_ ? &*calendar_ : nullptr;
+  }
   // Whether a venue has continuous trading now (always without a calendar).
-  bool trading(venue v) const;
+  bool trading(venue v) const override;
 
   // Snapshots at the current step (symbol must be known). venue: krx or nxt (sor and unset
   // count as krx); for a symbol Nextrade does not trade the NXT snapshot is empty (zeros, no
   // levels). Before a venue's first print of the day its price is the base price.
   kis::quote quote(std::string_view symbol, venue v = venue::krx);
   kis::order_book book(std::string_view symbol, venue v = venue::krx);
-  std::int64_t last_price(std::string_view symbol, venue v = venue::krx);
+  std::int64_t last_price(std::string_view symbol, venue v = venue::krx) override;
   std::int64_t last_trade_ns(std::string_view symbol, venue v = venue::krx);
   // The best bid and ask of a venue's book ({0, 0} for NXT on a symbol it does not trade).
-  std::pair<std::int64_t, std::int64_t> top_of_book(std::string_view symbol, venue v = venue::krx);
+  std::pair<std::int64_t, std::int64_t> top_of_book(std::string_view symbol,
+                                                    venue v = venue::krx) override;
 
   // Trades printed after step `cursor`, oldest first (several may share a step); moves the
   // cursor to the current step. Only the most recent trades are kept, so a long-idle cursor
   // skips ahead.
   std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor,
-                                            venue v = venue::krx);
+                                            venue v = venue::krx) override;
 
   // Daily bars (period 'D'), or weeks/months/years folded from them ('W', 'M', 'Y'), between
   // two KST dates inclusive, newest first. Today's bar is the KRX session so far.

@@ -28,17 +28,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-api::credentials default_credentials() {
-  api::credentials c;
-  c.app_key = std::string{default_app_key};
-  c.app_secret = std::string{default_app_secret};
-  c.account_no = "50000000";
-  c.account_product = "01";
-  c.hts_id = "kissim";
-  c.custtype = "P";
-  return c;
-}
-
 namespace {
 
 class http_session;
@@ -316,6 +305,10 @@ void server::forget_tokens() {
 
 std::vector<std::int64_t> server::call_arrivals() const {
   return impl_->gw.call_arrivals();
+}
+
+std::vector<std::string> server::issued_secrets() const {
+  return impl_->gw.issued_secrets();
 }
 
 void server::drop_ws_sessions() {

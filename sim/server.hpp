@@ -18,6 +18,7 @@
 #include "kis/sessions.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
+#include "sim/tape.hpp"
 #include "sim/ws_server.hpp"
 
 namespace kis::sim {
@@ -78,6 +79,9 @@ struct options {
   double speed = 1.0;
   kis::sessions::calendar calendar = kis::sessions::calendar::year_2026();
   faults fault;
+  // What the exchange matches orders against; null = the synthetic market above. kis-engine's
+  // replay and backtest pass a tape of recorded trades (the fill model).
+  std::shared_ptr<tape> fill_tape;
   // The WebSocket side's knobs (pings, drops, multi-record frames, wide books). Its port, env,
   // hts_id, accept_key, clock and seed are taken from the fields above.
   ws_options ws;
@@ -165,6 +169,10 @@ public:
   std::vector<std::string> symbols() const;
   std::int64_t cash() const; // the account's deposit
   std::vector<kis::holding> holdings() const;
+
+  // Every access token and approval key the server issued, for tests that prove a client
+  // never lets one out (logs, metrics, recordings).
+  std::vector<std::string> issued_secrets() const;
 
 private:
   struct impl;

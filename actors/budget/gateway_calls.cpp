@@ -51,8 +51,8 @@ api::result<page_request> with(endpoint_id id, api::result<std::vector<field>> p
 
 permit_class class_of(const call_job& job) noexcept {
   return std::visit(overload{
-                        [](const price_query&) { return permit_class::market_data; },
-                        [](const chart_query&) { return permit_class::market_data; },
+                        [](const price_query& q) { return q.cls; },
+                        [](const chart_query&) { return permit_class::history; },
                         [](const order_request&) { return permit_class::order; },
                         [](const revise_cancel_request&) { return permit_class::cancel_revise; },
                         [](const rest_call& c) { return c.cls; },

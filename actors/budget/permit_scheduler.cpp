@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace kis {
 
 namespace {
 
 constexpr std::int64_t ns_per_s = 1'000'000'000;
+// "Not by the clock": a gate that only a report (left, unused, answered) can open.
+constexpr std::int64_t never_ns = std::numeric_limits<std::int64_t>::max();
 
 std::size_t index_of(permit_class c) noexcept {
   return static_cast<std::size_t>(c);
@@ -46,31 +49,45 @@ permit_scheduler::shape permit_scheduler::current_shape() const noexcept {
 }
 
 std::size_t permit_scheduler::count_since(std::int64_t after_ns) const noexcept {
-  auto it = std::upper_bound(grants_.begin(), grants_.end(), after_ns);
-  return static_cast<std::size_t>(grants_.end() - it);
+  auto it = std::upper_bound(spent_.begin(), spent_.end(), after_ns);
+  return static_cast<std::size_t>(spent_.end() - it) + unsent_;
 }
 
 std::int64_t permit_scheduler::gate_due(std::uint32_t k, std::int64_t len_ns,
                                         std::int64_t now_ns) const noexcept {
   if (count_since(now_ns - len_ns) < k)
     return now_ns;
-  // At least k grants are in the window, so the k-th most recent is inside it: the gate opens
-  // when that one leaves.
-  return grants_[grants_.size() - k] + len_ns;
+  if (unsent_ >= k)
+    return never_ns;
+  // At least k - unsent spent permits are in the window: the gate opens when the (k -
+  // unsent)-th most recent leaves it.
+  const auto need = k - static_cast<std::uint32_t>(unsent_);
+  return spent_[spent_.size() - need] + len_ns;
+}
+
+std::int64_t permit_scheduler::lanes_due(permit_class cls) const noexcept {
+  if (cfg_.max_in_flight == 0)
+    return 0;
+  const bool order_like = cls == permit_class::order || cls == permit_class::cancel_revise;
+  const auto lanes = order_like
+                         ? cfg_.max_in_flight
+                         : cfg_.max_in_flight - std::min(cfg_.order_lanes, cfg_.max_in_flight - 1);
+  return open_.size() < lanes ? 0 : never_ns;
 }
 
 std::int64_t permit_scheduler::class_due(permit_class cls, std::int64_t now_ns) const noexcept {
   const auto s = current_shape();
   auto due = std::max(now_ns, paused_until_ns_);
+  due = std::max(due, lanes_due(cls));
   due = std::max(due, gate_due(s.capacity, s.span_ns, now_ns));
-  if (cls == permit_class::order)
+  if (cls == permit_class::order || cls == permit_class::cancel_revise)
     return due;
   if (s.reserve > 0)
     due = std::max(due, gate_due(s.capacity - s.reserve, s.span_ns - s.reserve_ns, now_ns));
-  if (cfg_.query_spacing > 0 && !grants_.empty()) {
+  if (cfg_.query_spacing > 0 && any_grant_) {
     const auto gap =
         static_cast<std::int64_t>(cfg_.query_spacing * static_cast<double>(s.span_ns) / s.capacity);
-    due = std::max(due, grants_.back() + gap);
+    due = std::max(due, last_grant_ns_ + gap);
   }
   return due;
 }
@@ -100,6 +117,7 @@ std::uint64_t permit_scheduler::enqueue(permit_class cls, std::string requester,
 
 std::vector<scheduled_grant> permit_scheduler::poll(std::int64_t now_ns) {
   std::vector<scheduled_grant> out;
+  expire(now_ns);
   permit_class cls{};
   // Strict priority: while the best waiting class is held back, nobody below it goes first.
   while (first_waiting(&cls)) {
@@ -118,21 +136,21 @@ std::vector<scheduled_grant> permit_scheduler::poll(std::int64_t now_ns) {
       q.turn.push_back(name);
     index_.erase(t.id);
     const auto waited = now_ns - t.enqueued_ns;
-    record_grant(cls, now_ns, waited);
-    out.push_back(scheduled_grant{t.id, std::move(name), permit{t.id, cls, now_ns, waited}});
+    record_grant(t.id, cls, now_ns, waited);
+    out.push_back(scheduled_grant{t.id, std::move(name),
+                                  permit{t.id, cls, now_ns, waited, cfg_.leave_within.count()}});
   }
   return out;
 }
 
-void permit_scheduler::record_grant(permit_class cls, std::int64_t now_ns, std::int64_t waited_ns) {
-  grants_.push_back(now_ns);
-  // One more than the limit, so that a broken rule would still show in max_in_window.
-  while (grants_.size() > cfg_.limit + 1u)
-    grants_.pop_front();
+void permit_scheduler::record_grant(std::uint64_t id, permit_class cls, std::int64_t now_ns,
+                                    std::int64_t waited_ns) {
+  last_grant_ns_ = now_ns;
+  any_grant_ = true;
+  open_.emplace(id, granted_permit{cls, now_ns, false});
+  ++unsent_;
   ++total_;
   ++granted_[index_of(cls)];
-  const auto in_window = static_cast<std::uint32_t>(count_since(now_ns - cfg_.window.count()));
-  max_in_window_ = std::max(max_in_window_, in_window);
   auto& h = waits_[index_of(cls)];
   const double secs = static_cast<double>(waited_ns) / ns_per_s;
   const auto& b = wait_bounds();
@@ -143,11 +161,77 @@ void permit_scheduler::record_grant(permit_class cls, std::int64_t now_ns, std::
   ++h.count;
 }
 
+void permit_scheduler::spend(std::int64_t now_ns) {
+  // Reports arrive in the governor's clock order, so appending keeps the deque sorted; a time
+  // from assume_spent may lie ahead and is placed where it belongs.
+  spent_.insert(std::upper_bound(spent_.begin(), spent_.end(), now_ns), now_ns);
+  // One more than the limit, so that a broken rule would still show in max_in_window.
+  while (spent_.size() > cfg_.limit + 1u)
+    spent_.pop_front();
+  auto it = std::upper_bound(spent_.begin(), spent_.end(), now_ns - cfg_.window.count());
+  const auto in_window = static_cast<std::uint32_t>(
+      std::count_if(it, spent_.end(), [now_ns](std::int64_t t) { return t <= now_ns; }));
+  max_in_window_ = std::max(max_in_window_, in_window);
+}
+
+void permit_scheduler::on_left(std::uint64_t permit_id, std::int64_t now_ns) {
+  auto it = open_.find(permit_id);
+  if (it == open_.end() || it->second.left)
+    return;
+  it->second.left = true;
+  --unsent_;
+  spend(now_ns);
+}
+
+void permit_scheduler::on_unused(std::uint64_t permit_id) {
+  auto it = open_.find(permit_id);
+  if (it == open_.end())
+    return;
+  if (!it->second.left)
+    --unsent_;
+  open_.erase(it);
+  ++unused_;
+}
+
+void permit_scheduler::assume_spent(const std::vector<std::int64_t>& times_ns) {
+  for (auto t : times_ns)
+    spent_.insert(std::upper_bound(spent_.begin(), spent_.end(), t), t);
+  while (spent_.size() > cfg_.limit + 1u)
+    spent_.pop_front();
+}
+
+void permit_scheduler::expire(std::int64_t now_ns) {
+  for (auto it = open_.begin(); it != open_.end();) {
+    auto& g = it->second;
+    if (!g.left && now_ns - g.granted_ns >= cfg_.unsent_limit.count()) {
+      g.left = true; // its report was lost: take it as spent now, the safe side
+      --unsent_;
+      spend(now_ns);
+    }
+    if (now_ns - g.granted_ns >= cfg_.finish_after.count())
+      it = open_.erase(it);
+    else
+      ++it;
+  }
+}
+
+std::optional<std::int64_t> permit_scheduler::next_expiry() const noexcept {
+  std::optional<std::int64_t> out;
+  for (const auto& [id, g] : open_) {
+    const auto at = g.granted_ns + (g.left ? cfg_.finish_after : cfg_.unsent_limit).count();
+    out = out ? std::min(*out, at) : at;
+  }
+  return out;
+}
+
 std::optional<std::int64_t> permit_scheduler::next_due(std::int64_t now_ns) const {
   permit_class cls{};
   if (!first_waiting(&cls))
     return std::nullopt;
-  return class_due(cls, now_ns);
+  const auto due = class_due(cls, now_ns);
+  if (due != never_ns)
+    return due;
+  return next_expiry(); // only a report can open the gate, or the limit on waiting for one
 }
 
 void permit_scheduler::remove_turn(class_queue& q, const std::string& requester) {
@@ -194,7 +278,15 @@ bool permit_scheduler::cancel_ticket(std::uint64_t id) {
   return true;
 }
 
-void permit_scheduler::on_outcome(call_result result, std::int64_t now_ns) {
+void permit_scheduler::on_outcome(call_result result, std::int64_t now_ns,
+                                  std::uint64_t permit_id) {
+  if (auto it = open_.find(permit_id); it != open_.end()) {
+    if (!it->second.left) { // answered without a report that it left: it left by now
+      --unsent_;
+      spend(now_ns);
+    }
+    open_.erase(it);
+  }
   const double limit_rate =
       static_cast<double>(cfg_.limit) * ns_per_s / static_cast<double>(cfg_.window.count());
   switch (result) {
@@ -226,7 +318,7 @@ std::size_t permit_scheduler::waiting() const noexcept {
 
 api_stats permit_scheduler::stats(std::int64_t now_ns) const {
   api_stats s;
-  s.total_calls = total_;
+  s.total_calls = total_ - unused_; // permits given back unused were never calls
   s.successes = successes_;
   s.failures = failures_;
   s.rate_limited = rate_limited_;

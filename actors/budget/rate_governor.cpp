@@ -29,7 +29,9 @@ struct governor_state {
   std::uint64_t generation = 0;
   bool armed = false;
   std::int64_t armed_due = 0;
-  actor_recorder rec{"rate_governor", "rate_governor"}; // samples go to the metrics actor
+  governor_memory memory;
+  std::unordered_map<std::uint64_t, std::size_t> ledger_slot; // open permit -> its note
+  actor_recorder rec{"rate_governor", "rate_governor"};       // samples go to the metrics actor
 
   static inline const char* name = "rate_governor";
 };
@@ -63,10 +65,49 @@ void arm(governor_ptr self, std::int64_t now) {
   self->delayed_send(self, std::chrono::nanoseconds{*due - now}, grant_atom_v, ++st.generation);
 }
 
+std::int64_t wall_now(governor_ptr self) {
+  return self->state.memory.clock->now_ns();
+}
+
+// The ledger's notes follow a permit: a conservative one at grant (it may leave until the
+// deadline), the exact time once it left, nothing once it was given back.
+void note_grant(governor_ptr self, const permit& p) {
+  auto& st = self->state;
+  if (st.memory.ledger)
+    st.ledger_slot[p.id] = st.memory.ledger->note(wall_now(self) + p.leave_within_ns);
+}
+
+void note_fate(governor_ptr self, std::uint64_t permit_id, bool left, bool final) {
+  auto& st = self->state;
+  auto it = st.ledger_slot.find(permit_id);
+  if (it == st.ledger_slot.end())
+    return;
+  st.memory.ledger->correct(it->second, left ? wall_now(self) : 0);
+  if (final || !left)
+    st.ledger_slot.erase(it);
+}
+
+// Calls of the previous process that the server may still count (see governor_memory).
+void remember_earlier_calls(governor_ptr self, const governor_config& cfg) {
+  auto& st = self->state;
+  const auto span = (cfg.window + cfg.safety_margin).count();
+  const auto now = now_ns(self);
+  std::vector<std::int64_t> times;
+  if (st.memory.ledger && !st.memory.ledger->was_reset()) {
+    const auto wall = wall_now(self);
+    for (auto t : st.memory.ledger->since(wall - span))
+      times.push_back(now + (t - wall)); // the same instant on the governor's clock
+  } else if (st.memory.assume_full_when_unknown) {
+    times.assign(cfg.limit, now);
+  }
+  st.sched.assume_spent(times);
+}
+
 void grant_due(governor_ptr self) {
   auto& st = self->state;
   const auto now = now_ns(self);
   for (auto& g : st.sched.poll(now)) {
+    note_grant(self, g.value);
     auto it = st.waiting.find(g.ticket);
     if (it == st.waiting.end())
       continue;
@@ -128,9 +169,20 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
       },
       [self](const call_outcome& out) {
         auto m = self->state.rec.measure(self);
-        self->state.sched.on_outcome(out.result, now_ns(self));
-        // A back-off moves the next grant later; recovery may move it earlier.
+        self->state.sched.on_outcome(out.result, now_ns(self), out.permit_id);
+        note_fate(self, out.permit_id, true, true);
+        // A back-off moves the next grant later; recovery may move it earlier; an answered
+        // call frees its place in flight.
         grant_due(self);
+      },
+      [self](const permit_use& use) {
+        auto m = self->state.rec.measure(self);
+        if (use.left)
+          self->state.sched.on_left(use.permit_id, now_ns(self));
+        else
+          self->state.sched.on_unused(use.permit_id);
+        note_fate(self, use.permit_id, use.left, false);
+        grant_due(self); // a permit given back (or a call that left earlier) opens the gate
       },
       [self](cancel_atom, const std::string& requester) {
         auto m = self->state.rec.measure(self);
@@ -178,8 +230,8 @@ std::optional<std::string> validate(const governor_config& cfg) {
     return "governor window must be positive";
   if (cfg.safety_margin.count() < 0 || cfg.backoff_pause.count() < 0)
     return "governor margin and pause must not be negative";
-  if (cfg.order_reserve >= cfg.limit)
-    return "governor order reserve must leave at least one slot for other classes";
+  if (cfg.leave_within.count() <= 0)
+    return "governor leave_within must be positive";
   if (!(cfg.decrease_factor > 0 && cfg.decrease_factor < 1))
     return "governor decrease factor must lie in (0, 1)";
   if (cfg.query_spacing < 0 || cfg.query_spacing > 1)
@@ -189,9 +241,14 @@ std::optional<std::string> validate(const governor_config& cfg) {
   return std::nullopt;
 }
 
-rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config cfg) {
-  return sys.spawn([cfg](governor_ptr self) {
+rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config cfg,
+                                        governor_memory memory) {
+  if (!memory.clock)
+    memory.clock = default_wall_clock();
+  return sys.spawn([cfg, memory = std::move(memory)](governor_ptr self) mutable {
     self->state.sched = permit_scheduler{cfg};
+    self->state.memory = std::move(memory);
+    remember_earlier_calls(self, cfg);
     // The scheduler's own figures (calls, permits by class, waits) ride along in each sample.
     // When calls stop, a trailing sample (and one a second while the last second still holds
     // calls) brings the calls-in-the-last-second gauge back to 0 instead of a stale 18/18.

@@ -9,6 +9,8 @@
 #include <caf/fwd.hpp>
 
 #include "actors/budget/permit_scheduler.hpp"
+#include "actors/budget/spent_ledger.hpp"
+#include "kis/clock.hpp"
 #include "messages/interfaces.hpp"
 
 namespace kis {
@@ -16,8 +18,20 @@ namespace kis {
 // What is wrong with a configuration, or nullopt when it can be used.
 std::optional<std::string> validate(const governor_config& cfg);
 
+// What a governor knows of the calls made before it started. With a ledger it reads the calls
+// of the last window from it and keeps it current; without one (or when the ledger had to be
+// reset) it assumes the last window may be full when assume_full_when_unknown, because a
+// process restarted within a second of a crash must not grant a second's budget on top of
+// calls the server still counts. Tests on a virtual clock pass neither.
+struct governor_memory {
+  std::shared_ptr<spent_ledger> ledger;
+  std::shared_ptr<const wall_clock> clock = default_wall_clock();
+  bool assume_full_when_unknown = false;
+};
+
 // Spawns a governor; an invalid config is a programming error the caller checks with validate()
 // first (the actor then clamps to the nearest usable values).
-rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config cfg);
+rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config cfg,
+                                        governor_memory memory = {});
 
 } // namespace kis

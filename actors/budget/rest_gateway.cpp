@@ -34,6 +34,7 @@ struct call_state {
   permit held;
   endpoint_id endpoint = endpoint_id::inquire_price; // of the page on the wire, for metrics
   bool abandoned = false; // every waiter died before a permit was asked for
+  std::uint32_t late = 0; // permits this call gave back because it could not leave in time
 };
 
 struct gateway_state {
@@ -50,6 +51,8 @@ struct gateway_state {
   };
   std::unordered_map<std::string, cached_quote> quote_cache;
   std::unordered_set<caf::actor_id> watched; // callers monitored, so a dead one leaves the line
+  // Tokens KIS refused (EGW00121/00123): no call leaves with one of them again.
+  std::unordered_set<std::string> dead_tokens;
 
   // Calls by endpoint and outcome are looked up per call (a short scan); the total of calls is
   // the rate governor's figure, not repeated here.
@@ -58,11 +61,12 @@ struct gateway_state {
   metric_handle quotes_coalesced = rec.counter("gateway_quotes_coalesced_total");
   metric_handle backoff_retries = rec.counter("gateway_retries_total", {{"reason", "backoff"}});
   metric_handle token_retries = rec.counter("gateway_retries_total", {{"reason", "token"}});
+  metric_handle late_requests = rec.counter("gateway_permits_returned_total", {{"reason", "late"}});
 
   static inline const char* name = "rest_gateway";
 };
 
-using gateway_ptr = rest_gateway_actor::stateful_pointer<gateway_state>;
+using gateway_ptr = rest_gateway_impl_actor::stateful_pointer<gateway_state>;
 
 caf::error to_caf(const api::api_error& e) {
   return make_kis_error(e.code, e.kis_code, e.http_status, e.message);
@@ -119,32 +123,44 @@ void count_call(gateway_ptr self, endpoint_id ep, call_result r) {
                       {{"endpoint", api::lookup(ep).name}, {"outcome", outcome_label(r)}}));
 }
 
-// The third step: a permit is held, the request leaves now.
+// Tells the governor what became of a permit whose request never left: it counts for nothing.
+void give_back(gateway_ptr self, const permit& p) {
+  anon_send(self->state.governor, permit_use{p.id, false});
+}
+
+// The third step: a permit is held, the request leaves now or not at all. The transport tells
+// the governor the moment it leaves; past its deadline it does not leave and the permit goes
+// back (see on_done).
 void send_now(gateway_ptr self, std::uint64_t id, const page_request& page) {
   auto& st = self->state;
   auto& call = st.calls.at(id);
   call.endpoint = page.endpoint;
   api::call_context ctx{st.cfg.env, st.cfg.base_url, st.cfg.cred, call.token};
   auto req = api::build_request(page.endpoint, ctx, page.params, page.tr_cont);
-  if (!req) {
-    // Nothing left the machine: the permit is given back as a failed call.
-    anon_send(st.governor, call_outcome{call.held.id, call.held.cls, call_result::failure, 0});
-    count_call(self, page.endpoint, call_result::failure);
-    fail(self, id, to_caf(req.error()));
+  if (!req || !st.cfg.transport) {
+    give_back(self, call.held); // nothing left the machine
+    fail(self, id,
+         req ? make_kis_error(errc::config, "rest_gateway: no transport injected") // wiring
+             : to_caf(req.error()));
     return;
   }
-  req.value().call_id = id;
-  if (!st.cfg.transport) { // a wiring error: the runtime always injects one
-    anon_send(st.governor, call_outcome{call.held.id, call.held.cls, call_result::failure, 0});
-    fail(self, id, make_kis_error(errc::config, "rest_gateway: no transport injected"));
-    return;
-  }
-  auto me = caf::actor_cast<rest_gateway_actor>(self);
-  st.cfg.transport->submit(std::move(req.value()), [me, id](http_exchange ex) {
+  auto& r = req.value();
+  r.call_id = id;
+  // Each late attempt doubles the deadline (up to 8x): correctness does not hang on it (the
+  // governor counts an unsent permit as spent now), it only keeps a slow connect from looping.
+  const auto within = call.held.leave_within_ns << std::min<std::uint32_t>(call.late, 3);
+  r.leave_by = std::chrono::steady_clock::now() + std::chrono::nanoseconds{within};
+  r.on_leave = [gov = st.governor, pid = call.held.id] {
+    caf::anon_send(gov, permit_use{pid, true});
+  };
+  auto me = caf::actor_cast<rest_gateway_impl_actor>(self);
+  st.cfg.transport->submit(std::move(r), [me, id](http_exchange ex) {
     ex.call_id = id;
     caf::anon_send(me, done_atom_v, std::move(ex));
   });
 }
+
+void renew_token(gateway_ptr self, std::uint64_t id);
 
 // The second step: the token is known, wait for a permit of the call's class.
 void ask_permit(gateway_ptr self, std::uint64_t id) {
@@ -162,6 +178,13 @@ void ask_permit(gateway_ptr self, std::uint64_t id) {
             if (it == self->state.calls.end())
               return;
             it->second.held = p;
+            if (self->state.dead_tokens.count(it->second.token) != 0) {
+              // KIS refused this token while the call waited for its permit: it waits for the
+              // keeper's new one instead, and the permit goes back unused.
+              give_back(self, p);
+              renew_token(self, id);
+              return;
+            }
             auto page = next_page(it->second.job, self->state.cfg.cred);
             if (!page) {
               fail(self, id, to_caf(page.error()));
@@ -182,6 +205,28 @@ void use_token(gateway_ptr self, std::uint64_t id, const access_token& t) {
     return;
   it->second.token = t.value;
   ask_permit(self, id);
+}
+
+// A call whose token is dead asks the keeper again; the keeper answers once it has a new token
+// (issued at most once a minute), so the call holds its place until then.
+void renew_token(gateway_ptr self, std::uint64_t id) {
+  self->request(self->state.keeper, caf::infinite, token_atom_v)
+      .then(
+          [self, id](const access_token& t) {
+            auto m = self->state.rec.measure(self);
+            if (self->state.dead_tokens.count(t.value) != 0) {
+              fail(self, id,
+                   make_kis_error(errc::token_invalid,
+                                  "the token keeper handed out a token KIS refused"));
+              return;
+            }
+            use_token(self, id, t);
+          },
+          [self, id](caf::error& err) {
+            auto m = self->state.rec.measure(self);
+            m.fail();
+            fail(self, id, err);
+          });
 }
 
 // The first step of every page: a token. The request is validated first, so that a call we
@@ -308,30 +353,33 @@ call_result outcome_of(const api::result<boost::json::object>& parsed) {
                                                    : call_result::failure;
 }
 
+// KIS refused the token a call carried: the token is dead for every call (none leaves with it
+// again, the calls that hold it wait for the keeper's new one) and the keeper hears it once.
+void bury_token(gateway_ptr self, const std::string& token) {
+  auto& st = self->state;
+  if (!st.dead_tokens.insert(token).second)
+    return;
+  // The calls waiting for a token ask the keeper themselves (renew_token); this only tells it.
+  self->request(st.keeper, caf::infinite, invalid_atom_v, token)
+      .then([](const access_token&) {}, [](caf::error&) {});
+}
+
 void on_error(gateway_ptr self, std::uint64_t id, const api::api_error& err) {
   auto& call = self->state.calls.at(id);
+  const bool token_refused = err.code == errc::token_expired || err.code == errc::token_invalid;
+  if (token_refused)
+    bury_token(self, call.token);
   if (changes_account(call.job)) {
     // An order is never sent twice by us: whatever parse_reply said (outcome_unknown when the
-    // request left and no answer came, transport when nothing left, or KIS's own refusal) goes
-    // to the caller, who owns reconciliation.
+    // request left and no answer came, transport when nothing left, or KIS's own refusal, a
+    // refused token included) goes to the caller, who owns reconciliation.
     fail(self, id, to_caf(err));
     return;
   }
-  if ((err.code == errc::token_expired || err.code == errc::token_invalid) &&
-      !call.token_retry_used) {
+  if (token_refused && !call.token_retry_used) {
     call.token_retry_used = true;
     self->state.rec.add(self->state.token_retries);
-    self->request(self->state.keeper, caf::infinite, invalid_atom_v, call.token)
-        .then(
-            [self, id](const access_token& t) {
-              auto m = self->state.rec.measure(self);
-              use_token(self, id, t);
-            },
-            [self, id](caf::error& e) {
-              auto m = self->state.rec.measure(self);
-              m.fail();
-              fail(self, id, e);
-            });
+    renew_token(self, id); // answered once the keeper has a new token
     return;
   }
   const bool transient = err.code == errc::rate_limited || err.code == errc::transport ||
@@ -350,9 +398,20 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
   if (it == st.calls.end())
     return;
   auto& call = it->second;
+  if (ex.late) {
+    // It never left: the permit goes back and the call asks for another (not a retry).
+    give_back(self, call.held);
+    ++call.late;
+    st.rec.add(st.late_requests);
+    ask_permit(self, ex.call_id);
+    return;
+  }
   auto parsed = api::parse_reply(ex);
-  anon_send(st.governor,
-            call_outcome{call.held.id, call.held.cls, outcome_of(parsed), ex.elapsed_ns});
+  if (!ex.sent)
+    give_back(self, call.held);
+  else
+    anon_send(st.governor,
+              call_outcome{call.held.id, call.held.cls, outcome_of(parsed), ex.elapsed_ns});
   count_call(self, call.endpoint, outcome_of(parsed));
   if (!parsed && !parsed.error().kis_code.empty())
     st.rec.add(st.rec.counter(metric_names::kis_error_codes, {{"code", parsed.error().kis_code}}));
@@ -375,7 +434,7 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
   finish(self, ex.call_id, *folded.value());
 }
 
-rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
+rest_gateway_impl_actor::behavior_type gateway(gateway_ptr self) {
   return {
       [self](rest_call& c) {
         auto m = self->state.rec.measure(self);
@@ -427,8 +486,9 @@ rest_gateway_actor::behavior_type gateway(gateway_ptr self) {
 
 } // namespace
 
-rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
-                                      rate_governor_actor governor, token_keeper_actor keeper) {
+rest_gateway_impl_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
+                                           rate_governor_actor governor,
+                                           token_keeper_actor keeper) {
   return sys.spawn([cfg = std::move(cfg), governor, keeper](gateway_ptr self) mutable {
     auto& st = self->state;
     self->set_down_handler([self](caf::down_msg& dm) { release_dead_caller(self, dm); });
@@ -440,7 +500,7 @@ rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg
     st.keeper = keeper;
     // Between bursts the gateway is quiet: poll_atom with call id 0 reports its last calls.
     st.rec.on_idle([self](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<rest_gateway_actor>(self), d, poll_atom_v,
+      caf::delayed_anon_send(caf::actor_cast<rest_gateway_impl_actor>(self), d, poll_atom_v,
                              std::uint64_t{0});
     });
     st.rec.on_publish([self](actor_sample& s) {

@@ -45,7 +45,7 @@ struct gateway_config {
   std::shared_ptr<const wall_clock> clock = default_wall_clock(); // quote receive times
 };
 
-rest_gateway_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
-                                      rate_governor_actor governor, token_keeper_actor keeper);
+rest_gateway_impl_actor spawn_rest_gateway(caf::actor_system& sys, gateway_config cfg,
+                                           rate_governor_actor governor, token_keeper_actor keeper);
 
 } // namespace kis

@@ -20,7 +20,7 @@ class actor_recorder;
 class market_fanout {
 public:
   // self and rec outlive this object (both belong to the feed that owns it).
-  market_fanout(ws_feed_actor::pointer self, actor_recorder& rec)
+  market_fanout(ws_feed_impl_actor::pointer self, actor_recorder& rec)
       : self_(self)
       , rec_(rec) {}
 
@@ -46,7 +46,7 @@ private:
   template <class T>
   void push(sink_flow& f, const T& value);
 
-  ws_feed_actor::pointer self_;
+  ws_feed_impl_actor::pointer self_;
   actor_recorder& rec_;
   std::uint32_t window_ = 0;
   std::map<caf::actor_addr, sink_flow> flows_;

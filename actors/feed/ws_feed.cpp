@@ -41,7 +41,7 @@ struct registration {
 
 enum class link_state : std::uint8_t { authorizing, connecting, up, waiting };
 
-using self_ptr = ws_feed_actor::stateful_pointer<struct feed_state>;
+using self_ptr = ws_feed_impl_actor::stateful_pointer<struct feed_state>;
 
 struct feed_state {
   static inline const char* name = "ws_feed";
@@ -111,7 +111,7 @@ struct feed_state {
   void connect() {
     link = link_state::connecting;
     since = now();
-    transport = cfg.transport(caf::actor_cast<ws_feed_actor>(self), ++session);
+    transport = cfg.transport(caf::actor_cast<ws_feed_impl_actor>(self), ++session);
   }
 
   void on_up() {
@@ -471,7 +471,8 @@ struct feed_state {
   }
 };
 
-ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_keeper_actor keeper) {
+ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
+                                          token_keeper_actor keeper) {
   auto& s = self->state;
   s.rng.seed(static_cast<std::minstd_rand::result_type>(cfg.seed));
   s.st.slots_cap = cfg.slots_cap;
@@ -561,7 +562,8 @@ ws_feed_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg, token_ke
 
 } // namespace
 
-ws_feed_actor spawn_ws_feed(caf::actor_system& sys, ws_feed_config cfg, token_keeper_actor keeper) {
+ws_feed_impl_actor spawn_ws_feed(caf::actor_system& sys, ws_feed_config cfg,
+                                 token_keeper_actor keeper) {
   return sys.spawn(ws_feed, std::move(cfg), std::move(keeper));
 }
 

@@ -27,8 +27,8 @@ public:
   virtual void send_pong(std::string payload) = 0; // a WebSocket pong control frame
 };
 
-using ws_transport_factory =
-    std::function<std::unique_ptr<ws_transport>(const ws_feed_actor& feed, std::uint64_t session)>;
+using ws_transport_factory = std::function<std::unique_ptr<ws_transport>(
+    const ws_feed_impl_actor& feed, std::uint64_t session)>;
 
 struct ws_feed_config {
   std::string url = "ws://127.0.0.1:21000"; // "ws://host:port[/path]"; path defaults to /tryitout
@@ -50,6 +50,7 @@ struct ws_feed_config {
 };
 
 // The feed asks `keeper` for the approval key when it (re)connects, never per registration.
-ws_feed_actor spawn_ws_feed(caf::actor_system& sys, ws_feed_config cfg, token_keeper_actor keeper);
+ws_feed_impl_actor spawn_ws_feed(caf::actor_system& sys, ws_feed_config cfg,
+                                 token_keeper_actor keeper);
 
 } // namespace kis

@@ -41,7 +41,10 @@ struct symbol_state {
   std::int64_t day = -1;
   double pv_sum = 0;
   std::int64_t last_price = 0, bid = 0, ask = 0;
+  quote last_quote; // what the executor's market view gets, conflated
+  bool price_dirty = false;
   std::vector<bar> history;
+  bool history_asked = false;
   bool history_loaded = false;
 };
 
@@ -54,7 +57,7 @@ double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
 
 class analyzer final : public analyzer_actor::base {
 public:
-  analyzer(caf::actor_config& ac, analyzer_config cfg, rest_gateway_actor gateway,
+  analyzer(caf::actor_config& ac, analyzer_config cfg, market_data_actor gateway,
            ws_feed_actor feed)
       : analyzer_actor::base(ac)
       , cfg_(std::move(cfg))
@@ -77,7 +80,6 @@ public:
     });
     for (const auto& sym : cfg_.symbols) {
       symbols_[sym].interval = cfg_.poll_interval;
-      load_history(sym);
       subscribe(sym);
     }
     return {
@@ -97,6 +99,10 @@ public:
           auto m = rec_.measure(this);
           timer_armed_ = false;
           poll_due();
+        },
+        [this](flush_atom) {
+          auto m = rec_.measure(this);
+          flush_prices();
         },
         [this](status_atom) {
           if (!current_sender()) { // the recorder's trailing publish
@@ -157,8 +163,10 @@ private:
       else
         next = next ? std::min(*next, s.next_poll) : s.next_poll;
     }
+    // Rounded up: a poll due in less than a millisecond must not re-arm a 0 ms timer until the
+    // clock gets there (a busy loop in real time, a livelock on a virtual clock).
     if (next)
-      arm(std::chrono::duration_cast<milliseconds>(*next - now));
+      arm(std::chrono::ceil<milliseconds>(*next - now));
   }
 
   void poll(const std::string& sym, symbol_state& s) {
@@ -191,36 +199,85 @@ private:
     arm(s.interval);
   }
 
+  // Daily history is for strategies: asked for when a symbol gets its first follower, from the
+  // day's cache when it is there, else with one history-class call (the lowest permit class).
   void load_history(const std::string& sym) {
-    if (cfg_.history_days <= 0)
+    auto& s = symbols_[sym];
+    if (cfg_.history_days <= 0 || s.history_asked)
       return;
+    s.history_asked = true;
+    if (cfg_.history_cache) {
+      if (auto hit = cfg_.history_cache->find(sym); hit != cfg_.history_cache->end()) {
+        ++history_cached_;
+        history_arrived(sym, hit->second);
+        return;
+      }
+    }
     auto today = api::kst::date_of(clock_->now_ns());
     // history_days counts trading days: ask for enough calendar days to cover them.
     auto from = api::kst::add_days(today, -(cfg_.history_days * 7 / 5 + 10));
+    ++history_calls_;
     request(gateway_, cfg_.request_timeout, chart_query{sym, from, today, 'D', true, "J"})
         .then(
-            [this, sym](std::vector<daily_bar>& rows) {
+            [this, sym, today](std::vector<daily_bar>& rows) {
               auto m = rec_.measure(this);
               std::sort(rows.begin(), rows.end(),
                         [](const auto& a, const auto& b) { return a.date < b.date; });
               auto keep = static_cast<std::size_t>(cfg_.history_days);
               if (rows.size() > keep)
                 rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(keep));
-              auto& s = symbols_[sym];
+              std::vector<bar> bars;
               for (const auto& r : rows) {
                 auto start = api::kst::parse_date_time(std::to_string(r.date));
-                s.history.push_back(
+                bars.push_back(
                     bar{sym, start ? *start : 0, 86'400, r.open, r.high, r.low, r.close, r.volume});
               }
-              s.history_loaded = true;
-              for (const auto& f : s.followers)
-                send_history(sym, f);
+              if (cfg_.history_store)
+                send(cfg_.history_store, daily_history{sym, today, cfg_.history_days, bars});
+              history_arrived(sym, std::move(bars));
             },
-            [this](caf::error&) {
+            [this, sym](caf::error&) {
               auto m = rec_.measure(this);
               m.fail();
               ++history_errors_;
+              symbols_[sym].history_asked = false; // the next follower asks again
             });
+  }
+
+  void history_arrived(const std::string& sym, std::vector<bar> bars) {
+    auto& s = symbols_[sym];
+    s.history = std::move(bars);
+    s.history_loaded = true;
+    for (const auto& f : s.followers)
+      send_history(sym, f);
+  }
+
+  // --- the executor's market view ---
+
+  void mark_price(symbol_state& s) {
+    if (!cfg_.price_sink || s.last_quote.price <= 0)
+      return;
+    s.price_dirty = true;
+    if (!flush_armed_) {
+      flush_armed_ = true;
+      delayed_send(this, cfg_.price_flush, flush_atom_v);
+    }
+  }
+
+  // The newest price of every symbol that moved since the last flush, in one message.
+  void flush_prices() {
+    flush_armed_ = false;
+    std::vector<price_update> out;
+    for (auto& [sym, s] : symbols_) {
+      if (!s.price_dirty)
+        continue;
+      s.price_dirty = false;
+      auto valid = s.src == source::poll ? 2 * s.interval : cfg_.ws_price_valid;
+      out.push_back(
+          price_update{s.last_quote, s.bid, s.ask, std::chrono::nanoseconds{valid}.count()});
+    }
+    if (!out.empty())
+      send(cfg_.price_sink, std::move(out));
   }
 
   // --- events -------------------------------------------------------------------------------
@@ -237,6 +294,18 @@ private:
     if (t.ask1 > 0)
       s.ask = t.ask1;
     update(t.symbol, s, ts, t.price, t.qty, 0, 0);
+    auto& q = s.last_quote;
+    q.symbol = t.symbol;
+    q.price = t.price;
+    q.change = t.change;
+    q.sign = t.sign;
+    q.open = t.open;
+    q.high = t.high;
+    q.low = t.low;
+    q.volume = t.acc_volume;
+    q.halted = t.halted;
+    q.received_ns = t.received_ns;
+    mark_price(s);
     publish(t.symbol, s, event_kind::tick, t.price, t.qty, ts, t.received_ns);
   }
 
@@ -262,6 +331,8 @@ private:
         s.last_acc_volume > 0 ? std::max<std::int64_t>(0, q.volume - s.last_acc_volume) : 0;
     s.last_acc_volume = q.volume;
     update(q.symbol, s, ts, q.price, traded, q.volume, q.turnover);
+    s.last_quote = q;
+    mark_price(s);
     publish(q.symbol, s, event_kind::quote, q.price, traded, ts, q.received_ns);
   }
 
@@ -342,13 +413,13 @@ private:
 
   void follow(const std::string& sym, const strategy_actor& st) {
     auto i = symbols_.find(sym);
-    if (i == symbols_.end()) {
-      ++foreign_follows_; // the pipeline routes each symbol to its owner; this is a wiring bug
-      return;
-    }
+    if (i == symbols_.end())
+      return; // the spawner routes each symbol to the analyzer that owns it
     i->second.followers.push_back(st);
     if (i->second.history_loaded)
       send_history(sym, st);
+    else
+      load_history(sym);
   }
 
   void send_history(const std::string& sym, const strategy_actor& st) {
@@ -384,24 +455,28 @@ private:
             point("analyzer_ws_cap_fallbacks_total", metric_type::counter, d(cap_fallbacks_)),
             point("analyzer_bars_total", metric_type::counter, d(bars_)),
             point("analyzer_events_total", metric_type::counter, d(events_)),
-            point("analyzer_history_errors_total", metric_type::counter, d(history_errors_))};
+            point("analyzer_history_errors_total", metric_type::counter, d(history_errors_)),
+            point("analyzer_history_calls_total", metric_type::counter, d(history_calls_)),
+            point("analyzer_history_cached_total", metric_type::counter, d(history_cached_))};
   }
 
   analyzer_config cfg_;
-  rest_gateway_actor gateway_;
+  market_data_actor gateway_;
   ws_feed_actor feed_;
   std::shared_ptr<const wall_clock> clock_;
   std::map<std::string, symbol_state> symbols_;
   bool timer_armed_ = false;
+  bool flush_armed_ = false;
   std::uint64_t ticks_ = 0, quotes_ = 0, polls_ = 0, poll_errors_ = 0, cap_fallbacks_ = 0;
-  std::uint64_t bars_ = 0, events_ = 0, history_errors_ = 0, foreign_follows_ = 0;
+  std::uint64_t bars_ = 0, events_ = 0, history_errors_ = 0;
+  std::uint64_t history_calls_ = 0, history_cached_ = 0;
   actor_recorder rec_{"analyzer", "analyzer"};
 };
 
 } // namespace
 
 analyzer_actor spawn_analyzer(caf::actor_system& sys, analyzer_config cfg,
-                              rest_gateway_actor gateway, ws_feed_actor feed) {
+                              market_data_actor gateway, ws_feed_actor feed) {
   return sys.spawn<analyzer>(std::move(cfg), std::move(gateway), std::move(feed));
 }
 

@@ -16,6 +16,6 @@ namespace kis {
 
 // feed may be null (every symbol is polled).
 analyzer_actor spawn_analyzer(caf::actor_system& sys, analyzer_config cfg,
-                              rest_gateway_actor gateway, ws_feed_actor feed);
+                              market_data_actor gateway, ws_feed_actor feed);
 
 } // namespace kis

@@ -24,6 +24,9 @@ struct tracked_order {
   // same fill seen both ways counts once.
   std::int64_t notice_filled = 0; // sum of the fill notices received
   std::int64_t ccld_filled = 0;   // highest tot_ccld_qty inquire-daily-ccld reported
+  // What the order holds in the account view until it ends: its unfilled quantity at this
+  // price (0: nothing held, e.g. an order restored from the journal).
+  std::int64_t hold_price = 0;
 };
 
 bool final_status(order_status s) noexcept;

@@ -1,8 +1,11 @@
 #include "actors/trading/order_journal.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <sqlite3.h>
+
+#include "actors/trading/sqlite_statement.hpp"
 
 #include "messages/errors.hpp"
 
@@ -43,33 +46,6 @@ CREATE TABLE IF NOT EXISTS fills (
 );
 )sql";
 
-// A prepared statement that finalizes itself.
-class statement {
-public:
-  statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~statement() { sqlite3_finalize(stmt_); }
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-  bool ok() const noexcept { return stmt_ != nullptr; }
-  statement& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  statement& bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  int step() { return sqlite3_step(stmt_); }
-  std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string text(int col) const {
-    auto* p = sqlite3_column_text(stmt_, col);
-    return p != nullptr ? std::string{reinterpret_cast<const char*>(p)} : std::string{};
-  }
-
-private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
 constexpr const char* entry_columns =
     "seq, client_id, strategy_id, symbol, side, kind, qty, price, reason, status, org_no, "
     "order_no, filled_qty, avg_price, message, trading_day, intent_time, created_ns, updated_ns";
@@ -94,6 +70,10 @@ std::string_view to_string_view(order_status s) noexcept {
     return "rejected";
   case order_status::unknown:
     return "unknown";
+  case order_status::expired:
+    return "expired";
+  case order_status::unreachable:
+    return "unreachable";
   }
   return "?";
 }
@@ -129,23 +109,42 @@ caf::error order_journal::open(const std::string& path) {
   for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", schema})
     if (auto err = exec(sql))
       return err;
-  statement max{db_, "SELECT COALESCE(MAX(seq), 0) FROM orders"};
+  sqlite_statement max{db_, "SELECT COALESCE(MAX(seq), 0) FROM orders"};
   if (!max.ok() || max.step() != SQLITE_ROW)
     return fail("cannot read");
   next_seq_ = max.i64(0) + 1;
   return caf::error{};
 }
 
-caf::error order_journal::record_intent(journal_entry& e) {
-  e.seq = next_seq_;
+std::string client_id_of(std::int32_t trading_day, std::int64_t seq) {
   // Formatted into a buffer: g++ 12 -O2 warns falsely (-Wrestrict) on string concatenation.
   char id[48];
-  std::snprintf(id, sizeof id, "K%d-%lld", static_cast<int>(e.trading_day),
-                static_cast<long long>(e.seq));
-  e.client_id = id;
-  statement st{db_, "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
-                    "price, reason, status, trading_day, intent_time, created_ns, updated_ns) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+  std::snprintf(id, sizeof id, "K%d-%lld", static_cast<int>(trading_day),
+                static_cast<long long>(seq));
+  return id;
+}
+
+caf::error order_journal::begin() {
+  return exec("BEGIN IMMEDIATE;");
+}
+
+caf::error order_journal::commit() {
+  return exec("COMMIT;");
+}
+
+void order_journal::rollback() {
+  (void)exec("ROLLBACK;");
+}
+
+caf::error order_journal::record_intent(journal_entry& e) {
+  if (e.seq == 0)
+    e.seq = next_seq_;
+  if (e.client_id.empty())
+    e.client_id = client_id_of(e.trading_day, e.seq);
+  sqlite_statement st{db_,
+                      "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
+                      "price, reason, status, trading_day, intent_time, created_ns, updated_ns) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
   if (!st.ok())
     return fail("cannot prepare intent");
   st.bind(1, e.seq).bind(2, e.client_id).bind(3, e.strategy_id).bind(4, e.symbol);
@@ -155,13 +154,13 @@ caf::error order_journal::record_intent(journal_entry& e) {
   st.bind(12, e.intent_time).bind(13, e.created_ns).bind(14, e.updated_ns);
   if (st.step() != SQLITE_DONE)
     return fail("cannot write intent");
-  ++next_seq_;
+  next_seq_ = std::max(next_seq_, e.seq + 1);
   return caf::error{};
 }
 
 caf::error order_journal::update(const journal_entry& e) {
-  statement st{db_, "UPDATE orders SET status=?, org_no=?, order_no=?, filled_qty=?, "
-                    "avg_price=?, message=?, updated_ns=? WHERE client_id=?"};
+  sqlite_statement st{db_, "UPDATE orders SET status=?, org_no=?, order_no=?, filled_qty=?, "
+                           "avg_price=?, message=?, updated_ns=? WHERE client_id=?"};
   if (!st.ok())
     return fail("cannot prepare update");
   st.bind(1, static_cast<std::int64_t>(e.status)).bind(2, e.org_no).bind(3, e.order_no);
@@ -173,8 +172,8 @@ caf::error order_journal::update(const journal_entry& e) {
 }
 
 caf::error order_journal::record_fill(const journal_fill& f) {
-  statement st{db_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, source) "
-                    "VALUES (?,?,?,?,?,?,?)"};
+  sqlite_statement st{db_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, source) "
+                           "VALUES (?,?,?,?,?,?,?)"};
   if (!st.ok())
     return fail("cannot prepare fill");
   st.bind(1, f.client_id).bind(2, f.symbol).bind(3, static_cast<std::int64_t>(f.dir));
@@ -187,7 +186,7 @@ caf::error order_journal::record_fill(const journal_fill& f) {
 std::vector<journal_entry> order_journal::select_entries(const char* where) {
   std::vector<journal_entry> out;
   auto sql = std::string{"SELECT "} + entry_columns + " FROM orders " + where + " ORDER BY seq";
-  statement st{db_, sql.c_str()};
+  sqlite_statement st{db_, sql.c_str()};
   while (st.ok() && st.step() == SQLITE_ROW) {
     journal_entry e;
     e.seq = st.i64(0);
@@ -225,8 +224,8 @@ std::vector<journal_entry> order_journal::all_entries() {
 
 std::vector<journal_fill> order_journal::fills() {
   std::vector<journal_fill> out;
-  statement st{db_, "SELECT client_id, symbol, side, qty, price, at_ns, source FROM fills "
-                    "ORDER BY id"};
+  sqlite_statement st{db_, "SELECT client_id, symbol, side, qty, price, at_ns, source FROM fills "
+                           "ORDER BY id"};
   while (st.ok() && st.step() == SQLITE_ROW)
     out.push_back({st.text(0), st.text(1), static_cast<side>(st.i64(2)), st.i64(3), st.i64(4),
                    st.i64(5), st.text(6)});

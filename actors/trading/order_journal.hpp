@@ -20,37 +20,8 @@ namespace kis {
 // The journal's (and the summary's) name of a status.
 std::string_view to_string_view(order_status s) noexcept;
 
-struct journal_entry {
-  std::int64_t seq = 0;
-  std::string client_id;
-  std::string strategy_id;
-  std::string symbol;
-  side dir = side::buy;
-  order_kind kind = order_kind::limit;
-  std::int64_t qty = 0;
-  std::int64_t price = 0;
-  std::string reason;
-  order_status status = order_status::journaled;
-  std::string org_no;
-  std::string order_no;
-  std::int64_t filled_qty = 0;
-  std::int64_t avg_price = 0;
-  std::string message;
-  std::int32_t trading_day = 0; // YYYYMMDD, KST
-  std::string intent_time;      // HHMMSS, KST: the earliest ORD_TMD KIS can report for it
-  std::int64_t created_ns = 0;
-  std::int64_t updated_ns = 0;
-};
-
-struct journal_fill {
-  std::string client_id;
-  std::string symbol;
-  side dir = side::buy;
-  std::int64_t qty = 0;
-  std::int64_t price = 0;
-  std::int64_t at_ns = 0;
-  std::string source; // notice | ccld
-};
+// "K<trading day>-<seq>": unique per journal file.
+std::string client_id_of(std::int32_t trading_day, std::int64_t seq);
 
 class order_journal {
 public:
@@ -63,7 +34,8 @@ public:
   caf::error open(const std::string& path);
   const std::string& path() const noexcept { return path_; }
 
-  // Assigns seq and client_id and writes the intent; durable when this returns no error.
+  // Writes the intent; durable when this returns no error (outside a transaction) or when the
+  // transaction commits. Assigns seq and client_id when they are not set yet.
   caf::error record_intent(journal_entry& e);
   caf::error update(const journal_entry& e);
   caf::error record_fill(const journal_fill& f);
@@ -75,6 +47,14 @@ public:
 
   // Folds the WAL into the main file (graceful drain).
   caf::error checkpoint();
+
+  // A transaction around several writes: one fsync at commit (group commit).
+  caf::error begin();
+  caf::error commit();
+  void rollback();
+
+  // The seq the next intent gets (the executor names client ids at intake).
+  std::int64_t next_seq() const noexcept { return next_seq_; }
 
 private:
   caf::error exec(const char* sql);

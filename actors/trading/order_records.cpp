@@ -28,6 +28,20 @@ order_update update_of(const journal_entry& e, std::int64_t last_qty, std::int64
           e.filled_qty, e.avg_price,   last_qty, last_px, e.message, now_ns};
 }
 
+order_update update_of_signal(const signal& s, const std::string& client_id, order_status st,
+                              std::string reason, std::int64_t now_ns) {
+  order_update up;
+  up.client_id = client_id;
+  up.strategy_id = s.strategy_id;
+  up.symbol = s.symbol;
+  up.dir = s.dir;
+  up.status = st;
+  up.qty = s.qty;
+  up.reason = std::move(reason);
+  up.at_ns = now_ns;
+  return up;
+}
+
 std::int64_t add_fill(journal_entry& e, std::int64_t qty, std::int64_t price) {
   qty = std::min(qty, e.qty - e.filled_qty); // never more than the order
   if (qty <= 0)

@@ -17,6 +17,10 @@ journal_entry intent_entry(const signal& s, std::int64_t now_ns);
 order_update update_of(const journal_entry& e, std::int64_t last_qty, std::int64_t last_px,
                        std::int64_t now_ns);
 
+// What the strategy is told about an accepted signal that is not (or never became) an order.
+order_update update_of_signal(const signal& s, const std::string& client_id, order_status st,
+                              std::string reason, std::int64_t now_ns);
+
 // Adds a fill of qty at price to e's filled quantity and average price, never past the order's
 // quantity; the quantity it counted (0 or less: nothing to record).
 std::int64_t add_fill(journal_entry& e, std::int64_t qty, std::int64_t price);

@@ -21,6 +21,19 @@ std::vector<queued_signal> signal_queue::take_all() {
   return out;
 }
 
+std::vector<queued_signal> signal_queue::take_expired(std::int64_t now_ns) {
+  std::vector<queued_signal> out;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    if (it->second.sig.expires_ns != 0 && it->second.sig.expires_ns <= now_ns) {
+      out.push_back(std::move(it->second));
+      it = queue_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
+
 void signal_queue::stage(const signal& s, std::int64_t sign) {
   auto& e = staged_[s.symbol];
   (s.dir == side::buy ? e.pending_buy : e.pending_sell) += sign * s.qty;

@@ -1,5 +1,6 @@
-// The order executor's intake: a bounded priority queue of signals (higher priority first,
-// then arrival order), each with the promise of its answer, and the exposure of signals that
+// The order executor's intake: a bounded priority queue of accepted signals (higher priority
+// first, then arrival order), each with the client id it was accepted under, and the exposure
+// of signals that
 // left the queue but are not journaled yet, so that signals in flight together cannot overrun
 // a limit. Plain code; the executor owns one.
 #pragma once
@@ -11,8 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include <caf/typed_response_promise.hpp>
-
 #include "actors/trading/risk_checks.hpp"
 #include "messages/orders.hpp"
 
@@ -20,7 +19,8 @@ namespace kis {
 
 struct queued_signal {
   signal sig;
-  caf::typed_response_promise<signal_ack> rp;
+  std::string client_id;
+  std::int64_t seq = 0; // the journal's seq the order will have
 };
 
 class signal_queue {
@@ -37,8 +37,10 @@ public:
   void push(queued_signal q);
   // The highest priority, oldest first; the queue must not be empty.
   queued_signal pop();
-  // Empties the queue (kill switch, drain): the caller answers every promise.
+  // Empties the queue (kill switch, drain): the caller tells every strategy.
   std::vector<queued_signal> take_all();
+  // Takes the signals whose time to live is over at wall time now_ns.
+  std::vector<queued_signal> take_expired(std::int64_t now_ns);
 
   // Adds (sign +1) or removes (-1) a dequeued signal's quantity to its symbol's pending side.
   void stage(const signal& s, std::int64_t sign);

@@ -66,12 +66,18 @@ public:
     s.strategy_id = cfg_.id;
     if (s.created_ns == 0)
       s.created_ns = clock_->now_ns();
+    if (s.expires_ns == 0 && cfg_.signal_ttl.count() > 0)
+      s.expires_ns = s.created_ns + std::chrono::nanoseconds{cfg_.signal_ttl}.count();
+    if (s.route == venue::unset)
+      s.route = cfg_.default_venue;
     ++signals_;
     if (!cfg_.trade || !executor_) {
-      refuse(s, "watch only: strategy '" + cfg_.id + "' does not trade in this mode");
+      refuse(s, order_status::rejected,
+             "watch only: strategy '" + cfg_.id + "' does not trade in this mode");
       return;
     }
-    request(executor_, cfg_.signal_timeout, s)
+    // The executor answers at once; what happens to the order after comes as order_updates.
+    request(executor_, cfg_.ack_timeout, s)
         .then(
             [this](signal_ack&) {
               auto m = measure();
@@ -79,9 +85,16 @@ public:
             },
             [this, s](caf::error& err) {
               auto m = measure();
+              if (err == caf::sec::request_timeout || err == caf::sec::request_receiver_down) {
+                ++unreachable_;
+                refuse(s, order_status::unreachable,
+                       "executor unreachable: " + home_system().render(err));
+                return;
+              }
               auto v = view(err);
-              refuse(s, v.message.empty() ? home_system().render(err)
-                                          : to_string(v.code) + ": " + v.message);
+              refuse(s, order_status::rejected,
+                     v.message.empty() ? home_system().render(err)
+                                       : to_string(v.code) + ": " + v.message);
             });
   }
 
@@ -109,13 +122,13 @@ private:
     });
   }
 
-  void refuse(const signal& s, std::string why) {
+  void refuse(const signal& s, order_status status, std::string why) {
     ++refused_;
     order_update up;
     up.strategy_id = cfg_.id;
     up.symbol = s.symbol;
     up.dir = s.dir;
-    up.status = order_status::rejected;
+    up.status = status;
     up.qty = s.qty;
     up.reason = std::move(why);
     up.at_ns = clock_->now_ns();
@@ -154,6 +167,7 @@ private:
             counter("strategy_signals_accepted_total", accepted_),
             counter("strategy_signals_refused_total", refused_),
             counter("strategy_errors_total", errors_),
+            counter("strategy_executor_unreachable_total", unreachable_),
             metric_point{"strategy_trading", metric_type::gauge, l, cfg_.trade ? 1.0 : 0.0}};
   }
 
@@ -162,6 +176,7 @@ private:
   order_executor_actor executor_;
   std::shared_ptr<const wall_clock> clock_;
   std::uint64_t events_ = 0, signals_ = 0, accepted_ = 0, refused_ = 0, errors_ = 0;
+  std::uint64_t unreachable_ = 0;
   actor_recorder rec_{"strategy_host", "strategy_host"};
 };
 

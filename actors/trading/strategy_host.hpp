@@ -19,7 +19,11 @@ namespace kis {
 struct strategy_host_config {
   std::string id;
   bool trade = true; // false: watch only, every signal is answered "not trading" locally
-  std::chrono::milliseconds signal_timeout{60000};
+  // The executor answers every signal at once; no answer within this is "executor
+  // unreachable" (a distinct status), never a false "rejected".
+  std::chrono::milliseconds ack_timeout{10000};
+  std::chrono::milliseconds signal_ttl{0}; // an accepted signal not sent by then expires; 0 = never
+  venue default_venue = venue::unset;
   std::shared_ptr<const wall_clock> clock; // null = system
 };
 

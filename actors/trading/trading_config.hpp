@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/trading/history_cache.hpp"
 #include "kis/clock.hpp"
 #include "strategies/strategy.hpp"
 
@@ -24,8 +25,15 @@ struct analyzer_config {
   std::chrono::milliseconds poll_max_interval{30000}; // back-off cap when the budget is short
   std::chrono::milliseconds request_timeout{30000};   // a gateway call may queue for a permit
   std::int32_t bar_seconds = 60;
-  std::int32_t history_days = 120; // 0 = no history request
-  std::int32_t sma_fast = 5;       // in closed bars
+  std::int32_t history_days = 120; // per followed symbol; 0 = no history request
+  // Today's cached history (read at start) and where fetched history goes; both optional.
+  std::shared_ptr<const history_snapshot> history_cache;
+  history_store_actor history_store;
+  // Where conflated prices go (the order executor), at most once per price_flush per symbol.
+  price_sink_actor price_sink;
+  std::chrono::milliseconds price_flush{100};
+  std::chrono::milliseconds ws_price_valid{30000}; // a streamed price stands this long
+  std::int32_t sma_fast = 5;                       // in closed bars
   std::int32_t sma_slow = 20;
   std::int32_t ema_period = 20;
   std::int32_t ws_priority = 0;
@@ -59,6 +67,13 @@ struct executor_config {
   std::int32_t reconcile_attempts = 3; // inquire-daily-ccld passes before "never placed"
   std::chrono::milliseconds fill_poll_interval{2000}; // fills by polling when no notices
   std::string hts_id; // execution-notice registration key; empty = poll fills only
+  // The account view: the balance read at start (none: the executor reads it itself), how
+  // often KIS's balance corrects it (0: never), and how close to the limit a buy must come
+  // before inquire-psbl-order is asked (share of the free cash).
+  std::optional<balance> initial_account;
+  std::chrono::milliseconds balance_refresh{60000};
+  double account_margin = 0.1;
+  bool journal_detached = true;            // false: on the scheduler (deterministic tests)
   std::shared_ptr<const wall_clock> clock; // trading day and timestamps; null = system
 };
 
@@ -68,8 +83,9 @@ struct strategy_config {
   std::string id;   // instance id; empty = name
   std::vector<std::string> symbols;
   strategy_params params;
-  std::optional<bool> trade;                       // unset: see may_trade()
-  std::chrono::milliseconds signal_timeout{60000}; // waiting for the executor's verdict
+  std::optional<bool> trade;               // unset: see may_trade()
+  std::chrono::milliseconds signal_ttl{0}; // accepted but not sent by then: expired; 0 = never
+  venue default_venue = venue::unset;      // for signals that name none
 };
 
 // The safety rule of the modes: in sim everything configured trades; in paper and live an

@@ -18,6 +18,7 @@ using kis::permit_class;
 using kis::permit_scheduler;
 
 constexpr std::int64_t ms = 1'000'000;
+constexpr auto market = static_cast<std::size_t>(permit_class::market_data);
 constexpr std::int64_t sec = 1'000 * ms;
 
 kis::governor_config real_limits() {
@@ -28,11 +29,19 @@ kis::governor_config real_limits() {
   return cfg;
 }
 
+// Grants what is due now; each request leaves at once (the gateway's report arrives with it).
+std::vector<kis::scheduled_grant> poll_left(permit_scheduler& s, std::int64_t now) {
+  auto grants = s.poll(now);
+  for (const auto& g : grants)
+    s.on_left(g.value.id, now);
+  return grants;
+}
+
 // Grants everything that is due, jumping the clock to each next due time, until nobody waits.
 std::vector<kis::scheduled_grant> drain(permit_scheduler& s, std::int64_t& now) {
   std::vector<kis::scheduled_grant> out;
   for (;;) {
-    for (auto& g : s.poll(now))
+    for (auto& g : poll_left(s, now))
       out.push_back(std::move(g));
     auto due = s.next_due(now);
     if (!due)
@@ -78,7 +87,7 @@ TEST(PermitScheduler, WithoutSpacingABurstTakesAllButTheReserve) {
   std::int64_t now = 0;
   for (int i = 0; i < 60; ++i)
     s.enqueue(permit_class::market_data, "r", now);
-  EXPECT_EQ(s.poll(now).size(), 17u);
+  EXPECT_EQ(poll_left(s, now).size(), 17u);
   auto rest = drain(s, now);
   auto t = times_of(rest);
   t.insert(t.begin(), 17, 0);
@@ -88,18 +97,18 @@ TEST(PermitScheduler, WithoutSpacingABurstTakesAllButTheReserve) {
 TEST(PermitScheduler, RandomArrivalsOfAllClassesKeepEveryWindow) {
   permit_scheduler s{real_limits()};
   std::mt19937_64 rng{42};
-  std::uniform_int_distribution<int> cls(0, 3), gap(0, 40), who(0, 9);
+  std::uniform_int_distribution<int> cls(0, kis::permit_class_count - 1), gap(0, 40), who(0, 9);
   std::int64_t now = 0;
   std::vector<std::int64_t> t;
   for (int i = 0; i < 2000; ++i) {
     now += gap(rng) * ms;
     s.enqueue(static_cast<permit_class>(cls(rng)), "r" + std::to_string(who(rng)), now);
-    for (const auto& g : s.poll(now))
+    for (const auto& g : poll_left(s, now))
       t.push_back(g.value.granted_ns);
     // Wake-ups happen exactly when due, as the actor's timer does.
     if (auto due = s.next_due(now); due && *due < now + gap(rng) * ms) {
       now = *due;
-      for (const auto& g : s.poll(now))
+      for (const auto& g : poll_left(s, now))
         t.push_back(g.value.granted_ns);
     }
   }
@@ -115,12 +124,12 @@ TEST(PermitScheduler, HigherClassesGoFirst) {
   std::int64_t now = 0;
   for (int i = 0; i < 18; ++i) // fill the window
     s.enqueue(permit_class::order, "fill", now);
-  EXPECT_EQ(s.poll(now).size(), 18u);
+  EXPECT_EQ(poll_left(s, now).size(), 18u);
   s.enqueue(permit_class::market_data, "a", now);
   s.enqueue(permit_class::account_query, "a", now);
   s.enqueue(permit_class::cancel_revise, "a", now);
   s.enqueue(permit_class::order, "a", now);
-  EXPECT_TRUE(s.poll(now).empty());
+  EXPECT_TRUE(poll_left(s, now).empty());
   auto grants = drain(s, now);
   ASSERT_EQ(grants.size(), 4u);
   EXPECT_EQ(grants[0].value.cls, permit_class::order);
@@ -138,7 +147,7 @@ TEST(PermitScheduler, ReserveKeepsOrderWaitNearOneSlotUnderFullQueryLoad) {
   std::vector<std::int64_t> all, waits;
   std::size_t queries = 0;
   auto grant = [&] {
-    for (const auto& g : s.poll(now)) {
+    for (const auto& g : poll_left(s, now)) {
       all.push_back(g.value.granted_ns);
       if (g.value.cls == permit_class::order)
         waits.push_back(g.value.waited_ns);
@@ -148,7 +157,7 @@ TEST(PermitScheduler, ReserveKeepsOrderWaitNearOneSlotUnderFullQueryLoad) {
   };
   while (now < 60 * sec) {
     // Full query load: 50 requesters always have a query waiting.
-    while (s.stats(now).waiting_by_class[3] < 50)
+    while (s.stats(now).waiting_by_class[market] < 50)
       s.enqueue(permit_class::market_data, "q" + std::to_string(rng() % 50), now);
     grant();
     auto due = s.next_due(now);
@@ -206,7 +215,7 @@ TEST(PermitScheduler, RateLimitedPausesHalvesAndRecoversAdditively) {
   s.on_outcome(kis::call_result::rate_limited, now + ms);
   EXPECT_DOUBLE_EQ(s.effective_rate(), 9.0);
   s.enqueue(permit_class::order, "x", now);
-  EXPECT_TRUE(s.poll(now).empty()); // paused
+  EXPECT_TRUE(poll_left(s, now).empty()); // paused
   EXPECT_EQ(s.next_due(now), 500 * ms);
   for (int i = 0; i < 99; ++i)
     s.enqueue(permit_class::market_data, "q", now);
@@ -233,7 +242,7 @@ TEST(PermitScheduler, CancelledRequestersReleaseTheirPlace) {
   std::int64_t now = 0;
   for (int i = 0; i < 18; ++i)
     s.enqueue(permit_class::order, "fill", now);
-  EXPECT_EQ(s.poll(now).size(), 18u);
+  EXPECT_EQ(poll_left(s, now).size(), 18u);
   for (int i = 0; i < 3; ++i)
     s.enqueue(permit_class::market_data, "quitter", now);
   const auto lone = s.enqueue(permit_class::account_query, "dead", now);
@@ -260,12 +269,12 @@ TEST(PermitScheduler, StatisticsAndWaitHistograms) {
   EXPECT_EQ(st.total_calls, 20u);
   EXPECT_DOUBLE_EQ(st.success_rate, 0.5);
   EXPECT_EQ(st.limit, 18u);
-  EXPECT_EQ(st.granted_by_class[3], 20u);
+  EXPECT_EQ(st.granted_by_class[market], 20u);
   // One per slot (1.005 s / 18): the last at 19 slots, 18 of them in the trailing second.
   EXPECT_EQ(st.calls_last_second, 18u);
   const auto hs = s.wait_histograms();
   ASSERT_EQ(hs.size(), kis::permit_class_count);
-  const auto& md = hs[3];
+  const auto& md = hs[market];
   EXPECT_EQ(md.count, 20u);
   EXPECT_EQ(md.counts.back(), 20u);                  // cumulative: +Inf holds everything
   EXPECT_EQ(md.counts.size(), md.bounds.size() + 1); // one bucket per bound plus +Inf
@@ -275,4 +284,115 @@ TEST(PermitScheduler, StatisticsAndWaitHistograms) {
   for (const auto& p : s.metric_points(now))
     found |= p.name == "rest_effective_rate" && p.value == 18.0;
   EXPECT_TRUE(found);
+}
+
+// A stalled pool: permits are granted at a legal pace, but their requests leave late and all
+// together. Because an unsent permit counts as spent "now" until it leaves, the requests that
+// leave together are never more than the limit, whatever the delay.
+TEST(PermitScheduler, RequestsThatLeaveLateNeverOverfillASecondAtTheServer) {
+  auto cfg = real_limits();
+  permit_scheduler s{cfg};
+  std::mt19937_64 rng{11};
+  std::uniform_int_distribution<std::int64_t> delay(0, 3 * sec); // stuck in a pool up to 3 s
+  std::int64_t now = 0;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> pending; // leave time, permit
+  std::vector<std::int64_t> left;
+  for (int i = 0; i < 400; ++i)
+    s.enqueue(i % 5 == 0 ? permit_class::order : permit_class::market_data, "r", now);
+  while (left.size() < 400) {
+    for (const auto& g : s.poll(now))
+      pending.emplace_back(now + delay(rng), g.value.id);
+    std::sort(pending.begin(), pending.end());
+    // The next event: a request leaves, or the scheduler wants to grant.
+    auto due = s.next_due(now);
+    std::int64_t next = due ? *due : std::numeric_limits<std::int64_t>::max();
+    if (!pending.empty())
+      next = std::min(next, pending.front().first);
+    ASSERT_NE(next, std::numeric_limits<std::int64_t>::max());
+    now = std::max(now, next);
+    while (!pending.empty() && pending.front().first <= now) {
+      s.on_left(pending.front().second, now);
+      left.push_back(now);
+      pending.erase(pending.begin());
+    }
+  }
+  EXPECT_LE(kis::test::max_in_any_window(left, sec), 18u);
+  EXPECT_LE(s.stats(now).max_in_window, 18u);
+}
+
+TEST(PermitScheduler, APermitGivenBackCountsForNothing) {
+  permit_scheduler s{real_limits()};
+  std::int64_t now = 0;
+  for (int i = 0; i < 19; ++i)
+    s.enqueue(permit_class::order, "o", now);
+  auto grants = s.poll(now);
+  ASSERT_EQ(grants.size(), 18u);
+  EXPECT_TRUE(s.poll(now).empty());
+  EXPECT_FALSE(s.next_due(now).has_value() && *s.next_due(now) <= now);
+  s.on_unused(grants[0].value.id); // never left: its place is free at once
+  auto next = s.poll(now);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(s.stats(now).total_calls, 18u); // 19 granted, one given back
+}
+
+TEST(PermitScheduler, UnansweredCallsCapWhatIsInFlightAndOrdersKeepALane) {
+  auto cfg = real_limits();
+  cfg.max_in_flight = 4;
+  cfg.order_lanes = 1;
+  cfg.query_spacing = 0;
+  permit_scheduler s{cfg};
+  std::int64_t now = 0;
+  for (int i = 0; i < 10; ++i)
+    s.enqueue(permit_class::market_data, "q", now);
+  auto q = poll_left(s, now);
+  ASSERT_EQ(q.size(), 3u); // four lanes, one kept for orders
+  EXPECT_EQ(s.in_flight(), 3u);
+  s.enqueue(permit_class::order, "o", now);
+  auto o = poll_left(s, now);
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(o[0].value.cls, permit_class::order);
+  EXPECT_TRUE(poll_left(s, now + sec).empty()); // every lane busy: time alone does not help
+  s.on_outcome(kis::call_result::success, now + sec, q[0].value.id);
+  EXPECT_EQ(poll_left(s, now + sec).size(), 0u); // the freed lane is the order lane's turn...
+  s.on_outcome(kis::call_result::success, now + sec, o[0].value.id);
+  EXPECT_EQ(poll_left(s, now + sec).size(), 1u); // ...until fewer than three queries fly
+}
+
+TEST(PermitScheduler, CallsOfAPreviousProcessCountInTheFirstSecond) {
+  permit_scheduler s{real_limits()};
+  std::int64_t now = 10 * sec;
+  // The previous process spent 18 permits in the last 400 ms before it died.
+  std::vector<std::int64_t> earlier;
+  for (int i = 0; i < 18; ++i)
+    earlier.push_back(now - 400 * ms + i * ms);
+  s.assume_spent(earlier);
+  s.enqueue(permit_class::order, "o", now);
+  EXPECT_TRUE(poll_left(s, now).empty());
+  auto due = s.next_due(now);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, earlier.front() + sec + 5 * ms); // when the oldest leaves the window
+  EXPECT_EQ(poll_left(s, *due).size(), 1u);
+}
+
+TEST(PermitScheduler, LostReportsExpireOnTheSafeSide) {
+  auto cfg = real_limits();
+  cfg.unsent_limit = std::chrono::seconds{2};
+  cfg.finish_after = std::chrono::seconds{5};
+  cfg.max_in_flight = 18;
+  cfg.order_lanes = 0;
+  permit_scheduler s{cfg};
+  std::int64_t now = 0;
+  for (int i = 0; i < 19; ++i)
+    s.enqueue(permit_class::order, "o", now);
+  ASSERT_EQ(s.poll(now).size(), 18u); // nobody ever reports on these
+  auto due = s.next_due(now);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, 2 * sec); // taken as spent at 2 s: they hold the window until 3 s
+  EXPECT_TRUE(s.poll(*due).empty());
+  EXPECT_EQ(s.unsent(), 0u);
+  // Lanes stay taken until the answer's limit; then the window rule alone remains.
+  due = s.next_due(2 * sec);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_EQ(*due, 5 * sec);
+  EXPECT_EQ(s.poll(*due).size(), 1u);
 }

@@ -1,7 +1,10 @@
 // The rate governor as an actor on the virtual clock: delayed grants are promises fulfilled by
 // its timer, dead requesters give their place back, statistics and samples come out.
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -14,6 +17,8 @@
 using namespace std::chrono_literals;
 
 namespace {
+
+constexpr auto market = static_cast<std::size_t>(kis::permit_class::market_data);
 
 struct RateGovernorTest : kis::test::budget_fixture {
   kis::rate_governor_actor gov;
@@ -31,14 +36,32 @@ struct RateGovernorTest : kis::test::budget_fixture {
     sched.run();
   }
 
-  // Collects every permit already in the scoped actor's mailbox.
-  std::vector<kis::permit> collect() {
+  // Collects every permit already in the scoped actor's mailbox and, as the gateway does, tells
+  // the governor each one's request left at once (unless told otherwise).
+  std::vector<kis::permit> collect(bool report_left = true) {
     std::vector<kis::permit> out;
     bool more = true;
     while (more)
       self->receive([&](const kis::permit& p) { out.push_back(p); },
                     caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+    if (report_left) {
+      for (const auto& p : out)
+        self->send(gov, kis::permit_use{p.id, true});
+      sched.run();
+    }
     return out;
+  }
+
+  // Fires timers one by one, collecting (and reporting) the permits each one brings.
+  std::vector<kis::permit> collect_through_timers() {
+    std::vector<kis::permit> out;
+    for (;;) {
+      auto got = collect();
+      out.insert(out.end(), got.begin(), got.end());
+      if (!sched.trigger_timeout())
+        return out;
+      sched.run();
+    }
   }
 
   kis::api_stats stats() {
@@ -59,8 +82,7 @@ TEST_F(RateGovernorTest, DelayedGrantsKeepEverySlidingSecondOnTheVirtualClock) {
   sched.run();
   auto first = collect();
   EXPECT_EQ(first.size(), 1u); // queries are spread one per slot
-  run_all_timers();
-  auto rest = collect();
+  auto rest = collect_through_timers();
   std::vector<std::int64_t> t;
   for (const auto& p : first)
     t.push_back(p.granted_ns);
@@ -71,7 +93,7 @@ TEST_F(RateGovernorTest, DelayedGrantsKeepEverySlidingSecondOnTheVirtualClock) {
   const auto st = stats();
   EXPECT_EQ(st.total_calls, 60u);
   EXPECT_LE(st.max_in_window, 18u);
-  EXPECT_EQ(st.waiting_by_class[3], 0u);
+  EXPECT_EQ(st.waiting_by_class[market], 0u);
 }
 
 TEST_F(RateGovernorTest, OrderOvertakesQueuedQueries) {
@@ -99,10 +121,10 @@ TEST_F(RateGovernorTest, DeadRequesterReleasesItsPlace) {
           .then([](const kis::permit&) {});
   });
   sched.run();
-  EXPECT_EQ(stats().waiting_by_class[3], 3u);
+  EXPECT_EQ(stats().waiting_by_class[market], 3u);
   caf::anon_send_exit(client, caf::exit_reason::kill);
   sched.run();
-  EXPECT_EQ(stats().waiting_by_class[3], 0u);
+  EXPECT_EQ(stats().waiting_by_class[market], 0u);
   run_all_timers();
   EXPECT_EQ(stats().total_calls, 18u); // nobody was granted on behalf of the dead client
 }
@@ -134,8 +156,7 @@ TEST_F(RateGovernorTest, RateLimitedOutcomeBacksOffVisibly) {
   self->send(gov, kis::permit_request{kis::permit_class::order, "x"});
   sched.run();
   EXPECT_TRUE(collect().empty()); // paused
-  run_all_timers();
-  auto p = collect();
+  auto p = collect_through_timers();
   ASSERT_EQ(p.size(), 1u);
   EXPECT_GE(p[0].granted_ns - t0, 1'000'000'000); // after the one-second pause
 }
@@ -150,7 +171,7 @@ TEST_F(RateGovernorTest, SampleCarriesCountersAndWaitHistograms) {
   h.receive([&](const kis::actor_sample& x) { s = x; }, [](caf::error&) { FAIL(); });
   EXPECT_EQ(s.role, "rate_governor");
   EXPECT_EQ(s.histograms.size(), kis::permit_class_count);
-  EXPECT_EQ(s.histograms[2].count, 1u);
+  EXPECT_EQ(s.histograms[static_cast<std::size_t>(kis::permit_class::account_query)].count, 1u);
   EXPECT_FALSE(s.values.empty());
 }
 
@@ -172,7 +193,7 @@ TEST_F(RateGovernorTest, AQuietGovernorReportsItsLastCallsAndTheEmptyingSecond) 
   for (int i = 0; i < 3; ++i)
     self->send(gov, kis::permit_request{kis::permit_class::order, "o"});
   sched.run();
-  for (const auto& p : collect())
+  for (const auto& p : collect(false))
     self->send(gov, kis::call_outcome{p.id, p.cls, kis::call_result::success, 1000});
   sched.run();
   // No more calls: the trailing samples report them, then the emptied last second.
@@ -185,4 +206,75 @@ TEST_F(RateGovernorTest, AQuietGovernorReportsItsLastCallsAndTheEmptyingSecond) 
   EXPECT_EQ(kis::test::find_value(s, m::api_successes), 3.0);
   EXPECT_EQ(kis::test::find_value(s, m::api_calls_last_second), 0.0);
   EXPECT_EQ(sched.advance_time(10s), 0u); // and then it stays silent
+}
+
+// A governor started within a second of its predecessor's calls (kill -9 and restart) reads
+// them from the ledger file and does not grant a full second on top of them; a ledger that
+// cannot be trusted makes it assume the last second was full.
+TEST_F(RateGovernorTest, ARestartRespectsThePreviousProcessCallsThroughTheLedger) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("kis-ledger-test-" + std::to_string(::getpid()) + "-" + std::to_string(now_ns()));
+  std::filesystem::create_directories(dir);
+  auto file = kis::spent_ledger_path(dir, kis::api::environment::paper, "app-key");
+  // The wall clock follows the virtual clock, as the real ones move together.
+  auto wall_at = [](std::int64_t ns) {
+    return kis::wall_time{std::chrono::duration_cast<kis::wall_time::duration>(
+        std::chrono::nanoseconds{ns + 1'767'225'600'000'000'000})};
+  };
+  auto wall = std::make_shared<kis::manual_wall_clock>(wall_at(now_ns()));
+  kis::governor_config gc;
+  gc.limit = 18;
+  gc.safety_margin = 5ms;
+  auto spawn = [&] {
+    auto ledger = kis::spent_ledger::open(file);
+    EXPECT_TRUE(ledger.ok());
+    return kis::spawn_rate_governor(sys, gc, kis::governor_memory{*ledger, wall, true});
+  };
+  auto first = spawn();
+  sched.run();
+  for (int i = 0; i < 18; ++i)
+    self->send(first, kis::permit_request{kis::permit_class::order, "o"});
+  sched.run();
+  // A new ledger knows nothing: the first process waits one window, then spends 18 at once.
+  std::vector<kis::permit> spent;
+  for (;;) {
+    bool more = true;
+    while (more)
+      self->receive([&](const kis::permit& p) { spent.push_back(p); },
+                    caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+    if (!spent.empty() || !sched.trigger_timeout())
+      break;
+    sched.run();
+  }
+  ASSERT_EQ(spent.size(), 18u);
+  wall->set(wall_at(now_ns()));
+  for (const auto& p : spent)
+    self->send(first, kis::permit_use{p.id, true});
+  sched.run();
+  caf::anon_send_exit(first, caf::exit_reason::kill); // its state is gone, the file stays
+  sched.run();
+
+  wall->set(wall_at(now_ns() + 300'000'000)); // the new process asks 300 ms later
+  sched.advance_time(300ms);
+  gov = spawn();
+  sched.run();
+  const auto t0 = now_ns();
+  self->send(gov, kis::permit_request{kis::permit_class::order, "o"});
+  sched.run();
+  EXPECT_TRUE(collect().empty()); // the server still counts 18 calls in this second
+  auto later = collect_through_timers();
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_GE(later[0].granted_ns - t0, 700'000'000); // only when those 18 left the window
+
+  // A ledger that is not ours (wrong size) is reset, and a reset ledger means "unknown".
+  caf::anon_send_exit(gov, caf::exit_reason::kill);
+  sched.run();
+  std::filesystem::resize_file(file, 7);
+  gov = spawn();
+  sched.run();
+  self->send(gov, kis::permit_request{kis::permit_class::order, "o"});
+  sched.run();
+  EXPECT_TRUE(collect().empty()); // assumed full
+  EXPECT_EQ(collect_through_timers().size(), 1u);
+  std::filesystem::remove_all(dir);
 }

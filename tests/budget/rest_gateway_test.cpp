@@ -76,7 +76,10 @@ struct scripted_transport final : kis::rest_transport {
   };
   std::vector<pending> seen;
 
+  bool leave_at_once = true; // false: requests stay in the "pool" until left(i)
   void submit(kis::api::http_request req, std::function<void(kis::http_exchange)> done) override {
+    if (leave_at_once && req.on_leave)
+      req.on_leave(); // as libcurl's pre-request callback does when a connection is free
     seen.push_back({std::move(req), std::move(done)});
   }
 
@@ -225,7 +228,8 @@ TEST_F(RestGatewayTest, OrderWithRefusedTokenIsAnsweredNotResent) {
   sched.run();
   answer(0, reply(500, rejection("EGW00123")));
   EXPECT_EQ(error_code(), kis::errc::token_expired);
-  run_all_timers();
+  advance(61s); // the keeper issues the next token; the order is not resent with it
+  EXPECT_EQ(tokens_issued, 2);
   EXPECT_EQ(net->seen.size(), 1u);
 }
 
@@ -399,4 +403,51 @@ TEST_F(RestGatewayTest, ASharedCallOutlivesOneOfItsCallers) {
   std::int64_t price = 0;
   h.receive([&](const kis::quote& q) { price = q.price; }, [](caf::error&) {});
   EXPECT_EQ(price, 70100);
+}
+
+// A token KIS refused is dead: the calls already in flight with it come back refused, and
+// none leaves with it again -- neither those waiting for a permit nor new ones. They wait for
+// the keeper's next token (one issue a minute) and then go, each once.
+TEST_F(RestGatewayTest, ARefusedTokenNeverLeavesAgainAndTheWaitingCallsUseTheNewOne) {
+  const std::vector<std::string> symbols = {"000660", "005380", "035420", "051910", "068270"};
+  for (int i = 0; i < 25; ++i) // a second's budget leaves at once, the rest wait for permits
+    self->send(gw, kis::price_query{symbols[i % 5] + std::to_string(i), "J", false});
+  sched.run();
+  const auto first = net->seen.size();
+  ASSERT_GE(first, 10u);
+  ASSERT_LT(first, 25u);
+  for (std::size_t i = 0; i < first; ++i)
+    answer(i, reply(500, rejection("EGW00121")));
+  EXPECT_EQ(net->seen.size(), first);
+  self->send(gw, kis::price_query{"999990", "J", false}); // a new call after the refusal
+  sched.run();
+  advance(2s); // the window frees up: the waiting calls get permits, but hold a dead token
+  EXPECT_EQ(net->seen.size(), first);
+  advance(60s); // the keeper may issue again
+  for (int i = 0; i < 4; ++i)
+    advance(1s);                            // within the budget, a second at a time
+  ASSERT_EQ(net->seen.size(), first + 26u); // every call once more, the new one too
+  for (std::size_t i = 0; i < net->seen.size(); ++i)
+    EXPECT_EQ(net->header(i, "authorization"), i < first ? "Bearer tok-1" : "Bearer tok-2") << i;
+  EXPECT_EQ(tokens_issued, 2);
+}
+
+// A request that could not leave before its permit's deadline (a stalled pool) gives the
+// permit back: it counts for nothing at the governor, and the call asks for another.
+TEST_F(RestGatewayTest, ALateRequestGivesItsPermitBackAndAsksAgain) {
+  net->leave_at_once = false;
+  self->send(gw, kis::price_query{"005930", "J", false});
+  sched.run();
+  ASSERT_EQ(net->seen.size(), 1u);
+  EXPECT_NE(net->seen[0].req.leave_by, std::chrono::steady_clock::time_point{});
+  kis::http_exchange late;
+  late.late = true;
+  late.transport_error = "did not leave in time";
+  answer(0, late);
+  ASSERT_EQ(net->seen.size(), 2u); // asked again, not failed, not counted as a retry
+  net->seen[1].req.on_leave();
+  sched.run();
+  answer(1, reply(200, price_body));
+  EXPECT_EQ(values<kis::quote>().size(), 1u);
+  EXPECT_EQ(stats().total_calls, 1u); // the returned permit was never a call
 }

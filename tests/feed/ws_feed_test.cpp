@@ -113,7 +113,7 @@ std::size_t count_with(const std::vector<std::string>& texts, const std::string&
 struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
   std::shared_ptr<fake_wire> wire = std::make_shared<fake_wire>();
   token_keeper_actor keeper;
-  ws_feed_actor feed;
+  ws_feed_impl_actor feed;
   ws_feed_config cfg;
 
   FeedTest() {
@@ -125,7 +125,7 @@ struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
     cfg.backoff_max = 4s;
     cfg.clock = std::make_shared<manual_wall_clock>();
     auto w = wire;
-    cfg.transport = [w](const ws_feed_actor&, std::uint64_t id) {
+    cfg.transport = [w](const ws_feed_impl_actor&, std::uint64_t id) {
       auto s = std::make_shared<fake_session>();
       s->id = id;
       w->sessions.push_back(s);
@@ -417,18 +417,31 @@ TEST_F(FeedTest, DecryptsNoticesWithTheAckKeyAndForgetsItOnReconnect) {
   EXPECT_EQ(status().parse_errors, 1u);
 }
 
+// Also what a hostile server may send on a live session: a record count the payload does not
+// hold, control JSON nested 10,000 deep, invalid UTF-8. Each is a counted parse error; the
+// session and the subscribers carry on.
 TEST_F(FeedTest, MalformedFramesAreCountedNotFatal) {
   start();
   link_up();
   auto log = std::make_shared<sink_log>();
   auto sink = spawn_sink(log);
   ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
-  for (const auto* bad : {"0|H0STCNT0|001|005930^1", "0|H0STCNT0", "garbage", "{not json",
-                          "0|H0XXXXX0|001|a^b", "1|H0STCNI0|001|!!!!"})
+  std::string wrong_count = trade_frame("005930");
+  wrong_count.replace(wrong_count.find("|001|"), 5, "|002|");
+  std::string deep = R"({"header":{"tr_id":"H0STCNT0","x":)";
+  for (int i = 0; i < 10'000; ++i)
+    deep += R"({"a":)";
+  deep += "1" + std::string(10'000, '}') + "}}";
+  for (const std::string bad :
+       {"0|H0STCNT0|001|005930^1", "0|H0STCNT0", "garbage", "{not json", "0|H0XXXXX0|001|a^b",
+        "1|H0STCNI0|001|!!!!", wrong_count.c_str(), deep.c_str(),
+        "{\"header\":{\"tr_id\":\"H0STCNT0\",\"tr_key\":\"\xff\xfe\"}}"})
     server(bad);
   server(trade_frame("005930"));
   EXPECT_EQ(log->ticks.size(), 1u);
-  EXPECT_EQ(status().parse_errors, 6u);
+  auto st = status();
+  EXPECT_EQ(st.parse_errors, 9u);
+  EXPECT_TRUE(st.connected);
 }
 
 } // namespace

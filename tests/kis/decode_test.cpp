@@ -338,7 +338,9 @@ TEST(DecodeToken, RefusesBrokenAnswersWithoutEchoingTheToken) {
         R"({"access_token":"SECRETTOKEN"})", R"({"access_token":"","expires_in":86400})",
         R"({"access_token":12345,"expires_in":86400})",
         R"({"access_token":"SECRETTOKEN","expires_in":"-5"})",
-        R"({"access_token":"SECRETTOKEN","expires_in":"99999999999999999999"})"}) {
+        R"({"access_token":"SECRETTOKEN","expires_in":"99999999999999999999"})",
+        // Found by rest_reply_fuzz: refused, but still multiplied (signed overflow).
+        R"({"access_token":"SECRETTOKEN","expires_in":"99999999999999999"})"}) {
     auto t = decode_token(parsed(body), 0);
     ASSERT_FALSE(t) << body;
     EXPECT_EQ(t.error().code, errc::malformed);

@@ -51,6 +51,19 @@ TEST(Kst, RejectsMalformedText) {
   EXPECT_FALSE(kst::parse_date_time("20240101", "126000"));
 }
 
+// Found by realtime_frames_fuzz: a trade frame dated 6026 overflowed int64 nanoseconds.
+TEST(Kst, RefusesInstantsPastTheInt64Horizon) {
+  for (auto date : {"22620412", "60260724", "99991231"}) {
+    auto t = kst::parse_date_time(date, "115214");
+    ASSERT_FALSE(t) << date;
+    EXPECT_EQ(t.error().code, kis::errc::malformed);
+    EXPECT_FALSE(kst::parse_date_time(date));
+  }
+  EXPECT_FALSE(kst::parse_datetime("6026-07-24 11:52:14"));
+  EXPECT_TRUE(kst::parse_date_time("22611231", "235959"));
+  EXPECT_TRUE(kst::parse_date("99991231")); // a calendar date alone has no horizon
+}
+
 TEST(Kst, TodayFollowsSeoulNotUtc) {
   // 2026-01-01 15:30 UTC is already 2026-01-02 00:30 in Seoul.
   kis::manual_wall_clock clock{kis::wall_time{sys_days{2026y / January / 1} + 15h + 30min}};

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -40,9 +41,19 @@ class loopback_server {
 public:
   // Returns the raw response; an empty string means "never answer" (the client times out).
   using handler = std::function<std::string(const seen_request&)>;
+  // For answers written piece by piece (huge or slow ones): write returns false once the client
+  // has gone or the server stops, and the handler should return then.
+  using writer = std::function<bool(std::string_view)>;
+  using stream_handler = std::function<void(const seen_request&, const writer&)>;
 
   explicit loopback_server(handler h)
-      : handler_(std::move(h)) {
+      : loopback_server(std::move(h), stream_handler{}) {}
+  explicit loopback_server(stream_handler h)
+      : loopback_server(handler{}, std::move(h)) {}
+
+  loopback_server(handler h, stream_handler s)
+      : handler_(std::move(h))
+      , stream_(std::move(s)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -112,6 +123,13 @@ private:
             std::lock_guard guard{mtx_};
             requests_.push_back(req);
           }
+          if (stream_) {
+            stream_(req, [this, fd](std::string_view piece) {
+              return !stop_ && ::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL) ==
+                                   static_cast<ssize_t>(piece.size());
+            });
+            continue;
+          }
           auto response = handler_(req);
           if (!response.empty())
             ::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
@@ -156,6 +174,7 @@ private:
   }
 
   handler handler_;
+  stream_handler stream_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};

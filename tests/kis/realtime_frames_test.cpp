@@ -233,6 +233,9 @@ TEST(Malformed, EveryBadFrameIsATypedError) {
       {"non-numeric price", "0|H0STCNT0|001|005930^115214^25O500" + p.substr(20)},
       {"bad date", "0|H0STCNT0|001|" + std::string{p}.replace(p.find("20260724"), 8, "20261340")},
       {"bad time", "0|H0STCNT0|001|005930^1152" + p.substr(13)},
+      // Found by realtime_frames_fuzz: a date past 2262 overflowed the nanosecond clock.
+      {"date past 2262",
+       "0|H0STCNT0|001|" + std::string{p}.replace(p.find("20260724"), 8, "60260724")},
   };
   for (const auto& c : cases) {
     std::vector<trade_tick> out;

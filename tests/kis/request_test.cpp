@@ -162,6 +162,8 @@ TEST(BuildRequest, UrlEncoding) {
   EXPECT_EQ(url_encode("AZaz09-_.~"), "AZaz09-_.~");
   EXPECT_EQ(url_encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
   EXPECT_EQ(url_encode("+%"), "%2B%25");
+  EXPECT_EQ(url_decode(url_encode("a b&c=d/é+%")), "a b&c=d/é+%");
+  EXPECT_EQ(url_decode("a+b%41%4a%zz%4"), "a bAJ%zz%4"); // a malformed escape stays
 }
 
 TEST(BuildRequest, ChartAndFillsParams) {

@@ -174,6 +174,10 @@ kis::permit sample() {
   return {17, kis::permit_class::order, 100, 5};
 }
 template <>
+kis::permit_use sample() {
+  return {7, false};
+}
+template <>
 kis::call_outcome sample() {
   return {17, kis::permit_class::order, kis::call_result::rate_limited, 1200};
 }
@@ -230,7 +234,7 @@ kis::api_stats sample() {
 }
 template <>
 kis::http_exchange sample() {
-  return {9, 500, "D", "{}", "timeout", true, 123};
+  return {9, 500, "D", "{}", "timeout", true, true, 123};
 }
 template <>
 kis::subscribe_request sample() {
@@ -299,12 +303,13 @@ using all_types = ::testing::Types<
     kis::market_day, kis::venue_status, kis::session_change, kis::signal, kis::signal_ack,
     kis::order_request, kis::revise_cancel_request, kis::order_ack, kis::execution_notice,
     kis::order_update, kis::holding, kis::balance, kis::buyable, kis::fill_record, kis::position,
-    kis::count_by, kis::executor_summary, kis::permit_request, kis::permit, kis::call_outcome,
-    kis::access_token, kis::approval_key, kis::token_info, kis::field, kis::rest_call,
-    kis::rest_reply, kis::price_query, kis::chart_query, kis::balance_query, kis::buyable_query,
-    kis::fills_query, kis::api_stats, kis::http_exchange, kis::subscribe_request, kis::subscription,
-    kis::feed_status, kis::bar, kis::indicators, kis::market_event, kis::label, kis::metric_point,
-    kis::histogram_point, kis::actor_sample, kis::metrics_snapshot>;
+    kis::count_by, kis::executor_summary, kis::permit_request, kis::permit, kis::permit_use,
+    kis::call_outcome, kis::access_token, kis::approval_key, kis::token_info, kis::field,
+    kis::rest_call, kis::rest_reply, kis::price_query, kis::chart_query, kis::balance_query,
+    kis::buyable_query, kis::fills_query, kis::api_stats, kis::http_exchange,
+    kis::subscribe_request, kis::subscription, kis::feed_status, kis::bar, kis::indicators,
+    kis::market_event, kis::label, kis::metric_point, kis::histogram_point, kis::actor_sample,
+    kis::metrics_snapshot>;
 TYPED_TEST_SUITE(RoundTrip, all_types);
 
 TYPED_TEST(RoundTrip, SurvivesBinarySerializationInsideAMessage) {

@@ -7,22 +7,8 @@
 # cleanly with a clear message when the core shuts down.
 set -euo pipefail
 engine=$1
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
-
-fail() {
-  echo "FAIL: $*"
-  for f in core.err core.out node.err node.out node2.err node2.out; do
-    [ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }
-  done
-  exit 1
-}
+source "$(dirname "$0")/cluster_lib.sh"
+logs=(core.err core.out node.err node.out node2.err node2.out)
 
 # The core watches 10 symbols (ma_cross trades on them) and keeps few WebSocket slots, so most
 # of the node's symbols are polled over REST through the core's gateway.
@@ -56,16 +42,11 @@ TOML
 core=$!
 pids+=("$core")
 
-port=""
-url=""
-for _ in $(seq 1 150); do
-  port=$(grep -o 'core directory served on 127.0.0.1:[0-9]*' core.err | head -n 1 | sed 's/.*://') || true
-  url=$(grep -o 'metrics on http://127.0.0.1:[0-9]*' core.err | head -n 1 | sed 's/metrics on //') || true
-  [ -n "$port" ] && [ -n "$url" ] && break
-  kill -0 "$core" 2>/dev/null || fail "the core exited early"
-  sleep 0.2
-done
+port=$(core_port "$core" core.err)
 [ -n "$port" ] || fail "the core never logged its served port"
+# The metrics line comes before the directory's.
+url=$(grep -o 'metrics on http://127.0.0.1:[0-9]*' core.err | head -n 1 | sed 's/metrics on //') || true
+[ -n "$url" ] || fail "the core never logged its metrics endpoint"
 echo "core serves on 127.0.0.1:$port, metrics at $url"
 
 "$engine" node --core "127.0.0.1:$port" -c node.toml --duration 20s >node.out 2>node.err &

@@ -172,3 +172,48 @@ TEST(Config, LiveNeedsConfirmation) {
   cfg.confirm_live = true;
   EXPECT_FALSE(validate(cfg));
 }
+
+TEST(Config, RecorderAndBacktestSections) {
+  auto d = parse_ok("");
+  EXPECT_EQ(d.recorder.enabled, "auto");
+  EXPECT_DOUBLE_EQ(d.backtest.commission_pct, 0.0140527);
+  EXPECT_DOUBLE_EQ(d.backtest.sell_tax_pct, 0.20);
+  auto cfg = parse_ok(R"(
+[recorder]
+enabled = "on"
+path = "/var/rec"
+segment_mb = 64
+chunk_kb = 256
+flush_interval = "500ms"
+zstd_level = 9
+queue_limit = 5000
+max_total_mb = 2048
+[backtest]
+commission_pct = 0.015
+sell_tax_pct = 0.18
+slippage_ticks = 2
+initial_cash = 5000000
+session_rules = "none"
+mark_every = "5m"
+)");
+  EXPECT_EQ(cfg.recorder.enabled, "on");
+  EXPECT_EQ(cfg.recorder.path, "/var/rec");
+  EXPECT_EQ(cfg.recorder.segment_mb, 64);
+  EXPECT_EQ(cfg.recorder.chunk_kb, 256);
+  EXPECT_EQ(cfg.recorder.flush_interval, 500ms);
+  EXPECT_EQ(cfg.recorder.zstd_level, 9);
+  EXPECT_EQ(cfg.recorder.queue_limit, 5000);
+  EXPECT_EQ(cfg.recorder.max_total_mb, 2048);
+  EXPECT_DOUBLE_EQ(cfg.backtest.commission_pct, 0.015);
+  EXPECT_DOUBLE_EQ(cfg.backtest.sell_tax_pct, 0.18);
+  EXPECT_EQ(cfg.backtest.slippage_ticks, 2);
+  EXPECT_EQ(cfg.backtest.initial_cash, 5'000'000);
+  EXPECT_EQ(cfg.backtest.session_rules, "none");
+  EXPECT_EQ(cfg.backtest.mark_every, 5min);
+  EXPECT_EQ(parse_bad("[recorder]\nenabled = \"yes\"\n").key, "recorder.enabled");
+  EXPECT_EQ(parse_bad("[recorder]\nsegment_mb = 0\n").key, "recorder");
+  EXPECT_EQ(parse_bad("[recorder]\nsegmnt_mb = 1\n").key, "recorder.segmnt_mb");
+  EXPECT_EQ(parse_bad("[backtest]\nsession_rules = \"nyse\"\n").key, "backtest.session_rules");
+  EXPECT_EQ(parse_bad("[backtest]\nslippage_ticks = -1\n").key, "backtest");
+  EXPECT_EQ(parse_bad("[backtest]\ncommission_pct = \"0.01\"\n").key, "backtest.commission_pct");
+}

@@ -14,9 +14,21 @@
 #include "actors/trading/strategy_host.hpp"
 #include "strategies/registry.hpp"
 #include "support/metrics_probe.hpp"
+#include "support/temp_path.hpp"
 #include "tests/trading/fakes.hpp"
 
 using namespace std::chrono_literals;
+
+namespace {
+kis::strategy_host_config host_config(std::string id, bool trade,
+                                      std::shared_ptr<const kis::wall_clock> clock) {
+  kis::strategy_host_config hc;
+  hc.id = std::move(id);
+  hc.trade = trade;
+  hc.clock = std::move(clock);
+  return hc;
+}
+} // namespace
 
 namespace {
 
@@ -37,7 +49,7 @@ struct AnalyzerTest : ::testing::Test, test_coordinator_fixture<> {
   std::shared_ptr<kis::test::gateway_record> gw = std::make_shared<kis::test::gateway_record>();
   std::shared_ptr<kis::test::feed_record> fd = std::make_shared<kis::test::feed_record>();
   std::shared_ptr<kis::test::strategy_record> st = std::make_shared<kis::test::strategy_record>();
-  kis::rest_gateway_actor gateway;
+  kis::rest_gateway_impl_actor gateway;
   kis::ws_feed_actor feed;
   kis::strategy_actor strategy;
   kis::analyzer_actor an;
@@ -228,7 +240,8 @@ public:
 TEST_F(AnalyzerTest, HostedStrategySignalsReachTheExecutorAndRefusalsComeBack) {
   buy_every_tick::updates.clear();
   kis::executor_config ec;
-  ec.journal_path = (std::filesystem::temp_directory_path() / "kis-host-test.sqlite").string();
+  ec.journal_detached = false;
+  ec.journal_path = kis::test::unique_temp_path("kis-host-test", ".sqlite").string();
   for (auto ext : {"", "-wal", "-shm"})
     std::filesystem::remove(ec.journal_path + ext);
   ec.check_buyable = false;
@@ -236,7 +249,7 @@ TEST_F(AnalyzerTest, HostedStrategySignalsReachTheExecutorAndRefusalsComeBack) {
   auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
   ASSERT_TRUE(exec);
   auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_every_tick>(),
-                                       {"bt", true, 60000ms, cfg.clock}, *exec);
+                                       host_config("bt", true, cfg.clock), *exec);
   sched.run();
   kis::market_event ev;
   ev.symbol = "A";
@@ -262,7 +275,7 @@ TEST_F(AnalyzerTest, WatchOnlyHostSendsNothing) {
   buy_every_tick::updates.clear();
   auto host =
       kis::spawn_strategy_host(sys, std::make_shared<buy_every_tick>(),
-                               {"bt", false, 60000ms, cfg.clock}, kis::order_executor_actor{});
+                               host_config("bt", false, cfg.clock), kis::order_executor_actor{});
   kis::market_event ev;
   ev.symbol = "A";
   ev.price = 10000;
@@ -280,8 +293,8 @@ TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
   pc.analyzers = 2;
   pc.symbols = {"A", "B", "C"};
   pc.analyzer = cfg;
-  pc.executor.journal_path =
-      (std::filesystem::temp_directory_path() / "kis-pipeline-test.sqlite").string();
+  pc.executor.journal_detached = false;
+  pc.executor.journal_path = kis::test::unique_temp_path("kis-trading-test", ".sqlite").string();
   pc.executor.clock = cfg.clock;
   kis::strategy_config ma;
   ma.name = "ma_cross";
@@ -300,7 +313,10 @@ TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
   EXPECT_EQ(p->strategy_ids, (std::vector<std::string>{"ma_cross", "orb"}));
   EXPECT_EQ(p->trading, (std::vector<bool>{false, true}));
   EXPECT_EQ(fd->trades.size(), 4u); // every symbol asked the feed once
-  kis::stop_trading_actors(*p);
+  {
+    kis::runtime::actor_owner owner;
+    kis::own_trading_actors(owner, *p);
+  }
   sched.run();
   pc.strategies.push_back(ma); // same id twice
   auto dup = kis::spawn_trading_actors(sys, pc, gateway, feed);
@@ -314,12 +330,13 @@ TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
   pc.analyzers = 1;
   pc.symbols = {"A"};
   pc.analyzer = cfg;
+  pc.executor.journal_detached = false;
   pc.executor.journal_path =
-      (std::filesystem::temp_directory_path() / "kis-pipeline-core-test.sqlite").string();
+      kis::test::unique_temp_path("kis-trading-core-test", ".sqlite").string();
   pc.executor.clock = cfg.clock;
   auto core = kis::spawn_trading_actors(sys, pc, gateway, feed);
   ASSERT_TRUE(core) << sys.render(core.error());
-  EXPECT_TRUE(core->owns_executor);
+  EXPECT_TRUE(core->owned_executor);
   kis::trading_config nc = pc; // a node: its own analyzers and strategy, the core's executor
   nc.symbols = {"B"};
   kis::strategy_config ma;
@@ -330,9 +347,12 @@ TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
   auto node = kis::spawn_trading_actors(sys, nc, gateway, feed, core->executor);
   ASSERT_TRUE(node) << sys.render(node.error());
   sched.run();
-  EXPECT_FALSE(node->owns_executor);
+  EXPECT_FALSE(node->owned_executor);
   EXPECT_EQ(node->executor, core->executor);
-  kis::stop_trading_actors(*node);
+  {
+    kis::runtime::actor_owner owner;
+    kis::own_trading_actors(owner, *node);
+  }
   sched.run();
   // The executor still answers after the node's pipeline stopped.
   bool answered = false;
@@ -340,7 +360,10 @@ TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
   sched.run();
   h.receive([&](kis::executor_summary&) { answered = true; }, [](caf::error&) {});
   EXPECT_TRUE(answered);
-  kis::stop_trading_actors(*core);
+  {
+    kis::runtime::actor_owner owner;
+    kis::own_trading_actors(owner, *core);
+  }
   sched.run();
   auto none = kis::spawn_trading_actors(sys, nc, gateway, feed, kis::order_executor_actor{});
   ASSERT_FALSE(none);
@@ -416,7 +439,8 @@ TEST_F(AnalyzerTest, StrategyHostReportsEventsSignalsRefusalsAndErrorsToTheMetri
   using kis::test::find_value;
   kis::test::metrics_probe probe{sys};
   kis::executor_config ec;
-  ec.journal_path = (std::filesystem::temp_directory_path() / "kis-host-metrics.sqlite").string();
+  ec.journal_detached = false;
+  ec.journal_path = kis::test::unique_temp_path("kis-host-metrics", ".sqlite").string();
   for (auto ext : {"", "-wal", "-shm"})
     std::filesystem::remove(ec.journal_path + ext);
   ec.check_buyable = false;
@@ -424,7 +448,7 @@ TEST_F(AnalyzerTest, StrategyHostReportsEventsSignalsRefusalsAndErrorsToTheMetri
   auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
   ASSERT_TRUE(exec);
   auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_then_throw>(),
-                                       {"bt", true, 60000ms, cfg.clock}, *exec);
+                                       host_config("bt", true, cfg.clock), *exec);
   sched.run();
   kis::market_event ev;
   ev.symbol = "A";

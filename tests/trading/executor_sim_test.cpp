@@ -78,6 +78,25 @@ std::vector<kis::journal_entry> journal_entries(const std::string& path) {
   return j.all_entries();
 }
 
+// The journal actor writes an order's later states after the executor reports them (only the
+// intent is durable before the order leaves): wait until the file shows what the test expects.
+std::vector<kis::journal_entry>
+settled_journal(const std::string& path,
+                const std::function<bool(const std::vector<kis::journal_entry>&)>& done) {
+  std::vector<kis::journal_entry> out;
+  eventually([&] {
+    out = journal_entries(path);
+    return done(out);
+  });
+  return out;
+}
+
+bool all_filled(const std::vector<kis::journal_entry>& es) {
+  return std::all_of(es.begin(), es.end(), [](const auto& e) {
+    return e.status == kis::order_status::filled && e.filled_qty == e.qty;
+  });
+}
+
 // Every order number the exchange handed out appears once, and no new-order request repeats.
 void expect_no_duplicate(const std::vector<kis::sim::order_log_entry>& log) {
   std::map<std::string, int> numbers;
@@ -247,7 +266,7 @@ private:
   kis::rate_governor_actor governor_;
   kis::rest_gateway_actor gateway_;
   kis::ws_feed_actor feed_;
-  kis::order_executor_actor exec_;
+  kis::order_executor_impl_actor exec_;
 };
 
 class ExecutorAgainstSim : public ::testing::Test {
@@ -360,7 +379,7 @@ TEST_F(ExecutorAgainstSim, OrdersFillAndPositionsAndPnlMatchTheSimulator) {
   EXPECT_EQ(s.realized_pnl, sim_.cash() - cash_before + open_cost);
 
   // The journal agrees with the exchange's order numbers.
-  auto entries = journal_entries(journal_);
+  auto entries = settled_journal(journal_, [](const auto& es) { return all_filled(es); });
   ASSERT_EQ(entries.size(), 3u);
   for (const auto& e : entries) {
     EXPECT_EQ(e.status, kis::order_status::filled);
@@ -385,7 +404,7 @@ TEST_F(ExecutorAgainstSim, HungOrderThatExecutedIsAdoptedThroughInquireDailyCcld
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(sim_.stats().hung_responses, 1u);
   EXPECT_EQ(sim_.stats().orders_received, 1u);
-  auto entries = journal_entries(journal_);
+  auto entries = settled_journal(journal_, [](const auto& es) { return all_filled(es); });
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].client_id, cid);
   EXPECT_EQ(entries[0].order_no, log[0].order_no);
@@ -419,7 +438,7 @@ TEST_F(ExecutorAgainstSim, HungOrderWithNoticesCountsItsFillOnce) {
   auto log = sim_.orders();
   EXPECT_EQ(log.size(), 2u);
   expect_no_duplicate(log);
-  for (const auto& e : journal_entries(journal_))
+  for (const auto& e : settled_journal(journal_, [](const auto& es) { return all_filled(es); }))
     EXPECT_EQ(e.filled_qty, e.qty) << e.client_id;
 }
 
@@ -434,7 +453,9 @@ TEST_F(ExecutorAgainstSim, HungOrderThatNeverExecutedIsConcludedNotPlaced) {
   ASSERT_TRUE(eventually([&] { return eng->orders_in("rejected", 1); })) << eng->dump();
   EXPECT_TRUE(sim_.orders().empty());
   EXPECT_EQ(sim_.stats().orders_received, 0u);
-  auto entries = journal_entries(journal_);
+  auto entries = settled_journal(journal_, [](const auto& es) {
+    return es.size() == 1 && es[0].status == kis::order_status::rejected;
+  });
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].status, kis::order_status::rejected);
   EXPECT_TRUE(entries[0].order_no.empty());
@@ -483,7 +504,7 @@ TEST_F(ExecutorAgainstSim, RestartReconcilesTheOpenEntryFirstAndSendsNothingTwic
   EXPECT_EQ(log[1].symbol, b);
   EXPECT_EQ(log[1].qty, 2);
   std::map<std::string, kis::journal_entry> by_cid;
-  for (auto& e : journal_entries(journal_))
+  for (auto& e : settled_journal(journal_, [](const auto& es) { return all_filled(es); }))
     by_cid[e.client_id] = e;
   ASSERT_EQ(by_cid.size(), 2u);
   const auto& adopted = by_cid[first_cid];

@@ -12,6 +12,7 @@
 #include "actors/trading/order_executor.hpp"
 #include "actors/trading/order_journal.hpp"
 #include "support/metrics_probe.hpp"
+#include "support/temp_path.hpp"
 #include "tests/trading/fakes.hpp"
 
 using namespace std::chrono_literals;
@@ -46,20 +47,19 @@ struct ExecutorTest : ::testing::Test, test_coordinator_fixture<> {
   std::shared_ptr<kis::test::gateway_record> gw = std::make_shared<kis::test::gateway_record>();
   std::shared_ptr<kis::test::strategy_record> strat =
       std::make_shared<kis::test::strategy_record>();
-  kis::rest_gateway_actor gateway;
+  kis::rest_gateway_impl_actor gateway;
   kis::strategy_actor strategy;
-  kis::order_executor_actor exec;
+  kis::order_executor_impl_actor exec;
   kis::executor_config cfg;
   std::string path;
 
   void SetUp() override {
     auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path = (std::filesystem::temp_directory_path() /
-            (std::string{"kis-exec-"} + info->name() + ".sqlite"))
-               .string();
+    path = kis::test::unique_temp_path(std::string{"kis-exec-"} + info->name(), ".sqlite").string();
     for (auto ext : {"", "-wal", "-shm"})
       std::filesystem::remove(path + ext);
     cfg.journal_path = path;
+    cfg.journal_detached = false; // the journal actor runs on the test coordinator too
     cfg.check_buyable = false;
     cfg.max_in_flight = 1;
     cfg.clock = std::make_shared<kis::manual_wall_clock>(); // 2026-01-01 09:00 KST
@@ -127,6 +127,15 @@ struct ExecutorTest : ::testing::Test, test_coordinator_fixture<> {
     auto h = self->request(exec, caf::infinite, kis::status_atom_v);
     sched.run();
     h.receive([&](kis::executor_summary& s) { out = s; }, [](caf::error&) {});
+    return out;
+  }
+
+  // The newest update the strategy heard about an order (accepted signals report this way).
+  kis::order_update last_update(const std::string& cid) const {
+    kis::order_update out;
+    for (const auto& u : strat->updates)
+      if (u.client_id == cid)
+        out = u;
     return out;
   }
 
@@ -204,26 +213,50 @@ TEST_F(ExecutorTest, RefusesEachRiskRuleWithItsReason) {
       {sig("A", kis::side::buy, 61, 10000), kis::errc::risk_refused, "max_order_notional"},
       {sig("A", kis::side::sell, 1, 10000), kis::errc::risk_refused, "free position"},
   };
+  // What needs only the signal is refused at intake; what needs the market is accepted at once
+  // and then reported rejected, with the rule, as an order update.
   for (const auto& c : cases) {
     auto r = submit_one(c.s);
-    ASSERT_FALSE(r.ok) << c.words;
-    EXPECT_EQ(r.err.code, c.code) << c.words;
-    EXPECT_NE(r.err.message.find(c.words), std::string::npos) << r.err.message;
+    const bool at_intake = r.ok == false;
+    std::string why = at_intake ? r.err.message : last_update(r.ack.client_id).reason;
+    if (at_intake) {
+      EXPECT_EQ(r.err.code, c.code) << c.words;
+    } else {
+      EXPECT_EQ(last_update(r.ack.client_id).status, kis::order_status::rejected) << c.words;
+      EXPECT_NE(why.find(kis::to_string(c.code)), std::string::npos) << why;
+    }
+    EXPECT_NE(why.find(c.words), std::string::npos) << why;
   }
   EXPECT_TRUE(submit_one(sig("A", kis::side::buy, 50, 10000)).ok);
   auto r = submit_one(sig("A", kis::side::buy, 21, 10000)); // 50 open + 21 > 70
-  EXPECT_NE(r.err.message.find("max_position_qty"), std::string::npos) << r.err.message;
+  ASSERT_TRUE(r.ok);
+  auto up = last_update(r.ack.client_id);
+  EXPECT_EQ(up.status, kis::order_status::rejected);
+  EXPECT_NE(up.reason.find("max_position_qty"), std::string::npos) << up.reason;
   EXPECT_EQ(gw->orders.size(), 1u);
 }
 
+// Near the account view's limit KIS decides (inquire-psbl-order); well inside it the view
+// alone does, and a buy far beyond the free cash is refused without a call.
 TEST_F(ExecutorTest, RefusesWhatTheAccountCannotBuy) {
   cfg.check_buyable = true;
+  gw->account.deposit = 60'000;
   gw->buy.max_qty_no_margin = 5;
   start();
-  auto r = submit_one(sig("A", kis::side::buy, 6, 10000));
-  EXPECT_EQ(r.err.code, kis::errc::risk_refused);
-  EXPECT_NE(r.err.message.find("buyable"), std::string::npos);
-  EXPECT_TRUE(submit_one(sig("A", kis::side::buy, 5, 10000)).ok);
+  EXPECT_EQ(gw->balance_queries, 1); // the account view starts from KIS's balance
+  auto r = submit_one(sig("A", kis::side::buy, 6, 10000)); // 60,000 of 60,000: ask KIS
+  ASSERT_TRUE(r.ok);
+  auto up = last_update(r.ack.client_id);
+  EXPECT_EQ(up.status, kis::order_status::rejected);
+  EXPECT_NE(up.reason.find("buyable"), std::string::npos) << up.reason;
+  EXPECT_EQ(std::count(gw->calls.begin(), gw->calls.end(), "buyable:A"), 1);
+  auto far = submit_one(sig("A", kis::side::buy, 9, 10000)); // 90,000: refused by the view
+  EXPECT_EQ(last_update(far.ack.client_id).status, kis::order_status::rejected);
+  EXPECT_NE(last_update(far.ack.client_id).reason.find("free cash"), std::string::npos);
+  EXPECT_EQ(std::count(gw->calls.begin(), gw->calls.end(), "buyable:A"), 1);
+  auto covered = submit_one(sig("A", kis::side::buy, 5, 10000)); // 50,000: the view covers it
+  EXPECT_EQ(last_update(covered.ack.client_id).status, kis::order_status::sent);
+  EXPECT_EQ(std::count(gw->calls.begin(), gw->calls.end(), "buyable:A"), 1); // no new call
 }
 
 TEST_F(ExecutorTest, SuppressesDuplicatesInsideTheWindow) {
@@ -320,6 +353,8 @@ TEST_F(ExecutorTest, RestartReconcilesOpenEntriesBeforeSendingAnything) {
     crashed.intent_time = "090000";
     ASSERT_FALSE(j.record_intent(crashed));
     kis::journal_entry live = crashed; // acknowledged, still working
+    live.seq = 0;
+    live.client_id.clear();
     live.symbol = "B";
     ASSERT_FALSE(j.record_intent(live));
     live.status = kis::order_status::sent;
@@ -495,9 +530,15 @@ TEST_F(ExecutorTest, DrainCancelsOpenOrdersRefusesNewSignalsAndReports) {
   h.receive([&](kis::executor_summary& x) { s = x; }, [](caf::error&) { ADD_FAILURE(); });
   ASSERT_EQ(gw->cancels.size(), 1u);
   EXPECT_EQ(gw->cancels[0].order_no, "0000000001");
-  EXPECT_EQ(take(b).err.code, kis::errc::shutting_down); // stopped before sending
-  EXPECT_EQ(take(c).err.code, kis::errc::shutting_down); // never left the queue
-  EXPECT_EQ(count(s.orders, "cancelled"), 1u);
+  // B and C were accepted; the drain stops them before they leave, and says so.
+  auto tb = take(b), tc = take(c);
+  ASSERT_TRUE(tb.ok);
+  ASSERT_TRUE(tc.ok);
+  EXPECT_EQ(last_update(tb.ack.client_id).status, kis::order_status::cancelled);
+  EXPECT_NE(last_update(tb.ack.client_id).reason.find("draining"), std::string::npos);
+  EXPECT_EQ(last_update(tc.ack.client_id).status, kis::order_status::cancelled);
+  EXPECT_EQ(count(s.orders, "cancelled"), 3u); // A at KIS, B and C before they left
+  EXPECT_EQ(gw->orders.size(), 1u);
   EXPECT_EQ(s.journal_path, path);
   EXPECT_EQ(submit_one(sig("D", kis::side::buy, 1, 10000)).err.code, kis::errc::shutting_down);
 }

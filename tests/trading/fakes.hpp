@@ -24,6 +24,8 @@ struct gateway_record {
   // knobs
   std::map<std::string, quote> quotes; // missing symbols get default_quote()
   buyable buy{"", 100'000'000, 1'000'000, 100'000'000, 1'000'000, 100'000'000, 0};
+  balance account{{}, 100'000'000, 100'000'000, 100'000'000, 0, 0}; // what inquire-balance says
+  int balance_queries = 0;
   order_mode mode = order_mode::ack;
   std::vector<fill_record> ccld; // what inquire-daily-ccld answers
   std::vector<daily_bar> history;
@@ -58,75 +60,81 @@ struct gateway_record {
   }
 };
 
-inline rest_gateway_actor spawn_fake_gateway(caf::actor_system& sys,
-                                             std::shared_ptr<gateway_record> rec) {
-  return sys.spawn([rec](rest_gateway_actor::pointer self) -> rest_gateway_actor::behavior_type {
-    return {
-        [](const rest_call&) -> caf::result<rest_reply> {
-          return make_kis_error(errc::not_supported, "fake");
-        },
-        [self, rec](const price_query& q) -> caf::result<quote> {
-          ++rec->price_queries;
-          rec->calls.push_back("quote:" + q.symbol);
-          if (rec->quote_error)
-            return make_kis_error(errc::rate_limited, "EGW00201", 500, "too many");
-          if (rec->hold_quotes) {
-            auto rp = self->make_response_promise<quote>();
-            rec->parked.emplace_back(q.symbol, rp);
-            rec->max_parked = std::max(rec->max_parked, static_cast<int>(rec->parked.size()));
-            return rp;
-          }
-          return rec->quote_of(q.symbol);
-        },
-        [rec](const chart_query& q) -> caf::result<std::vector<daily_bar>> {
-          rec->charts.push_back(q);
-          return rec->history;
-        },
-        [self, rec](const order_request& o) -> caf::result<order_ack> {
-          rec->calls.push_back("order:" + o.client_id);
-          rec->orders.push_back(o);
-          if (rec->on_order)
-            rec->on_order(o);
-          switch (rec->mode) {
-          case order_mode::unknown:
-            return make_kis_error(errc::outcome_unknown, "EGW00302", 500, "transaction timeout");
-          case order_mode::reject:
-            return make_kis_error(errc::rejected, "APBK0919", 200, "not enough cash");
-          case order_mode::hang: {
-            auto rp = self->make_response_promise<order_ack>();
-            rec->hung.push_back(rp);
-            return rp;
-          }
-          case order_mode::ack:
-            break;
-          }
-          auto odno = std::to_string(rec->next_odno++);
-          return order_ack{o.client_id, "06010",    std::string(10 - odno.size(), '0') + odno,
-                           "090000",    "APBK0013", "ok"};
-        },
-        [rec](const revise_cancel_request& r) -> caf::result<order_ack> {
-          rec->calls.push_back("cancel:" + r.order_no);
-          rec->cancels.push_back(r);
-          return order_ack{r.client_id, r.org_no, "9" + r.order_no.substr(1), "090001", "", ""};
-        },
-        [](const balance_query&) -> caf::result<balance> { return balance{}; },
-        [rec](const buyable_query& q) -> caf::result<buyable> {
-          rec->calls.push_back("buyable:" + q.symbol);
-          return rec->buy;
-        },
-        [rec](const fills_query&) -> caf::result<std::vector<fill_record>> {
-          rec->calls.push_back("ccld");
-          return rec->ccld;
-        },
-        [rec](done_atom, const http_exchange&) { // test hook: answer the parked queries
-          auto parked = std::move(rec->parked);
-          rec->parked.clear();
-          for (auto& [sym, rp] : parked)
-            rp.deliver(rec->quote_of(sym));
-        },
-        [](poll_atom, std::uint64_t) {},
-    };
-  });
+// The impl type, so tests can send done_atom as their "release the parked quotes" hook.
+inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
+                                                  std::shared_ptr<gateway_record> rec) {
+  return sys.spawn(
+      [rec](rest_gateway_impl_actor::pointer self) -> rest_gateway_impl_actor::behavior_type {
+        return {
+            [](const rest_call&) -> caf::result<rest_reply> {
+              return make_kis_error(errc::not_supported, "fake");
+            },
+            [self, rec](const price_query& q) -> caf::result<quote> {
+              ++rec->price_queries;
+              rec->calls.push_back("quote:" + q.symbol);
+              if (rec->quote_error)
+                return make_kis_error(errc::rate_limited, "EGW00201", 500, "too many");
+              if (rec->hold_quotes) {
+                auto rp = self->make_response_promise<quote>();
+                rec->parked.emplace_back(q.symbol, rp);
+                rec->max_parked = std::max(rec->max_parked, static_cast<int>(rec->parked.size()));
+                return rp;
+              }
+              return rec->quote_of(q.symbol);
+            },
+            [rec](const chart_query& q) -> caf::result<std::vector<daily_bar>> {
+              rec->charts.push_back(q);
+              return rec->history;
+            },
+            [self, rec](const order_request& o) -> caf::result<order_ack> {
+              rec->calls.push_back("order:" + o.client_id);
+              rec->orders.push_back(o);
+              if (rec->on_order)
+                rec->on_order(o);
+              switch (rec->mode) {
+              case order_mode::unknown:
+                return make_kis_error(errc::outcome_unknown, "EGW00302", 500,
+                                      "transaction timeout");
+              case order_mode::reject:
+                return make_kis_error(errc::rejected, "APBK0919", 200, "not enough cash");
+              case order_mode::hang: {
+                auto rp = self->make_response_promise<order_ack>();
+                rec->hung.push_back(rp);
+                return rp;
+              }
+              case order_mode::ack:
+                break;
+              }
+              auto odno = std::to_string(rec->next_odno++);
+              return order_ack{o.client_id, "06010",    std::string(10 - odno.size(), '0') + odno,
+                               "090000",    "APBK0013", "ok"};
+            },
+            [rec](const revise_cancel_request& r) -> caf::result<order_ack> {
+              rec->calls.push_back("cancel:" + r.order_no);
+              rec->cancels.push_back(r);
+              return order_ack{r.client_id, r.org_no, "9" + r.order_no.substr(1), "090001", "", ""};
+            },
+            [rec](const balance_query&) -> caf::result<balance> {
+              ++rec->balance_queries;
+              return rec->account;
+            },
+            [rec](const buyable_query& q) -> caf::result<buyable> {
+              rec->calls.push_back("buyable:" + q.symbol);
+              return rec->buy;
+            },
+            [rec](const fills_query&) -> caf::result<std::vector<fill_record>> {
+              rec->calls.push_back("ccld");
+              return rec->ccld;
+            },
+            [rec](done_atom, const http_exchange&) { // test hook: answer the parked queries
+              auto parked = std::move(rec->parked);
+              rec->parked.clear();
+              for (auto& [sym, rp] : parked)
+                rp.deliver(rec->quote_of(sym));
+            },
+            [](poll_atom, std::uint64_t) {},
+        };
+      });
 }
 
 struct feed_record {
@@ -158,10 +166,6 @@ inline ws_feed_actor spawn_fake_feed(caf::actor_system& sys, std::shared_ptr<fee
         [rec](status_atom) {
           return feed_status{true, rec->used, rec->cap};
         },
-        [](frame_atom, std::uint64_t, const std::string&) {},
-        [](link_up_atom, std::uint64_t) {},
-        [](link_dn_atom, std::uint64_t, const std::string&) {},
-        [](caf::tick_atom) {},
     };
   });
 }

@@ -1,0 +1,137 @@
+#include "actors/trading/journal_writer.hpp"
+
+#include <algorithm>
+#include <variant>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/observability/instrumentation.hpp"
+#include "messages/errors.hpp"
+
+namespace kis {
+
+namespace {
+
+struct pending_intent {
+  journal_entry e;
+  caf::typed_response_promise<std::int64_t> rp;
+};
+
+using pending_write = std::variant<pending_intent, journal_entry, journal_fill>;
+
+struct writer_state {
+  std::shared_ptr<order_journal> journal;
+  std::vector<pending_write> batch;
+  bool flush_armed = false;
+  std::uint64_t errors = 0;
+  actor_recorder rec{"order_journal", "order_journal"};
+  metric_handle commits = rec.counter("journal_commits_total");
+  metric_handle writes = rec.counter("journal_writes_total");
+  metric_handle failures = rec.counter("journal_errors_total");
+  metric_handle largest_batch = rec.gauge("journal_batch_max"); // writes per commit: see writes
+  std::size_t largest = 0;                                      // / commits for the mean
+  static inline const char* name = "order_journal";
+};
+
+using writer_ptr = journal_actor::stateful_pointer<writer_state>;
+
+void arm(writer_ptr self) {
+  if (!self->state.flush_armed) {
+    self->state.flush_armed = true;
+    self->send(self, flush_atom_v);
+  }
+}
+
+caf::error write_one(order_journal& j, pending_write& w) {
+  if (auto* i = std::get_if<pending_intent>(&w))
+    return j.record_intent(i->e);
+  if (auto* e = std::get_if<journal_entry>(&w))
+    return j.update(*e);
+  return j.record_fill(std::get<journal_fill>(w));
+}
+
+// One transaction for the whole batch; on failure nothing of it is durable and every intent
+// hears so (its order must not leave).
+void flush(writer_ptr self) {
+  auto& st = self->state;
+  st.flush_armed = false;
+  if (st.batch.empty())
+    return;
+  auto batch = std::move(st.batch);
+  st.batch.clear();
+  auto err = st.journal->begin();
+  for (auto& w : batch)
+    if (!err)
+      err = write_one(*st.journal, w);
+  if (!err)
+    err = st.journal->commit();
+  else
+    st.journal->rollback();
+  st.rec.add(st.commits);
+  st.rec.add(st.writes, static_cast<double>(batch.size()));
+  st.largest = std::max(st.largest, batch.size());
+  st.rec.set(st.largest_batch, static_cast<double>(st.largest));
+  if (err) {
+    ++st.errors;
+    st.rec.add(st.failures);
+  }
+  for (auto& w : batch)
+    if (auto* i = std::get_if<pending_intent>(&w)) {
+      if (err)
+        i->rp.deliver(err);
+      else
+        i->rp.deliver(i->e.seq);
+    }
+}
+
+journal_actor::behavior_type writer(writer_ptr self) {
+  return {
+      [self](intent_atom, journal_entry& e) -> caf::result<std::int64_t> {
+        auto m = self->state.rec.measure(self);
+        auto rp = self->make_response_promise<std::int64_t>();
+        self->state.batch.emplace_back(pending_intent{std::move(e), rp});
+        arm(self);
+        return rp;
+      },
+      [self](journal_entry& e) {
+        auto m = self->state.rec.measure(self);
+        self->state.batch.emplace_back(std::move(e));
+        arm(self);
+      },
+      [self](journal_fill& f) {
+        auto m = self->state.rec.measure(self);
+        self->state.batch.emplace_back(std::move(f));
+        arm(self);
+      },
+      [self](drain_atom) {
+        auto m = self->state.rec.measure(self);
+        flush(self);
+        if (auto err = self->state.journal->checkpoint())
+          ++self->state.errors;
+        return self->state.errors;
+      },
+      [self](flush_atom) {
+        auto m = self->state.rec.measure(self);
+        flush(self);
+      },
+  };
+}
+
+} // namespace
+
+journal_actor spawn_journal_writer(caf::actor_system& sys, std::shared_ptr<order_journal> journal,
+                                   bool detached) {
+  auto init = [journal = std::move(journal)](writer_ptr self) mutable {
+    self->state.journal = std::move(journal);
+    return writer(self);
+  };
+  if (detached)
+    return sys.spawn<caf::detached>(std::move(init));
+  return sys.spawn(std::move(init));
+}
+
+} // namespace kis

@@ -1,0 +1,87 @@
+// The part of the engine that exists once per app key, and how it starts: the backend (the
+// embedded simulator or KIS), the metrics actor, the rate governor with its ledger, the token
+// keeper, the REST gateway on libcurl, and the WebSocket feed. `run` owns them through an
+// actor_owner; a node reaches the core's through CAF's middleman instead.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/budget/rest_gateway.hpp"
+#include "kis/credentials.hpp"
+#include "kis/endpoints.hpp"
+#include "messages/interfaces.hpp"
+#include "runtime/budget_plan.hpp"
+#include "runtime/config.hpp"
+#include "runtime/lifetime.hpp"
+
+namespace kis::sim {
+class server;
+}
+namespace kis {
+class metrics_server;
+}
+
+namespace kis::runtime {
+
+class recorder;
+
+// A start that cannot go on: one line for the user and the process's exit code (2 for the
+// configuration, 1 for everything else).
+struct startup_error {
+  int exit_code = 1;
+  std::string line;
+};
+
+// Where the engine talks to: the embedded simulator or KIS.
+struct backend {
+  api::environment env = api::environment::real;
+  std::string rest_url;
+  std::string ws_url;
+  api::credentials cred;
+  std::vector<std::string> universe; // every symbol the backend knows (sim only)
+  std::shared_ptr<sim::server> simulator;
+};
+
+std::variant<backend, startup_error> start_backend(const engine_config& cfg);
+
+struct core_services {
+  metrics_actor metrics;
+  rate_governor_actor governor;
+  token_keeper_actor keeper;
+  rest_gateway_actor gateway;
+  ws_feed_actor feed; // null when [feed] enabled = false
+};
+
+// The latest metrics snapshot, handed from the metrics actor to the main thread and the
+// /metrics server (which may be null).
+struct snapshot_sink {
+  std::atomic<std::shared_ptr<const metrics_snapshot>> latest;
+  metrics_server* http = nullptr;
+};
+
+// rec (may be null): the transports are wrapped by the recording decorators.
+std::variant<core_services, startup_error>
+start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
+                    const backend& b, const budget_plan& plan, snapshot_sink& sink,
+                    const std::shared_ptr<recorder>& rec = nullptr);
+
+// Before anything trades: a token, then the account's balance (the executor's first account
+// view). A server that cannot be reached, does not answer within `limit` or refuses the
+// credentials ends the start here. Returns early (nullopt balance, no error) when a stop is
+// requested meanwhile.
+struct preflight_result {
+  std::optional<balance> account;
+  std::optional<startup_error> error;
+};
+preflight_result preflight(caf::actor_system& sys, actor_owner& owner, const core_services& core,
+                           std::chrono::seconds limit);
+
+} // namespace kis::runtime
