@@ -281,13 +281,16 @@ struct journal_entry {
   std::string intent_time;      // HHMMSS, KST: the earliest ORD_TMD KIS can report for it
   std::int64_t created_ns = 0;
   std::int64_t updated_ns = 0;
+  venue route = venue::krx;                     // where it was sent; revise/cancel go there too
+  exec_venue executed_on = exec_venue::unknown; // where its last notice said it executed
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journal_entry& x) {
   return f(caf::meta::type_name("journal_entry"), x.seq, x.client_id, x.strategy_id, x.symbol,
            x.dir, x.kind, x.qty, x.price, x.reason, x.status, x.org_no, x.order_no, x.filled_qty,
-           x.avg_price, x.message, x.trading_day, x.intent_time, x.created_ns, x.updated_ns);
+           x.avg_price, x.message, x.trading_day, x.intent_time, x.created_ns, x.updated_ns,
+           x.route, x.executed_on);
 }
 
 struct journal_fill {
@@ -297,13 +300,14 @@ struct journal_fill {
   std::int64_t qty = 0;
   std::int64_t price = 0;
   std::int64_t at_ns = 0;
-  std::string source; // notice | ccld
+  std::string source;                           // notice | ccld
+  exec_venue executed_on = exec_venue::unknown; // ORD_EXG_GB of the notice; unknown from ccld
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journal_fill& x) {
   return f(caf::meta::type_name("journal_fill"), x.client_id, x.symbol, x.dir, x.qty, x.price,
-           x.at_ns, x.source);
+           x.at_ns, x.source, x.executed_on);
 }
 
 // One holding from inquire-balance (output1).

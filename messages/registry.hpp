@@ -51,6 +51,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<chart_query>("kis::chart_query");
   cfg.template add_message_type<balance_query>("kis::balance_query");
   cfg.template add_message_type<buyable_query>("kis::buyable_query");
+  cfg.template add_message_type<stock_info_query>("kis::stock_info_query");
   cfg.template add_message_type<fills_query>("kis::fills_query");
   cfg.template add_message_type<api_stats>("kis::api_stats");
   cfg.template add_message_type<http_exchange>("kis::http_exchange");

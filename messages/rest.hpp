@@ -263,6 +263,17 @@ typename Inspector::result_type inspect(Inspector& f, fills_query& x) {
            x.filter, x.scope);
 }
 
+// search-stock-info of one symbol (real only): whether Nextrade trades it. The executor asks
+// once a symbol a KST day before its first NXT order, in the class just below orders.
+struct stock_info_query {
+  std::string symbol;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stock_info_query& x) {
+  return f(caf::meta::type_name("stock_info_query"), x.symbol);
+}
+
 } // namespace kis
 
 namespace kis {

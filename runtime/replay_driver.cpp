@@ -144,6 +144,7 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
   pcfg.executor.journal_path = (s.out_dir / "journal.sqlite").string();
   pcfg.executor.clock = clock;
   pcfg.analyzer.clock = clock;
+  pcfg.executor.venues.calendar = nullptr; // the venue keeps replay's session rules
   auto pipe = spawn_trading_actors(sys, pcfg, out.gateway, out.feed);
   if (!pipe)
     return "cannot start the pipeline: " + sys.render(pipe.error());

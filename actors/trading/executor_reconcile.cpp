@@ -34,6 +34,8 @@ void executor::on_notice(const execution_notice& n) {
       book_.park(n); // maybe the ack is still on its way
     return;
   }
+  if (n.executed_on != exec_venue::unknown) // ORD_EXG_GB: where it executed (SOR resolved)
+    o->e.executed_on = n.executed_on;
   if (n.rejected) {
     set_status(*o, order_status::rejected);
   } else if (n.is_fill) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/trading/history_cache.hpp"
+#include "actors/trading/venue_gate.hpp"
 #include "kis/clock.hpp"
 #include "strategies/strategy.hpp"
 
@@ -75,6 +76,8 @@ struct executor_config {
   double account_margin = 0.1;
   bool journal_detached = true;            // false: on the scheduler (deterministic tests)
   std::shared_ptr<const wall_clock> clock; // trading day and timestamps; null = system
+  // The environment (paper: KRX only) and the calendar of sessions (null: always open).
+  venue_rules venues;
 };
 
 // One [[strategy]] table.
