@@ -335,9 +335,13 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("poll_interval", cfg.analyzers.poll_interval);
     r.read("bar_seconds", cfg.analyzers.bar_seconds);
     r.read("history_days", cfg.analyzers.history_days);
+    r.read("market", cfg.analyzers.market);
     r.finish();
     if (!err && cfg.analyzers.count < 1)
       err = config_error{"analyzers.count", "must be at least 1"};
+    if (!err && cfg.analyzers.market != "J" && cfg.analyzers.market != "NX" &&
+        cfg.analyzers.market != "UN")
+      err = config_error{"analyzers.market", "expected \"J\", \"NX\" or \"UN\""};
   }
   {
     table_reader r{sub_table(top, root, "executor", err), "executor", err};

@@ -115,6 +115,8 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
   e.hts_id = cfg.feed.enabled ? hts_id : std::string{};
   e.venues.env = run_environment(cfg);
   e.venues.calendar = run_calendar(cfg.sessions, cfg.mode == run_mode::sim);
+  p.analyzer.calendar = e.venues.calendar; // quiet when closed
+  p.analyzer.poll_market = cfg.analyzers.market;
   for (const auto& st : strategies_to_run(cfg, p.symbols)) {
     if (!st.enabled)
       continue;

@@ -90,7 +90,7 @@ void gateway::log_order(const call& c, std::int64_t qty, std::int64_t price,
   ++(a.v.ok ? stats_.orders_accepted : stats_.orders_rejected);
   order_log_.push_back(order_log_entry{c.tr_id, a.symbol, a.dir, opt(c, "ORD_DVSN"), qty, price,
                                        clock_->now_ns(), a.order_no, opt(c, "ORGN_ODNO"),
-                                       a.v.msg_cd});
+                                       a.v.msg_cd, opt(c, "EXCG_ID_DVSN_CD")});
 }
 
 http_response gateway::order_cash(const call& c) {

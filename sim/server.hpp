@@ -121,6 +121,7 @@ struct order_log_entry {
   std::string order_no;      // empty when rejected
   std::string orig_order_no; // revise/cancel only
   std::string msg_cd;
+  std::string venue; // EXCG_ID_DVSN_CD as sent (empty when absent: KRX)
 };
 
 class server {

@@ -78,6 +78,7 @@ private:
   void on_notice(const execution_notice& n);
   void replay_unmatched(const std::string& order_no);
   bool want_fill_poll() const;
+  bool market_open() const; // a venue the engine trades is open (always without a calendar)
   void work();
   void arm(std::chrono::milliseconds delay);
   void query_fills();

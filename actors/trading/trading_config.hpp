@@ -39,6 +39,15 @@ struct analyzer_config {
   std::int32_t ema_period = 20;
   std::int32_t ws_priority = 0;
   std::shared_ptr<const wall_clock> clock; // dates of the history query; null = system
+  // FID_COND_MRKT_DIV_CODE of polled quotes: J (KRX), NX (Nextrade), UN (both combined).
+  std::string poll_market = "J";
+  // Quiet when closed (#14): with a calendar, no polling while none of `venues` is open; the
+  // analyzer wakes wake_before the next open, looking again at least every closed_check (a
+  // clock may be sped up or jump). Null calendar: always open.
+  std::shared_ptr<const sessions::calendar> calendar;
+  std::vector<venue> venues{venue::krx, venue::nxt};
+  std::chrono::milliseconds wake_before{60000};
+  std::chrono::milliseconds closed_check{60000};
 };
 
 // Pre-trade limits ([executor]).

@@ -250,6 +250,8 @@ name = "orb"
 TEST(Config, BadSessionsAndVenuesAreNamed) {
   EXPECT_EQ(parse_bad("[[strategy]]\nname = \"x\"\nvenue = \"nyse\"\n").key, "strategy[0].venue");
   EXPECT_EQ(parse_bad("[sessions]\nenforce = \"yes\"\n").key, "sessions.enforce");
+  EXPECT_EQ(parse_bad("[analyzers]\nmarket = \"KRX\"\n").key, "analyzers.market");
+  EXPECT_EQ(parse_ok("[analyzers]\nmarket = \"UN\"\n").analyzers.market, "UN");
   EXPECT_EQ(parse_bad("[sessions]\nholidays = 3\n").key, "sessions.holidays");
   auto hours = parse_bad("[sessions.nxt.regular]\nhours = \"9 to 5\"\n");
   EXPECT_EQ(hours.key, "sessions");

@@ -40,6 +40,7 @@ struct gateway_record {
   std::vector<std::string> calls; // "quote:005930", "order:K...", "ccld", ...
   std::vector<chart_query> charts;
   int price_queries = 0;
+  std::vector<std::string> markets; // FID_COND_MRKT_DIV_CODE of each price query
   int max_parked = 0;
   std::vector<std::pair<std::string, caf::typed_response_promise<quote>>> parked;
   std::vector<caf::typed_response_promise<order_ack>> hung;
@@ -73,6 +74,7 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
             },
             [self, rec](const price_query& q) -> caf::result<quote> {
               ++rec->price_queries;
+              rec->markets.push_back(q.market);
               rec->calls.push_back("quote:" + q.symbol);
               if (rec->quote_error)
                 return make_kis_error(errc::rate_limited, "EGW00201", 500, "too many");
