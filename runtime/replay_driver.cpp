@@ -322,7 +322,7 @@ void driver::sample_marks(std::int64_t now) {
     mark_sample m;
     m.at_ns = next_mark_;
     for (const auto& sym : s_.symbols)
-      if (auto px = venue_->tape().last_price(sym); px > 0)
+      if (auto px = venue_->tape().last_price(sym, venue::krx); px > 0)
         m.prices[sym] = px;
     res_.marks.push_back(std::move(m));
     next_mark_ += step;
