@@ -63,6 +63,7 @@ TEST_F(AnalyzerSessions, AClosedHourPollsNothingAndTheOpenWakesItUp) {
   start();
   pass(3600s, 10s);
   EXPECT_EQ(gw->price_queries, 0) << "a closed hour costs no REST call";
+  RecordProperty("rest_calls_closed_hour", gw->price_queries); // BENCHMARKS.md
   clock->set(at_kst(20260310, 7, 58));
   pass(30s, 10s);
   EXPECT_EQ(gw->price_queries, 0);
@@ -71,6 +72,10 @@ TEST_F(AnalyzerSessions, AClosedHourPollsNothingAndTheOpenWakesItUp) {
   const auto woke = gw->price_queries;
   pass(10s, 1s);
   EXPECT_GE(gw->price_queries, woke + 2 * 9) << "polling every second again, both symbols";
+  clock->set(at_kst(20260310, 8, 0));
+  const auto at_open = gw->price_queries;
+  pass(60s, 1s); // the first minute of Nextrade's pre-market
+  RecordProperty("rest_calls_first_minute_after_open", gw->price_queries - at_open);
 }
 
 TEST_F(AnalyzerSessions, AnOpenMarketPollsAndTheCloseQuietsIt) {
