@@ -12,6 +12,7 @@
 
 #include "kis/kst.hpp"
 #include "sim/server.hpp"
+#include "sim/universe.hpp"
 
 namespace {
 
@@ -79,6 +80,25 @@ bool apply_market_clock(const std::string& start, const std::vector<std::string>
   }
   opts.calendar = std::move(*cal);
   return true;
+}
+
+} // namespace
+
+namespace {
+
+// What the server saw, as one JSON line on stdout when it stops (scripts read it).
+void print_stats(std::ostream& out, const kis::sim::stats& st) {
+  out << R"({"stats": {"http_requests": )" << st.http_requests << R"(, "max_calls_in_window": )"
+      << st.max_calls_in_window << R"(, "rate_rejections": )" << st.rate_rejections
+      << R"(, "token_issues": )" << st.token_issues << R"(, "orders_received": )"
+      << st.orders_received << R"(, "orders_accepted": )" << st.orders_accepted << R"(, "fills": )"
+      << st.fills << R"(, "calls_by_tr_id": {)";
+  const char* sep = "";
+  for (const auto& [tr, n] : st.calls_by_tr_id) {
+    out << sep << '"' << tr << "\": " << n;
+    sep = ", ";
+  }
+  out << "}}}" << std::endl;
 }
 
 } // namespace
@@ -154,7 +174,15 @@ int main(int argc, char** argv) {
                "market never closes)");
   app.add_option("--session", session_settings,
                  "a [sessions] setting KEY=VALUE, e.g. nxt.regular=09:00:30-15:20 (repeatable)");
+  bool list_symbols = false;
+  app.add_flag("--list-symbols", list_symbols,
+               "print the simulated market's codes, one a line (largest first), and exit");
   CLI11_PARSE(app, argc, argv);
+  if (list_symbols) {
+    for (const auto& code : kis::sim::default_universe())
+      std::cout << code << '\n';
+    return 0;
+  }
   if (!apply_market_clock(start, session_settings, opts))
     return 2;
 
@@ -199,5 +227,6 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   sim.stop();
+  print_stats(std::cout, sim.stats());
   return 0;
 }
