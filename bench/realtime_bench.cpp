@@ -61,21 +61,34 @@ void BM_ParseTrade4(benchmark::State& s) {
 BENCHMARK(BM_ParseTrade1);
 BENCHMARK(BM_ParseTrade4);
 
-void BM_ParseBook62(benchmark::State& state) {
-  const std::string payload =
-      "005930^145856^0^358500^359000^359500^360000^360500^361000^361500^362000^362500^363000^"
-      "358000^357500^357000^356500^356000^355500^355000^354500^354000^353500^53949^91247^124706^"
-      "311138^36136^50040^21635^48345^14697^44313^40154^39078^38644^26290^25867^9410^17975^5281^"
-      "14389^10406^796206^227494^0^0^0^0^529267^-346500^5^-100.00^25970877^-979^95^0^0^0^358250^"
-      "4^1";
+// The 62-field H0STASP0 capture; the 65-field H0NXASP0/H0UNASP0 record is the same with the
+// three NMID_* fields after it (KIS-PROTOCOL.md §9.5).
+const std::string book62 =
+    "005930^145856^0^358500^359000^359500^360000^360500^361000^361500^362000^362500^363000^"
+    "358000^357500^357000^356500^356000^355500^355000^354500^354000^353500^53949^91247^124706^"
+    "311138^36136^50040^21635^48345^14697^44313^40154^39078^38644^26290^25867^9410^17975^5281^"
+    "14389^10406^796206^227494^0^0^0^0^529267^-346500^5^-100.00^25970877^-979^95^0^0^0^358250^"
+    "4^1";
+const std::string book65 = book62 + "^358250^12^1";
+
+void parse_books_bench(benchmark::State& state, const std::string& payload, market_code m) {
   std::vector<order_book> out;
   for (auto _ : state) {
     out.clear();
-    benchmark::DoNotOptimize(rt::parse_books(payload, 1, "20260724", 0, out));
+    benchmark::DoNotOptimize(rt::parse_books(payload, 1, "20260724", 0, out, m));
   }
   state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(payload.size()));
+}
+
+void BM_ParseBook62(benchmark::State& state) {
+  parse_books_bench(state, book62, market_code::krx);
+}
+void BM_ParseBook65(benchmark::State& state) {
+  parse_books_bench(state, book65, market_code::nxt);
 }
 BENCHMARK(BM_ParseBook62);
+BENCHMARK(BM_ParseBook65);
 
 void BM_DecryptNotice(benchmark::State& state) {
   const rt::notice_cipher c{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};

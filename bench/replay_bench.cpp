@@ -56,8 +56,8 @@ constexpr std::int32_t bench_day = 20260415; // a Wednesday, a KRX trading day
 
 std::uint64_t write_day(const fs::path& file, const std::vector<std::string>& symbols,
                         int trades_per_second, std::uint64_t& ticks) {
-  const auto open = api::sessions::kst_instant(bench_day, api::sessions::krx_open_minute);
-  const auto close = api::sessions::kst_instant(bench_day, api::sessions::krx_close_minute);
+  const auto open = sessions::kst_instant(bench_day, sessions::clock_s(9, 0));
+  const auto close = sessions::kst_instant(bench_day, sessions::clock_s(15, 30));
   auto clock = std::make_shared<manual_wall_clock>(
       wall_time{std::chrono::duration_cast<wall_time::duration>(std::chrono::nanoseconds{open})});
   const auto step = std::chrono::milliseconds{1000 / std::max(1, trades_per_second)};
@@ -226,7 +226,7 @@ int bench_recorder(int batches) {
     for (int i = 0; i < symbols; ++i) {
       kis::trade_tick t;
       t.symbol = universe[static_cast<std::size_t>(i)];
-      t.exchange_ns = api::sessions::kst_instant(bench_day, 600);
+      t.exchange_ns = sessions::kst_instant(bench_day, sessions::clock_s(10, 0));
       t.price = 70'000;
       t.qty = 10;
       std::string payload;

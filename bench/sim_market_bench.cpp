@@ -1,7 +1,10 @@
 // What kis-sim's synthetic market costs for the whole market (2,700 listed symbols): one market
 // step of every symbol (the work a 250 ms step asks of the simulator when every symbol is
 // watched), against the same step of one symbol, and the catch-up of a symbol nobody looked at
-// for an hour (it advances lazily, when looked at).
+// for an hour (it advances lazily, when looked at), and the catch-up after a closed night on
+// the calendar.
+#include <optional>
+
 #include <benchmark/benchmark.h>
 
 #include "sim/market.hpp"
@@ -56,6 +59,25 @@ void BM_CatchUpAnHour(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CatchUpAnHour)->Unit(benchmark::kMillisecond);
+
+// With the calendar: a symbol looked at after a closed night (20:00 to 07:00 KST, 158,400
+// steps) catches up by skipping to the next trading step, then prints as usual.
+void BM_CatchUpClosedNight(benchmark::State& state) {
+  auto c = std::make_shared<kis::manual_wall_clock>(
+      kis::wall_time{std::chrono::seconds{1'796'122'800}}); // 2026-12-01 20:00 KST
+  constexpr std::int64_t night = 11 * 3600 * 4;
+  std::optional<kis::sim::market> m;
+  for (auto _ : state) {
+    state.PauseTiming(); // a fresh evening every iteration
+    m.emplace(std::vector<std::string>{"005930"}, 42, c, 250ms, 0.3,
+              kis::sessions::calendar::year_2026());
+    m->last_price("005930");
+    state.ResumeTiming();
+    m->step(night);
+    benchmark::DoNotOptimize(m->last_price("005930"));
+  }
+}
+BENCHMARK(BM_CatchUpClosedNight)->Unit(benchmark::kMicrosecond);
 
 } // namespace
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 namespace kis {
 
@@ -42,6 +43,30 @@ public:
 
 private:
   std::atomic<std::int64_t> ns_;
+};
+
+// A clock that starts at a chosen instant and runs `speed` times as fast as its base: the
+// simulator's market clock ("19:30 KST on a Tuesday", an hour a minute at speed 60), which
+// whoever must agree with the market can share. Deterministic over a manual base clock.
+class scaled_wall_clock final : public wall_clock {
+public:
+  scaled_wall_clock(std::shared_ptr<const wall_clock> base, wall_time start, double speed)
+      : base_(std::move(base))
+      , base_start_(base_->now())
+      , start_(start)
+      , speed_(speed > 0 ? speed : 1.0) {}
+
+  wall_time now() const noexcept override {
+    const auto elapsed = std::chrono::duration<double, std::nano>(base_->now() - base_start_);
+    return start_ + std::chrono::duration_cast<wall_time::duration>(elapsed * speed_);
+  }
+  double speed() const noexcept { return speed_; }
+
+private:
+  std::shared_ptr<const wall_clock> base_;
+  wall_time base_start_;
+  wall_time start_;
+  double speed_;
 };
 
 // The process-wide real clock.

@@ -44,6 +44,12 @@ constexpr std::array<endpoint, endpoint_count> table{{
     {endpoint_id::inquire_daily_fills, "inquire_daily_fills", hm::get,
      "/uapi/domestic-stock/v1/trading/inquire-daily-ccld", "TTTC0081R", "VTTC0081R",
      pc::account_query, true, false},
+    // Real only (DOC: 모의투자 미지원); both are asked about once a day.
+    {endpoint_id::stock_info, "stock_info", hm::get,
+     "/uapi/domestic-stock/v1/quotations/search-stock-info", "CTPF1002R", "", pc::market_data,
+     false, false},
+    {endpoint_id::holidays, "holidays", hm::get, "/uapi/domestic-stock/v1/quotations/chk-holiday",
+     "CTCA0903R", "", pc::account_query, false, false},
 }};
 
 constexpr bool table_in_id_order() {

@@ -148,6 +148,19 @@ std::int32_t add_days(std::int32_t yyyymmdd, int n) noexcept {
   return to_int(year_month_day{sys_days{ymd_of(yyyymmdd)} + days{n}});
 }
 
+int weekday(std::int32_t yyyymmdd) noexcept {
+  return static_cast<int>(std::chrono::weekday{sys_days{ymd_of(yyyymmdd)}}.c_encoding());
+}
+
+std::int32_t second_of_day(std::int64_t utc_ns) noexcept {
+  auto local = kst_local(utc_ns);
+  return static_cast<std::int32_t>(floor<seconds>(local - floor<days>(local)).count());
+}
+
+std::int64_t midnight(std::int32_t yyyymmdd) noexcept {
+  return to_utc_ns(ymd_of(yyyymmdd), 0, 0, 0);
+}
+
 std::string format_datetime(std::int64_t utc_ns) {
   auto date = date_of(utc_ns);
   auto t = time_of(utc_ns);

@@ -35,6 +35,13 @@ std::int32_t today(const wall_clock& clock) noexcept;
 // Calendar arithmetic on YYYYMMDD (chart paging: the day before the oldest row).
 std::int32_t add_days(std::int32_t yyyymmdd, int days) noexcept;
 
+// Day of the week of a valid YYYYMMDD: 0 Sunday .. 6 Saturday.
+int weekday(std::int32_t yyyymmdd) noexcept;
+// Seconds since 00:00 KST of a UTC instant, 0 .. 86399.
+std::int32_t second_of_day(std::int64_t utc_ns) noexcept;
+// The UTC instant of 00:00 KST on a valid YYYYMMDD.
+std::int64_t midnight(std::int32_t yyyymmdd) noexcept;
+
 // Formatting back to KIS's spellings (the simulator answers with these).
 std::string format_datetime(std::int64_t utc_ns); // "YYYY-MM-DD HH:MM:SS" in KST
 std::string format_date(std::int32_t yyyymmdd);   // "YYYYMMDD"

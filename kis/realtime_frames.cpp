@@ -12,6 +12,7 @@
 
 #include "kis/json_fields.hpp"
 #include "kis/kst.hpp"
+#include "kis/venues.hpp"
 
 namespace kis::rt {
 
@@ -44,7 +45,8 @@ void for_each_caret(std::string_view s, F&& on_caret) noexcept {
       on_caret(i);
 }
 
-// The fields the parsers read, per record; the documented maximum is 59 (H0STASP0).
+// The fields the parsers keep per record: they read up to NMID_PRC (62) of the 65-field
+// H0NXASP0/H0UNASP0 record; fields past these are skipped.
 constexpr std::size_t max_kept = 64;
 using record = std::array<std::string_view, max_kept>;
 
@@ -159,15 +161,40 @@ api_error read_ints(const record& rec, std::string_view tr, std::initializer_lis
 } // namespace
 
 std::string_view tr_id_of(feed_channel ch, bool paper) noexcept {
+  return tr_id_of(ch, market_code::krx, paper);
+}
+
+std::string_view tr_id_of(feed_channel ch, market_code m, bool paper) noexcept {
   switch (ch) {
   case feed_channel::trades:
-    return tr_trades;
+    return m == market_code::nxt        ? tr_trades_nxt
+           : m == market_code::combined ? tr_trades_combined
+                                        : tr_trades;
   case feed_channel::book:
-    return tr_book;
+    return m == market_code::nxt        ? tr_book_nxt
+           : m == market_code::combined ? tr_book_combined
+                                        : tr_book;
   case feed_channel::notices:
     return paper ? tr_notice_paper : tr_notice_real;
   }
   return {};
+}
+
+std::optional<tr_info> describe_tr(std::string_view tr_id) noexcept {
+  constexpr std::array<std::pair<std::string_view, tr_info>, 6> market_trs{{
+      {tr_trades, {feed_channel::trades, market_code::krx}},
+      {tr_book, {feed_channel::book, market_code::krx}},
+      {tr_trades_nxt, {feed_channel::trades, market_code::nxt}},
+      {tr_book_nxt, {feed_channel::book, market_code::nxt}},
+      {tr_trades_combined, {feed_channel::trades, market_code::combined}},
+      {tr_book_combined, {feed_channel::book, market_code::combined}},
+  }};
+  for (const auto& [id, info] : market_trs)
+    if (id == tr_id)
+      return info;
+  if (is_notice_tr(tr_id))
+    return tr_info{feed_channel::notices, market_code::krx};
+  return std::nullopt;
 }
 
 bool is_notice_tr(std::string_view tr_id) noexcept {
@@ -217,19 +244,21 @@ result<data_frame> split_frame(std::string_view text) {
 }
 
 result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
-                                 std::int64_t received_ns, std::vector<trade_tick>& out) {
+                                 std::int64_t received_ns, std::vector<trade_tick>& out,
+                                 market_code market) {
   const auto start = out.size();
-  auto res = for_each_record(payload, count, trade_fields, tr_trades,
+  const auto tr = tr_id_of(feed_channel::trades, market, false);
+  auto res = for_each_record(payload, count, trade_fields, tr,
                              [&](const record& r, std::size_t) -> api_error {
                                auto& t = out.emplace_back();
                                if (r[0].empty())
-                                 return bad_field(tr_trades, 0, "MKSC_SHRN_ISCD");
+                                 return bad_field(tr, 0, "MKSC_SHRN_ISCD");
                                t.symbol.assign(r[0]);
                                auto ts = api::kst::parse_date_time(r[33], r[1]);
                                if (!ts)
-                                 return bad_field(tr_trades, 33, "BSOP_DATE/STCK_CNTG_HOUR");
+                                 return bad_field(tr, 33, "BSOP_DATE/STCK_CNTG_HOUR");
                                t.exchange_ns = *ts;
-                               if (auto e = read_ints(r, tr_trades,
+                               if (auto e = read_ints(r, tr,
                                                       {{2, "STCK_PRPR", &t.price},
                                                        {4, "PRDY_VRSS", &t.change},
                                                        {6, "WGHN_AVRG_STCK_PRC", &t.vwap},
@@ -244,12 +273,14 @@ result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
                                    !e.message.empty())
                                  return e;
                                // Change fields arrive signed already: the sign code is
-                               // informational and never re-applied.
+                               // informational and never re-applied. Field 21 is CCLD_DVSN
+                               // (KRX) or CNTG_CLS_CODE (NXT, UN), with the same codes.
                                t.sign = to_sign(r[3]);
                                t.side = to_aggressor(r[21]);
                                t.session.assign(r[34]);
                                t.halted = r[35] == "Y"sv;
                                t.received_ns = received_ns;
+                               t.market = market;
                                return {};
                              });
   if (!res)
@@ -259,32 +290,33 @@ result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
 
 result<std::size_t> parse_books(std::string_view payload, std::uint32_t count,
                                 std::string_view kst_date, std::int64_t received_ns,
-                                std::vector<order_book>& out) {
+                                std::vector<order_book>& out, market_code market) {
   const auto start = out.size();
-  auto res = for_each_record(payload, count, book_fields, tr_book,
-                             [&](const record& r, std::size_t) -> api_error {
+  const auto tr = tr_id_of(feed_channel::book, market, false);
+  auto res = for_each_record(payload, count, book_fields, tr,
+                             [&](const record& r, std::size_t per) -> api_error {
                                auto& b = out.emplace_back();
                                if (r[0].empty())
-                                 return bad_field(tr_book, 0, "MKSC_SHRN_ISCD");
+                                 return bad_field(tr, 0, "MKSC_SHRN_ISCD");
                                b.symbol.assign(r[0]);
                                auto ts = api::kst::parse_date_time(kst_date, r[1]);
                                if (!ts)
-                                 return bad_field(tr_book, 1, "BSOP_HOUR");
+                                 return bad_field(tr, 1, "BSOP_HOUR");
                                b.exchange_ns = *ts;
                                b.hour_class.assign(r[2]);
                                b.asks.resize(10);
                                b.bids.resize(10);
                                for (std::size_t i = 0; i < 10; ++i) {
                                  if (!to_int(r[3 + i], b.asks[i].price))
-                                   return bad_field(tr_book, 3 + i, "ASKP");
+                                   return bad_field(tr, 3 + i, "ASKP");
                                  if (!to_int(r[13 + i], b.bids[i].price))
-                                   return bad_field(tr_book, 13 + i, "BIDP");
+                                   return bad_field(tr, 13 + i, "BIDP");
                                  if (!to_int(r[23 + i], b.asks[i].qty))
-                                   return bad_field(tr_book, 23 + i, "ASKP_RSQN");
+                                   return bad_field(tr, 23 + i, "ASKP_RSQN");
                                  if (!to_int(r[33 + i], b.bids[i].qty))
-                                   return bad_field(tr_book, 33 + i, "BIDP_RSQN");
+                                   return bad_field(tr, 33 + i, "BIDP_RSQN");
                                }
-                               if (auto e = read_ints(r, tr_book,
+                               if (auto e = read_ints(r, tr,
                                                       {{43, "TOTAL_ASKP_RSQN", &b.total_ask_qty},
                                                        {44, "TOTAL_BIDP_RSQN", &b.total_bid_qty},
                                                        {53, "ACML_VOL", &b.acc_volume}});
@@ -293,12 +325,17 @@ result<std::size_t> parse_books(std::string_view payload, std::uint32_t count,
                                // Expected-price fields mean something only in auctions
                                // (HOUR_CLS_CODE != 0).
                                if (b.hour_class != "0"sv) {
-                                 if (auto e = read_ints(r, tr_book,
+                                 if (auto e = read_ints(r, tr,
                                                         {{47, "ANTC_CNPR", &b.expected_price},
                                                          {48, "ANTC_CNQN", &b.expected_qty}});
                                      !e.message.empty())
                                    return e;
                                }
+                               if (per >= book_fields_kmid && !to_int(r[59], b.krx_mid_price))
+                                 b.krx_mid_price = 0;
+                               if (per >= book_fields_nxt && !to_int(r[62], b.nxt_mid_price))
+                                 b.nxt_mid_price = 0;
+                               b.market = market;
                                b.received_ns = received_ns;
                                return {};
                              });
@@ -354,6 +391,8 @@ result<std::size_t> parse_notices(std::string_view payload, std::uint32_t count,
                                  return bad_field(tr, 14, "ACPT_YN");
                                n.branch.assign(r[15]);
                                n.name.assign(r[name_at]);
+                               if (current)
+                                 n.executed_on = api::parse_exec_venue(r[19]);
                                n.received_ns = received_ns;
                                return {};
                              });

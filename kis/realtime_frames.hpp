@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,21 +20,37 @@ namespace kis::rt {
 using api::api_error;
 using api::result;
 
-// Real-time TRs the engine speaks (§6.7-6.9).
+// Real-time TRs the engine speaks (§6.7-6.9, §9.5): KRX, Nextrade and both combined. The NXT
+// and combined TRs exist on the real server only.
 inline constexpr std::string_view tr_trades = "H0STCNT0";
 inline constexpr std::string_view tr_book = "H0STASP0";
+inline constexpr std::string_view tr_trades_nxt = "H0NXCNT0";
+inline constexpr std::string_view tr_book_nxt = "H0NXASP0";
+inline constexpr std::string_view tr_trades_combined = "H0UNCNT0";
+inline constexpr std::string_view tr_book_combined = "H0UNASP0";
 inline constexpr std::string_view tr_notice_real = "H0STCNI0";
 inline constexpr std::string_view tr_notice_paper = "H0STCNI9";
 
 // Documented field counts per record; servers may append more (kept and ignored).
-inline constexpr std::size_t trade_fields = 46;
-inline constexpr std::size_t book_fields = 59;
+inline constexpr std::size_t trade_fields = 46;      // all three markets
+inline constexpr std::size_t book_fields = 59;       // H0STASP0 as documented
+inline constexpr std::size_t book_fields_kmid = 62;  // + KMID_PRC, KMID_TOTAL_RSQN, KMID_CLS_CODE
+inline constexpr std::size_t book_fields_nxt = 65;   // H0NXASP0/H0UNASP0: + NMID_* as well
 inline constexpr std::size_t notice_fields = 26;     // layout since 2025-07
 inline constexpr std::size_t notice_fields_old = 23; // older layout, still served by some
 
-// The tr_id that carries a channel; notices differ between real and paper.
+// The tr_id that carries a channel; notices differ between real and paper. With a market: the
+// TR family of trades and books (H0ST.., H0NX.., H0UN..); notices ignore the market.
 std::string_view tr_id_of(feed_channel ch, bool paper) noexcept;
+std::string_view tr_id_of(feed_channel ch, market_code m, bool paper) noexcept;
 bool is_notice_tr(std::string_view tr_id) noexcept;
+
+// What a tr_id carries: its channel and market; nullopt for a TR the engine does not speak.
+struct tr_info {
+  feed_channel channel = feed_channel::trades;
+  market_code market = market_code::krx;
+};
+std::optional<tr_info> describe_tr(std::string_view tr_id) noexcept;
 
 // What the first byte of a text frame says it is.
 enum class frame_kind : std::uint8_t { data, control, unknown };
@@ -52,16 +69,24 @@ result<data_frame> split_frame(std::string_view text);
 
 // Each parser appends one value per record, or nothing at all on error (whole frame or none).
 // Records are chunked by total fields / count, so undocumented trailing fields are tolerated.
-// received_ns stamps every value (the caller's clock).
+// received_ns stamps every value (the caller's clock); market says which TR family the frame
+// came from (describe_tr) and is stamped on every value.
 result<std::size_t> parse_trades(std::string_view payload, std::uint32_t count,
-                                 std::int64_t received_ns, std::vector<trade_tick>& out);
+                                 std::int64_t received_ns, std::vector<trade_tick>& out,
+                                 market_code market = market_code::krx);
 
-// Order-book records carry a time of day only; kst_date (YYYYMMDD) supplies the day.
+// Order-book records carry a time of day only; kst_date (YYYYMMDD) supplies the day. Records
+// of 59 fields and more are read; KMID_PRC (field 59) and NMID_PRC (field 62) fill the mid
+// prices where the record is that wide (an unreadable mid is 0: their place in the 62-field
+// H0STASP0 record is inferred, KIS-PROTOCOL.md §6.8).
 result<std::size_t> parse_books(std::string_view payload, std::uint32_t count,
                                 std::string_view kst_date, std::int64_t received_ns,
-                                std::vector<order_book>& out);
+                                std::vector<order_book>& out,
+                                market_code market = market_code::krx);
 
-// Plaintext notice records (after decryption); the 26- or 23-field layout by field count.
+// Plaintext notice records (after decryption); the 26- or 23-field layout by field count. The
+// 26-field layout says where the order executed (ORD_EXG_GB, field 19); an unknown code there
+// is exec_venue::unknown, never a lost notice.
 result<std::size_t> parse_notices(std::string_view payload, std::uint32_t count,
                                   std::int64_t received_ns, std::vector<execution_notice>& out);
 

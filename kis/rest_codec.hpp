@@ -33,7 +33,8 @@ struct call_context {
 // params into a JSON object of strings (names verbatim: the builders below spell them as KIS
 // wants). For the OAuth endpoints an empty params list means "the standard body from ctx"
 // (token_params / revoke_params / approval_params). tr_cont: "" first page, "N" continuation.
-// Errors: not_supported (no paper TR), invalid_argument (no token, no base URL).
+// Errors: not_supported (no paper TR), invalid_argument (no token, no base URL),
+// venue_refused (an order or revise/cancel for NXT or SOR on paper, which takes KRX only).
 result<http_request> build_request(endpoint_id id, const call_context& ctx,
                                    const std::vector<kis::field>& params,
                                    std::string_view tr_cont = {});
@@ -53,6 +54,8 @@ endpoint_id order_endpoint(side dir) noexcept;
 result<std::vector<kis::field>> price_params(const price_query& q);
 result<std::vector<kis::field>> daily_price_params(const chart_query& q); // dates unused
 result<std::vector<kis::field>> chart_params(const chart_query& q);
+// EXCG_ID_DVSN_CD from the request's route (unset: KRX). A revise/cancel must carry the
+// original order's route.
 result<std::vector<kis::field>> order_params(const order_request& o, const credentials& c);
 result<std::vector<kis::field>> revise_cancel_params(const revise_cancel_request& r,
                                                      const credentials& c);
@@ -60,9 +63,18 @@ result<std::vector<kis::field>> balance_params(const credentials& c, const balan
                                                std::string_view ctx_fk = {},
                                                std::string_view ctx_nk = {});
 result<std::vector<kis::field>> buyable_params(const credentials& c, const buyable_query& q);
+// EXCG_ID_DVSN_CD from q.scope for env (scope_code in kis/venues.hpp): automatic asks for ALL
+// on real and KRX on paper. Pass the environment the request is for.
 result<std::vector<kis::field>> fills_params(const credentials& c, const fills_query& q,
                                              std::string_view ctx_fk = {},
-                                             std::string_view ctx_nk = {});
+                                             std::string_view ctx_nk = {},
+                                             environment env = environment::real);
+// search-stock-info (CTPF1002R, real only): PRDT_TYPE_CD 300 (stocks, ETFs, ETNs) and PDNO.
+result<std::vector<kis::field>> stock_info_params(std::string_view symbol);
+// chk-holiday (CTCA0903R, real only): the days from `from` (YYYYMMDD) on; ctx_fk/ctx_nk of
+// the previous page when KIS said there are more (tr_cont M/F).
+result<std::vector<kis::field>> holiday_params(std::int32_t from, std::string_view ctx_fk = {},
+                                               std::string_view ctx_nk = {});
 std::vector<kis::field> token_params(const credentials& c);
 std::vector<kis::field> revoke_params(const credentials& c, std::string_view token);
 std::vector<kis::field> approval_params(const credentials& c);
@@ -104,6 +116,13 @@ struct fills_page {
   continuation next;
 };
 
+// chk-holiday pages on ctx_area_fk/ctx_area_nk (no 100 suffix, as the official sample reads
+// them) and the tr_cont header.
+struct holiday_page {
+  std::vector<market_day> days; // as KIS sends them, oldest first
+  continuation next;
+};
+
 result<quote> decode_quote(const boost::json::object& root, std::string_view symbol,
                            std::int64_t received_ns = 0);
 result<std::vector<daily_bar>> decode_daily_prices(const boost::json::object& root,
@@ -113,6 +132,9 @@ result<order_ack> decode_order_ack(const boost::json::object& root, std::string_
 result<balance_page> decode_balance(const boost::json::object& root, std::string_view tr_cont);
 result<buyable> decode_buyable(const boost::json::object& root, std::string_view symbol);
 result<fills_page> decode_fills(const boost::json::object& root, std::string_view tr_cont);
+// search-stock-info's output; as_of is left 0 for the caller to stamp.
+result<stock_info> decode_stock_info(const boost::json::object& root);
+result<holiday_page> decode_holidays(const boost::json::object& root, std::string_view tr_cont);
 // Expiry from access_token_token_expired (KST); expires_in when that field is absent.
 result<access_token> decode_token(const boost::json::object& root, std::int64_t now_ns);
 // The approval key is valid 24 h from issue (KIS-PROTOCOL.md §2.4).

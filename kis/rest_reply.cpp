@@ -9,6 +9,7 @@
 
 #include "kis/json_fields.hpp"
 #include "kis/kst.hpp"
+#include "kis/venues.hpp"
 
 namespace kis::api {
 
@@ -160,6 +161,11 @@ result<fill_record> fill_row(const bj::object& row) {
   f.cancelled = r.opt_str("cncl_yn", "N") == "Y";
   f.remaining_qty = r.opt_integer("rmn_qty");
   f.rejected_qty = r.opt_integer("rjct_qty");
+  // The portal spells it excg_id_dvsn_Cd; answers say excg_id_dvsn_cd. An unknown code leaves
+  // the route unset rather than losing the row: reconciliation needs every fill.
+  auto code =
+      row.contains("excg_id_dvsn_cd") ? r.opt_str("excg_id_dvsn_cd") : r.opt_str("excg_id_dvsn_Cd");
+  f.route = parse_venue_code(code).value_or(venue::unset);
   return finish(r, std::move(f));
 }
 
@@ -169,12 +175,37 @@ std::string either_case(reader& r, const bj::object& o, std::string_view upper,
   return o.contains(upper) ? r.str(upper) : r.str(lower);
 }
 
-continuation continuation_of(reader& r, std::string_view tr_cont) {
+continuation continuation_of(reader& r, std::string_view tr_cont,
+                             std::string_view fk_key = "ctx_area_fk100",
+                             std::string_view nk_key = "ctx_area_nk100") {
   continuation c;
   c.more = tr_cont == "F" || tr_cont == "M";
-  c.fk = r.opt_str("ctx_area_fk100");
-  c.nk = r.opt_str("ctx_area_nk100");
+  c.fk = r.opt_str(fk_key);
+  c.nk = r.opt_str(nk_key);
   return c;
+}
+
+// A Y/N flag; anything else is malformed (a wrong guess about a day or a venue costs orders).
+bool yes_no(reader& r, std::string_view key, bool required) {
+  auto v = required ? r.str(key) : r.opt_str(key, "N");
+  if (r.ok() && v != "Y" && v != "N")
+    r.fail(json::malformed(key, "must be Y or N"));
+  return v == "Y";
+}
+
+result<market_day> day_row(const bj::object& row) {
+  reader r{row};
+  market_day d;
+  d.date = date_field(r, "bass_dt");
+  auto wday = r.opt_integer("wday_dvsn_cd");
+  if (r.ok() && (wday < 0 || wday > 7))
+    r.fail(json::malformed("wday_dvsn_cd", "must be 01 (Sunday) to 07 (Saturday)"));
+  d.weekday = static_cast<std::uint8_t>(r.ok() ? wday : 0);
+  d.business_day = yes_no(r, "bzdy_yn", false);
+  d.trading_day = yes_no(r, "tr_day_yn", false);
+  d.open = yes_no(r, "opnd_yn", true);
+  d.settlement_day = yes_no(r, "sttl_day_yn", false);
+  return finish(r, std::move(d));
 }
 
 } // namespace
@@ -371,6 +402,37 @@ result<fills_page> decode_fills(const bj::object& root, std::string_view tr_cont
   page.rows = std::move(*fills);
   reader top{root};
   page.next = continuation_of(top, tr_cont);
+  return finish(top, std::move(page));
+}
+
+result<stock_info> decode_stock_info(const bj::object& root) {
+  auto out = json::get_object(root, "output");
+  if (!out)
+    return std::move(out).error();
+  reader r{**out};
+  stock_info info;
+  info.symbol = r.str("pdno");
+  if (r.ok() && info.symbol.empty())
+    r.fail(json::malformed("pdno", "empty"));
+  info.name = r.opt_str("prdt_abrv_name");
+  info.market_id = r.opt_str("mket_id_cd");
+  info.nxt_eligible = yes_no(r, "cptt_trad_tr_psbl_yn", true);
+  info.nxt_halted = yes_no(r, "nxt_tr_stop_yn", false);
+  info.krx_halted = yes_no(r, "tr_stop_yn", false);
+  return finish(r, std::move(info));
+}
+
+result<holiday_page> decode_holidays(const bj::object& root, std::string_view tr_cont) {
+  auto rows = json::get_rows(root, "output");
+  if (!rows)
+    return std::move(rows).error();
+  auto days = decode_rows<market_day>(*rows, "bass_dt", day_row);
+  if (!days)
+    return std::move(days).error();
+  holiday_page page;
+  page.days = std::move(*days);
+  reader top{root};
+  page.next = continuation_of(top, tr_cont, "ctx_area_fk", "ctx_area_nk");
   return finish(top, std::move(page));
 }
 

@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 #include <boost/json/serialize.hpp>
 
 #include "kis/kst.hpp"
+#include "kis/venues.hpp"
 
 namespace kis::api {
 
@@ -107,6 +109,24 @@ void append(std::vector<kis::field>& to, std::initializer_list<kis::field> more)
   to.insert(to.end(), more.begin(), more.end());
 }
 
+// Paper trading takes KRX orders only (DOC order pages): an NXT or SOR order or revise/cancel
+// is refused here, before it costs a call.
+std::optional<api_error> paper_venue_refusal(endpoint_id id, environment env,
+                                             const std::vector<kis::field>& params) {
+  const bool trading = id == endpoint_id::order_cash_buy || id == endpoint_id::order_cash_sell ||
+                       id == endpoint_id::order_revise_cancel;
+  if (env != environment::paper || !trading)
+    return std::nullopt;
+  for (const auto& p : params)
+    if (p.name == "EXCG_ID_DVSN_CD" && !p.value.empty() && p.value != "KRX") {
+      const auto named = parse_venue_code(p.value);
+      return make_api_error(errc::venue_refused,
+                            "paper trading takes KRX orders only, not " +
+                                std::string{named ? venue_code(*named) : "an unknown venue"});
+    }
+  return std::nullopt;
+}
+
 std::string query_string(const std::vector<kis::field>& params) {
   std::string q;
   for (const auto& p : params) {
@@ -197,6 +217,8 @@ result<http_request> build_request(endpoint_id id, const call_context& ctx,
   bool is_hashkey = id == endpoint_id::hashkey;
   if (!ep.oauth && !is_hashkey && ctx.token.empty())
     return invalid(std::string{ep.name} + " needs an access token");
+  if (auto refusal = paper_venue_refusal(id, ctx.env, params))
+    return std::move(*refusal);
 
   http_request req;
   req.method = ep.method;
@@ -290,7 +312,7 @@ result<std::vector<kis::field>> order_params(const order_request& o, const crede
               {"ORD_DVSN", ord_dvsn(o.kind)},
               {"ORD_QTY", std::to_string(o.qty)},
               {"ORD_UNPR", *price},
-              {"EXCG_ID_DVSN_CD", "KRX"}});
+              {"EXCG_ID_DVSN_CD", std::string{venue_code(o.route)}}});
   return p;
 }
 
@@ -321,7 +343,7 @@ result<std::vector<kis::field>> revise_cancel_params(const revise_cancel_request
               {"ORD_QTY", r.all_qty ? "0" : std::to_string(r.qty)},
               {"ORD_UNPR", price},
               {"QTY_ALL_ORD_YN", r.all_qty ? "Y" : "N"},
-              {"EXCG_ID_DVSN_CD", "KRX"}});
+              {"EXCG_ID_DVSN_CD", std::string{venue_code(r.route)}}});
   return p;
 }
 
@@ -362,10 +384,14 @@ result<std::vector<kis::field>> buyable_params(const credentials& c, const buyab
 }
 
 result<std::vector<kis::field>> fills_params(const credentials& c, const fills_query& q,
-                                             std::string_view ctx_fk, std::string_view ctx_nk) {
+                                             std::string_view ctx_fk, std::string_view ctx_nk,
+                                             environment env) {
   auto p = account_fields(c);
   if (!p)
     return p;
+  auto scope = scope_code(q.scope, env);
+  if (!scope)
+    return std::move(scope).error();
   auto range = date_range(q.from_date, q.to_date);
   if (!range)
     return std::move(range).error();
@@ -387,10 +413,26 @@ result<std::vector<kis::field>> fills_params(const credentials& c, const fills_q
               {"ODNO", q.order_no},
               {"INQR_DVSN_3", "00"},
               {"INQR_DVSN_1", ""},
-              {"EXCG_ID_DVSN_CD", "KRX"},
+              {"EXCG_ID_DVSN_CD", std::string{*scope}},
               {"CTX_AREA_FK100", std::string{ctx_fk}},
               {"CTX_AREA_NK100", std::string{ctx_nk}}});
   return p;
+}
+
+result<std::vector<kis::field>> stock_info_params(std::string_view symbol) {
+  if (!valid_symbol(symbol))
+    return invalid("symbol must be 1-12 letters or digits");
+  return std::vector<kis::field>{{"PRDT_TYPE_CD", "300"}, {"PDNO", std::string{symbol}}};
+}
+
+result<std::vector<kis::field>> holiday_params(std::int32_t from, std::string_view ctx_fk,
+                                               std::string_view ctx_nk) {
+  auto day = date_text(from, "from");
+  if (!day)
+    return std::move(day).error();
+  return std::vector<kis::field>{{"BASS_DT", *day},
+                                 {"CTX_AREA_NK", std::string{ctx_nk}},
+                                 {"CTX_AREA_FK", std::string{ctx_fk}}};
 }
 
 std::vector<kis::field> token_params(const credentials& c) {

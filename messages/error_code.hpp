@@ -31,6 +31,8 @@ enum class errc : std::uint8_t {
   config = 20,           // bad configuration
   cancelled = 21,        // the requester gave up its place (e.g. a rate-governor cancel)
   io = 22,               // a local file could not be read or written (recordings, caches)
+  venue_refused = 23,    // the venue cannot take it: paper is KRX only, NXT lists a subset
+  session_closed = 24,   // the venue's session now does not take this order (or none is open)
 };
 
 constexpr std::string_view to_string_view(errc x) noexcept {
@@ -81,6 +83,10 @@ constexpr std::string_view to_string_view(errc x) noexcept {
     return "cancelled";
   case errc::io:
     return "io";
+  case errc::venue_refused:
+    return "venue_refused";
+  case errc::session_closed:
+    return "session_closed";
   }
   return "unknown";
 }

@@ -24,6 +24,7 @@
 #include "messages/events.hpp"
 #include "messages/realtime.hpp"
 #include "messages/rest.hpp"
+#include "messages/sessions.hpp"
 
 namespace kis {
 
@@ -52,17 +53,17 @@ using token_keeper_actor =
 
 // The market data part of the gateway: what analyzers ask (quotes, daily charts), and all of
 // the gateway another node gets (its orders go through the core's executor, never around it).
-using market_data_actor = caf::typed_actor<caf::replies_to<price_query>::with<quote>,
-                                           caf::replies_to<chart_query>::with<std::vector<daily_bar>>>;
+using market_data_actor =
+    caf::typed_actor<caf::replies_to<price_query>::with<quote>,
+                     caf::replies_to<chart_query>::with<std::vector<daily_bar>>>;
 
 // The only actor that speaks HTTP. Each call holds a permit and a token.
-using rest_gateway_actor =
-    market_data_actor::extend<caf::replies_to<rest_call>::with<rest_reply>,
-                              caf::replies_to<order_request>::with<order_ack>,
-                              caf::replies_to<revise_cancel_request>::with<order_ack>,
-                              caf::replies_to<balance_query>::with<balance>,
-                              caf::replies_to<buyable_query>::with<buyable>,
-                              caf::replies_to<fills_query>::with<std::vector<fill_record>>>;
+using rest_gateway_actor = market_data_actor::extend<
+    caf::replies_to<rest_call>::with<rest_reply>, caf::replies_to<order_request>::with<order_ack>,
+    caf::replies_to<revise_cancel_request>::with<order_ack>,
+    caf::replies_to<balance_query>::with<balance>, caf::replies_to<buyable_query>::with<buyable>,
+    caf::replies_to<stock_info_query>::with<stock_info>,
+    caf::replies_to<fills_query>::with<std::vector<fill_record>>>;
 using rest_gateway_impl_actor = rest_gateway_actor::extend<
     caf::reacts_to<done_atom, http_exchange>,  // internal: the transport finished a call
     caf::reacts_to<poll_atom, std::uint64_t>>; // internal: retry a call after its back-off
@@ -74,11 +75,11 @@ using market_sink_actor = caf::typed_actor<caf::reacts_to<trade_tick>, caf::reac
 using notice_sink_actor = caf::typed_actor<caf::reacts_to<execution_notice>>;
 
 // Owns the one WebSocket session: registrations (cap 41), PINGPONG, reconnects, fan-out.
-using ws_feed_actor = caf::typed_actor<
-    caf::replies_to<subscribe_request, market_sink_actor>::with<subscription>,
-    caf::replies_to<subscribe_request, notice_sink_actor>::with<subscription>,
-    caf::reacts_to<caf::unsubscribe_atom, subscribe_request, market_sink_actor>,
-    caf::replies_to<status_atom>::with<feed_status>>;
+using ws_feed_actor =
+    caf::typed_actor<caf::replies_to<subscribe_request, market_sink_actor>::with<subscription>,
+                     caf::replies_to<subscribe_request, notice_sink_actor>::with<subscription>,
+                     caf::reacts_to<caf::unsubscribe_atom, subscribe_request, market_sink_actor>,
+                     caf::replies_to<status_atom>::with<feed_status>>;
 using ws_feed_impl_actor = ws_feed_actor::extend<
     caf::reacts_to<frame_atom, std::uint64_t, std::string>,   // internal: session id, text frame
     caf::reacts_to<link_up_atom, std::uint64_t>,              // internal: session connected
@@ -86,8 +87,11 @@ using ws_feed_impl_actor = ws_feed_actor::extend<
     caf::reacts_to<caf::tick_atom>>;                          // internal: watchdog / reconnect
 
 // A user strategy hosted in its own actor.
+// session_change: a venue's session changed (the host's own calendar timer, poll_atom, finds
+// them; anyone may send one, e.g. a test).
 using strategy_actor =
     caf::typed_actor<caf::reacts_to<market_event>, caf::reacts_to<order_update>,
+                     caf::reacts_to<session_change>, caf::reacts_to<poll_atom>,
                      caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
 
 // Receives the analyzers' conflated prices (the order executor's market view).

@@ -21,6 +21,22 @@ enum class price_sign : std::uint8_t {
   down = 5
 };
 
+// Whose prices: KRX's (quotes FID_COND_MRKT_DIV_CODE J, real-time H0ST...), Nextrade's (NX,
+// H0NX...) or both venues combined (UN, H0UN...). Never mix them in one cache or series.
+enum class market_code : std::uint8_t { krx = 0, nxt = 1, combined = 2 };
+
+constexpr const char* to_cstr(market_code m) noexcept {
+  switch (m) {
+  case market_code::krx:
+    return "krx";
+  case market_code::nxt:
+    return "nxt";
+  case market_code::combined:
+    return "combined";
+  }
+  return "unknown";
+}
+
 // A REST snapshot of one symbol (inquire-price).
 struct quote {
   std::string symbol;
@@ -88,14 +104,15 @@ struct trade_tick {
   aggressor side = aggressor::unknown;
   std::string session; // NEW_MKOP_CLS_CODE, two characters
   bool halted = false;
-  std::int64_t received_ns = 0; // local receive time, for latency
+  std::int64_t received_ns = 0;          // local receive time, for latency
+  market_code market = market_code::krx; // H0STCNT0 krx, H0NXCNT0 nxt, H0UNCNT0 combined
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trade_tick& x) {
   return f(caf::meta::type_name("trade_tick"), x.symbol, x.exchange_ns, x.price, x.change, x.sign,
            x.qty, x.acc_volume, x.acc_turnover, x.vwap, x.open, x.high, x.low, x.ask1, x.bid1,
-           x.side, x.session, x.halted, x.received_ns);
+           x.side, x.session, x.halted, x.received_ns, x.market);
 }
 
 // One price level of an order book.
@@ -109,7 +126,7 @@ typename Inspector::result_type inspect(Inspector& f, book_level& x) {
   return f(caf::meta::type_name("book_level"), x.price, x.qty);
 }
 
-// Ten levels a side (H0STASP0).
+// Ten levels a side (H0STASP0; H0NXASP0 and H0UNASP0 for Nextrade and both venues combined).
 struct order_book {
   std::string symbol;
   std::int64_t exchange_ns = 0;
@@ -122,13 +139,51 @@ struct order_book {
   std::int64_t expected_qty = 0;
   std::int64_t acc_volume = 0;
   std::int64_t received_ns = 0;
+  market_code market = market_code::krx;
+  std::int64_t krx_mid_price = 0; // KMID_PRC (62- and 65-field records), 0 when absent
+  std::int64_t nxt_mid_price = 0; // NMID_PRC (65-field records: H0NXASP0, H0UNASP0)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_book& x) {
   return f(caf::meta::type_name("order_book"), x.symbol, x.exchange_ns, x.hour_class, x.asks,
            x.bids, x.total_ask_qty, x.total_bid_qty, x.expected_price, x.expected_qty, x.acc_volume,
-           x.received_ns);
+           x.received_ns, x.market, x.krx_mid_price, x.nxt_mid_price);
+}
+
+// What the engine keeps of search-stock-info (CTPF1002R): where a symbol trades. Fetched once
+// a day per symbol (KIS has no bulk NXT list).
+struct stock_info {
+  std::string symbol;
+  std::string name;          // prdt_abrv_name
+  std::string market_id;     // mket_id_cd: STK (KOSPI), KSQ (KOSDAQ), KNX (KONEX), ...
+  bool nxt_eligible = false; // cptt_trad_tr_psbl_yn: Nextrade trades it
+  bool nxt_halted = false;   // nxt_tr_stop_yn
+  bool krx_halted = false;   // tr_stop_yn
+  std::int32_t as_of = 0;    // KST date (YYYYMMDD) it was fetched on; the caller stamps it
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stock_info& x) {
+  return f(caf::meta::type_name("stock_info"), x.symbol, x.name, x.market_id, x.nxt_eligible,
+           x.nxt_halted, x.krx_halted, x.as_of);
+}
+
+// One day of chk-holiday (CTCA0903R). open (opnd_yn) is the one that says whether orders can
+// be sent; trading_day (tr_day_yn) is Y on Saturdays too.
+struct market_day {
+  std::int32_t date = 0;       // bass_dt, YYYYMMDD
+  std::uint8_t weekday = 0;    // wday_dvsn_cd: 1 Sunday .. 7 Saturday
+  bool business_day = false;   // bzdy_yn
+  bool trading_day = false;    // tr_day_yn
+  bool open = false;           // opnd_yn
+  bool settlement_day = false; // sttl_day_yn
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, market_day& x) {
+  return f(caf::meta::type_name("market_day"), x.date, x.weekday, x.business_day, x.trading_day,
+           x.open, x.settlement_day);
 }
 
 // What an analyzer tells the order executor about a symbol, conflated (the newest per symbol,

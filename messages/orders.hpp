@@ -64,6 +64,43 @@ constexpr price_band krx_price_band(std::int64_t base) noexcept {
 // unset: the strategy's default, else KRX.
 enum class venue : std::uint8_t { unset = 0, krx = 1, nxt = 2, sor = 3 };
 
+constexpr const char* to_cstr(venue v) noexcept {
+  switch (v) {
+  case venue::unset:
+    return "unset";
+  case venue::krx:
+    return "krx";
+  case venue::nxt:
+    return "nxt";
+  case venue::sor:
+    return "sor";
+  }
+  return "unknown";
+}
+
+// Where an order executed, as execution notices say it (ORD_EXG_GB): 1 KRX, 2 NXT, 3 SOR routed
+// to KRX, 4 SOR routed to NXT. unknown: not said (the older 23-field notice, or a blank field).
+enum class exec_venue : std::uint8_t { unknown = 0, krx = 1, nxt = 2, sor_krx = 3, sor_nxt = 4 };
+
+// The venue an execution happened on (SOR resolved): krx or nxt; unset when unknown.
+constexpr venue venue_of(exec_venue e) noexcept {
+  switch (e) {
+  case exec_venue::krx:
+  case exec_venue::sor_krx:
+    return venue::krx;
+  case exec_venue::nxt:
+  case exec_venue::sor_nxt:
+    return venue::nxt;
+  case exec_venue::unknown:
+    break;
+  }
+  return venue::unset;
+}
+
+// Which venues inquire-daily-ccld lists (its EXCG_ID_DVSN_CD). automatic: every venue the
+// environment has, ALL on real and KRX on paper (paper knows KRX only), so no fill is missed.
+enum class venue_scope : std::uint8_t { automatic = 0, krx = 1, nxt = 2, sor = 3, all = 4 };
+
 // A strategy's wish to trade. price 0 with kind market means "at market".
 struct signal {
   std::string strategy_id;
@@ -104,13 +141,14 @@ struct order_request {
   side dir = side::buy;
   order_kind kind = order_kind::limit;
   std::int64_t qty = 0;
-  std::int64_t price = 0; // 0 for market-type orders
+  std::int64_t price = 0;     // 0 for market-type orders
+  venue route = venue::unset; // EXCG_ID_DVSN_CD; unset is sent as KRX
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_request& x) {
   return f(caf::meta::type_name("order_request"), x.client_id, x.symbol, x.dir, x.kind, x.qty,
-           x.price);
+           x.price, x.route);
 }
 
 enum class revise_or_cancel : std::uint8_t { revise = 1, cancel = 2 };
@@ -125,12 +163,13 @@ struct revise_cancel_request {
   std::int64_t qty = 0; // 0 with all_qty
   std::int64_t price = 0;
   bool all_qty = true;
+  venue route = venue::unset; // the original order's EXCG_ID_DVSN_CD; unset is sent as KRX
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, revise_cancel_request& x) {
   return f(caf::meta::type_name("revise_cancel_request"), x.client_id, x.org_no, x.order_no,
-           x.action, x.kind, x.qty, x.price, x.all_qty);
+           x.action, x.kind, x.qty, x.price, x.all_qty, x.route);
 }
 
 // KIS's answer to an accepted order: branch + order number + time (HHMMSS, KST).
@@ -170,6 +209,7 @@ struct execution_notice {
   std::string name;
   std::int64_t order_price = 0;
   std::int64_t received_ns = 0;
+  exec_venue executed_on = exec_venue::unknown; // ORD_EXG_GB
 };
 
 template <class Inspector>
@@ -177,7 +217,7 @@ typename Inspector::result_type inspect(Inspector& f, execution_notice& x) {
   return f(caf::meta::type_name("execution_notice"), x.hts_id, x.account, x.order_no,
            x.orig_order_no, x.dir, x.revise_cancel, x.order_kind_code, x.symbol, x.qty, x.price,
            x.time, x.rejected, x.is_fill, x.accept_state, x.branch, x.order_qty, x.name,
-           x.order_price, x.received_ns);
+           x.order_price, x.received_ns, x.executed_on);
 }
 
 // Lifecycle of one order as the executor tracks it.
@@ -208,13 +248,15 @@ struct order_update {
   std::int64_t last_fill_price = 0;
   std::string reason;
   std::int64_t at_ns = 0;
+  venue route = venue::unset;                   // where the order was sent
+  exec_venue executed_on = exec_venue::unknown; // where the last fill happened (notices)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_update& x) {
   return f(caf::meta::type_name("order_update"), x.client_id, x.strategy_id, x.symbol, x.dir,
            x.status, x.order_no, x.qty, x.filled_qty, x.avg_fill_price, x.last_fill_qty,
-           x.last_fill_price, x.reason, x.at_ns);
+           x.last_fill_price, x.reason, x.at_ns, x.route, x.executed_on);
 }
 
 // The order journal's record of one order (SQLite, written by the journal actor on its own
@@ -239,13 +281,16 @@ struct journal_entry {
   std::string intent_time;      // HHMMSS, KST: the earliest ORD_TMD KIS can report for it
   std::int64_t created_ns = 0;
   std::int64_t updated_ns = 0;
+  venue route = venue::krx;                     // where it was sent; revise/cancel go there too
+  exec_venue executed_on = exec_venue::unknown; // where its last notice said it executed
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journal_entry& x) {
   return f(caf::meta::type_name("journal_entry"), x.seq, x.client_id, x.strategy_id, x.symbol,
            x.dir, x.kind, x.qty, x.price, x.reason, x.status, x.org_no, x.order_no, x.filled_qty,
-           x.avg_price, x.message, x.trading_day, x.intent_time, x.created_ns, x.updated_ns);
+           x.avg_price, x.message, x.trading_day, x.intent_time, x.created_ns, x.updated_ns,
+           x.route, x.executed_on);
 }
 
 struct journal_fill {
@@ -255,13 +300,14 @@ struct journal_fill {
   std::int64_t qty = 0;
   std::int64_t price = 0;
   std::int64_t at_ns = 0;
-  std::string source; // notice | ccld
+  std::string source;                           // notice | ccld
+  exec_venue executed_on = exec_venue::unknown; // ORD_EXG_GB of the notice; unknown from ccld
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, journal_fill& x) {
   return f(caf::meta::type_name("journal_fill"), x.client_id, x.symbol, x.dir, x.qty, x.price,
-           x.at_ns, x.source);
+           x.at_ns, x.source, x.executed_on);
 }
 
 // One holding from inquire-balance (output1).
@@ -333,14 +379,15 @@ struct fill_record {
   bool cancelled = false;
   std::int64_t remaining_qty = 0;
   std::int64_t rejected_qty = 0;
+  venue route = venue::unset; // excg_id_dvsn_cd: KRX, NXT or SOR; unset when blank or unknown
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fill_record& x) {
   return f(caf::meta::type_name("fill_record"), x.date, x.org_no, x.order_no, x.orig_order_no,
            x.symbol, x.dir, x.order_kind_code, x.order_qty, x.order_price, x.order_time,
-           x.filled_qty, x.avg_price, x.filled_amount, x.cancelled, x.remaining_qty,
-           x.rejected_qty);
+           x.filled_qty, x.avg_price, x.filled_amount, x.cancelled, x.remaining_qty, x.rejected_qty,
+           x.route);
 }
 
 } // namespace kis

@@ -6,6 +6,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/market.hpp"
+
 namespace kis {
 
 // What a registration carries: trades (H0STCNT0), the order book (H0STASP0) or execution
@@ -25,15 +27,18 @@ constexpr const char* to_cstr(feed_channel c) noexcept {
 }
 
 // Ask the feed for a registration. Past the 41 cap the answer is errc::ws_cap_reached.
+// market picks the TR family of trades and books: KRX (H0ST...), NXT (H0NX...) or combined
+// (H0UN...); the NXT and combined TRs exist on the real server only. Notices ignore it.
 struct subscribe_request {
   feed_channel channel = feed_channel::trades;
   std::string key;           // symbol, or the HTS ID for notices
   std::int32_t priority = 0; // higher keeps its slot when slots are short
+  market_code market = market_code::krx;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, subscribe_request& x) {
-  return f(caf::meta::type_name("subscribe_request"), x.channel, x.key, x.priority);
+  return f(caf::meta::type_name("subscribe_request"), x.channel, x.key, x.priority, x.market);
 }
 
 // The feed's answer: the registration is held (shared by all who asked for it).
@@ -43,12 +48,13 @@ struct subscription {
   std::uint32_t sharers = 0; // how many subscribers share this registration
   std::uint32_t slots_used = 0;
   std::uint32_t slots_cap = 0;
+  market_code market = market_code::krx;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, subscription& x) {
   return f(caf::meta::type_name("subscription"), x.channel, x.key, x.sharers, x.slots_used,
-           x.slots_cap);
+           x.slots_cap, x.market);
 }
 
 // The feed's session, as a subscriber or a person sees it.

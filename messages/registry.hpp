@@ -4,6 +4,7 @@
 
 #include "messages/errors.hpp"
 #include "messages/interfaces.hpp"
+#include "messages/sessions.hpp"
 
 namespace kis {
 
@@ -15,6 +16,11 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<trade_tick>("kis::trade_tick");
   cfg.template add_message_type<book_level>("kis::book_level");
   cfg.template add_message_type<order_book>("kis::order_book");
+  cfg.template add_message_type<stock_info>("kis::stock_info");
+  cfg.template add_message_type<market_day>("kis::market_day");
+  // venues and sessions
+  cfg.template add_message_type<venue_status>("kis::venue_status");
+  cfg.template add_message_type<session_change>("kis::session_change");
   // orders and account
   cfg.template add_message_type<signal>("kis::signal");
   cfg.template add_message_type<signal_ack>("kis::signal_ack");
@@ -45,6 +51,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<chart_query>("kis::chart_query");
   cfg.template add_message_type<balance_query>("kis::balance_query");
   cfg.template add_message_type<buyable_query>("kis::buyable_query");
+  cfg.template add_message_type<stock_info_query>("kis::stock_info_query");
   cfg.template add_message_type<fills_query>("kis::fills_query");
   cfg.template add_message_type<api_stats>("kis::api_stats");
   cfg.template add_message_type<http_exchange>("kis::http_exchange");

@@ -7,6 +7,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/orders.hpp"
+
 namespace kis {
 
 // Every KIS REST endpoint the engine uses; kis/endpoints.hpp maps each to method, path, tr_id.
@@ -24,8 +26,10 @@ enum class endpoint_id : std::uint8_t {
   inquire_balance,     // TTTC8434R / VTTC8434R
   inquire_buyable,     // TTTC8908R / VTTC8908R
   inquire_daily_fills, // TTTC0081R / VTTC0081R
+  stock_info,          // CTPF1002R (search-stock-info), real only: NXT eligibility
+  holidays,            // CTCA0903R (chk-holiday), real only: open days
 };
-inline constexpr std::size_t endpoint_count = 13;
+inline constexpr std::size_t endpoint_count = 15;
 
 // Who goes first when the budget is short: orders, then cancels/revisions, then the quote an
 // order is waiting for, then account queries, then market data (polling), then history
@@ -241,19 +245,33 @@ typename Inspector::result_type inspect(Inspector& f, buyable_query& x) {
   return f(caf::meta::type_name("buyable_query"), x.symbol, x.price, x.kind);
 }
 
-// inquire-daily-ccld over a KST date range, optionally for one order number.
+// inquire-daily-ccld over a KST date range, optionally for one order number. scope: which
+// venues' orders (EXCG_ID_DVSN_CD); automatic asks for every venue there is (venue_scope in
+// orders.hpp).
 struct fills_query {
   std::int32_t from_date = 0;
   std::int32_t to_date = 0;
   std::string symbol;
   std::string order_no;
   std::uint8_t filter = 0; // CCLD_DVSN 00 all, 01 filled, 02 unfilled
+  venue_scope scope = venue_scope::automatic;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fills_query& x) {
   return f(caf::meta::type_name("fills_query"), x.from_date, x.to_date, x.symbol, x.order_no,
-           x.filter);
+           x.filter, x.scope);
+}
+
+// search-stock-info of one symbol (real only): whether Nextrade trades it. The executor asks
+// once a symbol a KST day before its first NXT order, in the class just below orders.
+struct stock_info_query {
+  std::string symbol;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stock_info_query& x) {
+  return f(caf::meta::type_name("stock_info_query"), x.symbol);
 }
 
 } // namespace kis

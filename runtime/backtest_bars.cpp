@@ -146,7 +146,7 @@ kis::trade_tick print_at(const std::string& symbol, std::int32_t day, int minute
                          std::int64_t price, std::int64_t base, std::int64_t qty) {
   kis::trade_tick t;
   t.symbol = symbol;
-  t.exchange_ns = api::sessions::kst_instant(day, minute, second);
+  t.exchange_ns = sessions::kst_instant(day, minute * 60 + second);
   t.price = price;
   t.change = price - base;
   t.sign = price > base ? price_sign::up : price < base ? price_sign::down : price_sign::flat;

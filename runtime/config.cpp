@@ -186,6 +186,12 @@ void read_strategy(const toml::table& t, const std::string& prefix, strategy_ent
   r.read("class", s.class_name);
   r.read("symbols", s.symbols);
   r.read("enabled", s.enabled);
+  std::string venue_name;
+  r.read("venue", venue_name);
+  if (auto v = parse_venue_name(venue_name))
+    s.default_venue = *v;
+  else if (!err)
+    err = config_error{prefix + ".venue", "expected \"krx\", \"nxt\" or \"sor\""};
   if (const auto* trade = r.raw("trade")) {
     if (auto v = trade->value_exact<bool>())
       s.trade = *v;
@@ -222,6 +228,44 @@ void read_strategy(const toml::table& t, const std::string& prefix, strategy_ent
     err = config_error{prefix + ".class", "only a Python strategy (file = ...) names a class"};
   if (s.id.empty())
     s.id = s.name;
+}
+
+// [sessions]: enforce (a bool) and the calendar's settings, each leaf's dotted path a key and
+// its value a string (an array of strings joined with commas), as docs/sessions.md says.
+void flatten_sessions(const toml::table& t, const std::string& prefix, sessions_section& out,
+                      std::optional<config_error>& err) {
+  for (auto&& [k, v] : t) {
+    const auto key = prefix.empty() ? std::string{k.str()} : prefix + "." + std::string{k.str()};
+    if (key == "enforce") {
+      if (auto b = v.value_exact<bool>())
+        out.enforce = *b;
+      else if (!err)
+        err = config_error{"sessions.enforce", "expected true or false"};
+    } else if (const auto* sub = v.as_table()) {
+      flatten_sessions(*sub, key, out, err);
+    } else if (const auto* arr = v.as_array()) {
+      std::string joined;
+      for (auto&& item : *arr)
+        joined += (joined.empty() ? "" : ",") + item.value_or(std::string{});
+      out.settings.emplace_back(key, joined);
+    } else if (auto s = v.value_exact<std::string>()) {
+      out.settings.emplace_back(key, *s);
+    } else if (!err) {
+      err = config_error{"sessions." + key, "expected a string or an array of strings"};
+    }
+  }
+}
+
+void read_sessions(table_reader& top, const toml::table& root, sessions_section& out,
+                   std::optional<config_error>& err) {
+  const auto* t = sub_table(top, root, "sessions", err);
+  if (t == nullptr || err)
+    return;
+  flatten_sessions(*t, "", out, err);
+  if (err)
+    return;
+  if (auto cal = sessions_calendar(out); !cal)
+    err = config_error{"sessions", cal.error().message};
 }
 
 } // namespace
@@ -307,9 +351,13 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("poll_interval", cfg.analyzers.poll_interval);
     r.read("bar_seconds", cfg.analyzers.bar_seconds);
     r.read("history_days", cfg.analyzers.history_days);
+    r.read("market", cfg.analyzers.market);
     r.finish();
     if (!err && cfg.analyzers.count < 1)
       err = config_error{"analyzers.count", "must be at least 1"};
+    if (!err && cfg.analyzers.market != "J" && cfg.analyzers.market != "NX" &&
+        cfg.analyzers.market != "UN")
+      err = config_error{"analyzers.market", "expected \"J\", \"NX\" or \"UN\""};
   }
   {
     table_reader r{sub_table(top, root, "executor", err), "executor", err};
@@ -390,6 +438,7 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
         (b.commission_pct < 0 || b.sell_tax_pct < 0 || b.slippage_ticks < 0 || b.initial_cash <= 0))
       err = config_error{"backtest", "costs must not be negative, initial_cash must be positive"};
   }
+  read_sessions(top, root, cfg.sessions, err);
   if (const auto* node = top.raw("strategy"); node != nullptr && !err) {
     cfg.strategies_configured = true;
     if (const auto* arr = node->as_array()) {
@@ -473,13 +522,17 @@ env_lookup process_env() {
   };
 }
 
+api::environment run_environment(const engine_config& cfg) {
+  return cfg.mode == run_mode::live ? api::environment::real
+         : cfg.mode == run_mode::paper
+             ? api::environment::paper
+             : api::parse_environment(cfg.sim.env).value_or(api::environment::real);
+}
+
 int effective_rate_limit(const engine_config& cfg) {
   if (cfg.budget.rate_limit > 0)
     return cfg.budget.rate_limit;
-  auto env = cfg.mode == run_mode::live ? api::environment::real
-             : cfg.mode == run_mode::paper
-                 ? api::environment::paper
-                 : api::parse_environment(cfg.sim.env).value_or(api::environment::real);
+  const auto env = run_environment(cfg);
   if (cfg.mode == run_mode::sim && cfg.sim.rate_limit > 0)
     return cfg.sim.rate_limit;
   return api::default_rate_limit(env);

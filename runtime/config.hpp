@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kis/credentials.hpp"
+#include "runtime/sessions_config.hpp"
 #include "kis/endpoints.hpp"
 #include "kis/result.hpp"
 #include "runtime/recording_config.hpp"
@@ -36,6 +37,7 @@ struct strategy_entry {
   std::map<std::string, param_value> params;
   bool enabled = true;
   std::optional<bool> trade; // unset: examples trade only in sim, user strategies everywhere
+  venue default_venue = venue::unset; // venue = "krx" | "nxt" | "sor": for signals naming none
 };
 
 struct budget_section {
@@ -75,7 +77,8 @@ struct analyzer_section {
   std::chrono::milliseconds poll_interval{2000};
   int bar_seconds =
       0; // 0 = 60 against KIS, 2 against the simulator (its market trades 4x a second)
-  int history_days = -1; // -1 = by the budget: 120 at 18/s, 100 (one call a symbol) below 3/s
+  int history_days = -1;    // -1 = by the budget: 120 at 18/s, 100 (one call a symbol) below 3/s
+  std::string market = "J"; // polled quotes: J (KRX), NX (Nextrade), UN (combined)
 };
 
 struct executor_section {
@@ -137,6 +140,7 @@ struct engine_config {
   recorder_section recorder;
   backtest_section backtest;
   std::string source_path; // the file it was read from; empty when not from a file
+  sessions_section sessions;
   std::vector<strategy_entry> strategies;
   bool strategies_configured = false; // the file named strategies (even an empty list)
 };
@@ -166,6 +170,9 @@ std::optional<config_error> validate(const engine_config& cfg);
 // The REST budget the engine will run with: [budget] rate_limit, else KIS's figure for the
 // environment the mode talks to (sim: the simulated one).
 int effective_rate_limit(const engine_config& cfg);
+
+// The KIS environment the mode talks to (sim: the simulated one, [sim] env).
+api::environment run_environment(const engine_config& cfg);
 
 // 127.0.0.0/8, ::1 and "localhost": addresses that never leave the machine.
 bool is_loopback_host(std::string_view host) noexcept;

@@ -149,6 +149,7 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
   pcfg.executor.clock = clock;
   pcfg.executor.journal_detached = false; // a thread of its own would answer at random points
   pcfg.analyzer.clock = clock;
+  pcfg.executor.venues.calendar = nullptr; // the venue keeps replay's session rules
   auto pipe = spawn_trading_actors(sys, pcfg, out.gateway, out.feed);
   if (!pipe)
     return "cannot start the pipeline: " + sys.render(pipe.error());
@@ -321,7 +322,7 @@ void driver::sample_marks(std::int64_t now) {
     mark_sample m;
     m.at_ns = next_mark_;
     for (const auto& sym : s_.symbols)
-      if (auto px = venue_->tape().last_price(sym); px > 0)
+      if (auto px = venue_->tape().last_price(sym, venue::krx); px > 0)
         m.prices[sym] = px;
     res_.marks.push_back(std::move(m));
     next_mark_ += step;

@@ -172,16 +172,23 @@ std::int32_t replay_tape::session_date() const noexcept {
   return api::kst::date_of(clock_->now_ns());
 }
 
-std::int64_t replay_tape::last_price(std::string_view symbol) {
+std::int64_t replay_tape::last_price(std::string_view symbol, venue v) {
   auto it = symbols_.find(symbol);
-  return it == symbols_.end() ? 0 : it->second.last;
+  return it == symbols_.end() || v == venue::nxt ? 0 : it->second.last;
+}
+
+std::pair<std::int64_t, std::int64_t> replay_tape::top_of_book(std::string_view symbol, venue v) {
+  auto it = symbols_.find(symbol);
+  if (it == symbols_.end() || v == venue::nxt)
+    return {0, 0};
+  return {it->second.bid, it->second.ask};
 }
 
 std::vector<kis::trade_tick> replay_tape::trades_since(std::string_view symbol,
-                                                       std::int64_t& cursor) {
+                                                       std::int64_t& cursor, venue v) {
   std::vector<kis::trade_tick> out;
   auto it = symbols_.find(symbol);
-  if (it != symbols_.end()) {
+  if (it != symbols_.end() && v != venue::nxt) {
     const auto& recent = it->second.recent;
     auto first = std::partition_point(recent.begin(), recent.end(),
                                       [&](const printed& p) { return p.step <= cursor; });

@@ -44,8 +44,14 @@ public:
   std::int64_t current_step() const noexcept override { return step_; }
   std::int64_t now_ns() const noexcept override { return clock_->now_ns(); }
   std::int32_t session_date() const noexcept override;
-  std::int64_t last_price(std::string_view symbol) override;
-  std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor) override;
+  // A recorded KRX tape: Nextrade has no prints, no book and never trades here; the session
+  // rules of replay are the venue's (venue_options::session_rules), not a calendar here.
+  const sessions::calendar* calendar() const noexcept override { return nullptr; }
+  bool trading(venue v) const override { return v != venue::nxt; }
+  std::int64_t last_price(std::string_view symbol, venue v) override;
+  std::pair<std::int64_t, std::int64_t> top_of_book(std::string_view symbol, venue v) override;
+  std::vector<kis::trade_tick> trades_since(std::string_view symbol, std::int64_t& cursor,
+                                            venue v) override;
 
   static constexpr std::size_t kept_trades = 4096;
 

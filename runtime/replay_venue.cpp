@@ -307,8 +307,8 @@ struct replay_venue::impl {
   void on_time() {
     if (!opts.session_rules)
       return;
-    const bool open =
-        api::sessions::krx_regular_open(opts.clock->now_ns(), api::sessions::krx_holidays_2026());
+    static const auto calendar = sessions::calendar::year_2026();
+    const bool open = sessions::krx_main_session(calendar, opts.clock->now_ns());
     if (open == !closed)
       return;
     closed = !open;

@@ -82,6 +82,7 @@ caf::expected<trading_actors> spawn_trading_impl(caf::actor_system& sys, trading
     hc.signal_ttl = sc.signal_ttl;
     hc.default_venue = sc.default_venue;
     hc.clock = cfg.executor.clock;
+    hc.calendar = cfg.executor.venues.calendar;
     auto host = spawn_strategy_host(sys, made[i], hc, p.executor);
     for (const auto& sym : sc.symbols)
       caf::anon_send(p.analyzers[p.owner_of[sym]], follow_atom_v, sym, host);

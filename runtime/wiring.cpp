@@ -132,6 +132,10 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
   e.check_buyable = cfg.executor.check_buyable;
   e.drain = cfg.executor.drain == "finish" ? drain_policy::finish : drain_policy::cancel;
   e.hts_id = cfg.feed.enabled ? hts_id : std::string{};
+  e.venues.env = run_environment(cfg);
+  e.venues.calendar = run_calendar(cfg.sessions, cfg.mode == run_mode::sim);
+  p.analyzer.calendar = e.venues.calendar; // quiet when closed
+  p.analyzer.poll_market = cfg.analyzers.market;
   for (const auto& st : strategies_to_run(cfg, p.symbols)) {
     if (!st.enabled)
       continue;
@@ -143,6 +147,7 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
     sc.symbols = st.symbols;
     sc.params = strategy_params{st.params};
     sc.trade = st.trade;
+    sc.default_venue = st.default_venue;
     p.strategies.push_back(std::move(sc));
   }
   return p;

@@ -4,62 +4,13 @@
 #include <cstdio>
 
 #include "kis/kst.hpp"
+#include "sim/order_answers.hpp"
 
 namespace kis::sim {
 
+using namespace answers;
+
 namespace {
-
-verdict reject(std::string code, std::string text) {
-  return verdict{false, std::move(code), std::move(text)};
-}
-
-// Order-server answers. 40580000 and APBK0952 are observed KIS codes; the rest are ours.
-verdict closed_market(bool paper) {
-  return reject("40580000", paper ? "모의투자 장종료 입니다." : "장운영시간이 아닙니다.");
-}
-verdict bad_account() {
-  return reject("OPSQ2000", "ERROR : INPUT INVALID_CHECK_ACNO");
-}
-verdict unknown_symbol() {
-  return reject("40100000", "종목코드를 확인하십시오.");
-}
-verdict bad_kind() {
-  return reject("40340000", "지원하지 않는 주문구분입니다.");
-}
-verdict bad_qty() {
-  return reject("40310000", "주문수량을 확인하십시오.");
-}
-verdict bad_tick() {
-  return reject("40320000", "호가단위에 맞지 않는 주문단가입니다.");
-}
-verdict out_of_band() {
-  return reject("40330000", "상하한가를 벗어난 주문단가입니다.");
-}
-verdict no_cash() {
-  return reject("APBK0952", "주문가능금액을 초과 했습니다");
-}
-verdict no_shares() {
-  return reject("40360000", "주문가능수량을 초과 했습니다.");
-}
-verdict nothing_to_revise() {
-  return reject("40350000", "정정취소 가능수량이 없습니다.");
-}
-verdict market_with_price() {
-  return reject("40370000", "시장가 주문은 주문단가를 0으로 입력하십시오.");
-}
-
-// The acks: one code on the real server, one per kind of order on paper (captured).
-verdict accepted(bool paper, std::string_view what) {
-  if (!paper)
-    return {true, "APBK0013", "주문 전송 완료 되었습니다."};
-  if (what == "buy")
-    return {true, "40600000", "모의투자 매수주문이 완료 되었습니다."};
-  if (what == "sell")
-    return {true, "40590000", "모의투자 매도주문이 완료 되었습니다."};
-  if (what == "revise")
-    return {true, "40620000", "모의투자 정정주문이 완료 되었습니다."};
-  return {true, "40630000", "모의투자 취소주문이 완료 되었습니다."};
-}
 
 std::string order_number(std::uint64_t n) {
   char buf[16];
@@ -79,8 +30,10 @@ order_answer refused(verdict v) {
   return a;
 }
 
-bool market_kind(std::string_view kind) noexcept {
-  return kind == "01";
+kis::exec_venue notice_venue(venue route, venue exec) noexcept {
+  if (route == venue::sor)
+    return exec == venue::nxt ? kis::exec_venue::sor_nxt : kis::exec_venue::sor_krx;
+  return exec == venue::nxt ? kis::exec_venue::nxt : kis::exec_venue::krx;
 }
 
 } // namespace
@@ -100,9 +53,9 @@ bool exchange::owns(std::string_view cano, std::string_view product) const noexc
 
 verdict exchange::check_price(const std::string& symbol, std::string_view kind,
                               std::int64_t price) const {
-  if (kind != "00" && kind != "01")
+  if (kind != "00" && kind != "01" && !book_priced(kind))
     return bad_kind();
-  if (market_kind(kind))
+  if (market_kind(kind) || book_priced(kind))
     return price == 0 ? verdict{} : market_with_price();
   const auto base = m_.info(symbol).base_price;
   if (price <= 0 || price > upper_limit(base) || price < lower_limit(base))
@@ -139,8 +92,9 @@ exchange::order& exchange::add(order o) {
   o.date = m_.session_date();
   o.time = api::kst::time_of(now);
   // Only trades after the order arrived may fill it.
-  if (cursors_.find(o.symbol) == cursors_.end())
-    cursors_.emplace(o.symbol, m_.current_step());
+  const auto key = std::pair{o.symbol, o.exec};
+  if (cursors_.find(key) == cursors_.end())
+    cursors_.emplace(key, m_.current_step());
   orders_.push_back(std::move(o));
   return orders_.back();
 }
@@ -154,6 +108,13 @@ order_answer exchange::place(const order_input& in) {
     return refused(unknown_symbol());
   if (in.qty <= 0)
     return refused(bad_qty());
+  if (auto v = check_venue(in.symbol, in.route); !v.ok)
+    return refused(v);
+  const auto where = choose(in.symbol, in.route, in.dir, in.kind_code);
+  if (auto v = session_refusal(where, in.kind_code))
+    return refused(*v);
+  if (auto v = check_route_kind(in.route, in.kind_code); !v.ok)
+    return refused(v);
   if (auto v = check_price(in.symbol, in.kind_code, in.price); !v.ok)
     return refused(v);
   const auto base = m_.info(in.symbol).base_price;
@@ -162,8 +123,11 @@ order_answer exchange::place(const order_input& in) {
   o.dir = in.dir;
   o.kind_code = in.kind_code;
   o.qty = in.qty;
-  o.price = market_kind(in.kind_code) ? 0 : in.price;
-  o.reserve_price = market_kind(in.kind_code) ? upper_limit(base) : in.price;
+  o.route = in.route;
+  o.exec = where;
+  o.expires_ns = expiry(where);
+  o.price = working_price(in.symbol, where, in.dir, in.kind_code, in.price);
+  o.reserve_price = market_kind(in.kind_code) ? upper_limit(base) : o.price;
   if (in.dir == side::buy && in.qty * o.reserve_price > orderable_cash())
     return refused(no_cash());
   if (in.dir == side::sell) {
@@ -185,12 +149,17 @@ order_answer exchange::revise(const revise_input& in) {
     return refused(closed_market(paper_));
   if (!owns(in.cano, in.product))
     return refused(bad_account());
+  if (paper_ && in.route != venue::krx)
+    return refused(paper_krx_only());
   auto it = std::find_if(orders_.begin(), orders_.end(), [&](const order& o) {
     return strip_zeros(o.order_no) == strip_zeros(in.order_no) &&
            (in.org_no.empty() || o.org_no == in.org_no);
   });
   if (it == orders_.end() || it->remaining() == 0)
     return refused(nothing_to_revise());
+  // The original's code; for an SOR order the venue it went to is taken too (UNCONFIRMED).
+  if (in.route != it->route && !(it->route == venue::sor && in.route == it->exec))
+    return refused(other_venue());
   const auto q = in.all_qty ? it->remaining() : in.qty;
   if (q <= 0 || q > it->remaining())
     return refused(bad_qty());
@@ -199,17 +168,26 @@ order_answer exchange::revise(const revise_input& in) {
   o.dir = it->dir;
   o.orig_order_no = it->order_no;
   o.qty = q;
+  o.route = it->route;
+  o.exec = it->exec;
+  o.expires_ns = it->expires_ns;
   if (in.cancel) {
+    if (const auto* cal = m_.calendar(); cal != nullptr && !cal->is_open(it->exec, m_.now_ns()))
+      return refused(closed_market(paper_));
     o.kind_code = it->kind_code;
     o.price = it->price;
     o.rctf = 2;
   } else {
+    if (auto v = session_refusal(it->exec, in.kind_code))
+      return refused(*v);
+    if (auto v = check_route_kind(it->route, in.kind_code); !v.ok)
+      return refused(v);
     if (auto v = check_price(it->symbol, in.kind_code, in.price); !v.ok)
       return refused(v);
     const auto base = m_.info(it->symbol).base_price;
     o.kind_code = in.kind_code;
-    o.price = market_kind(in.kind_code) ? 0 : in.price;
-    o.reserve_price = market_kind(in.kind_code) ? upper_limit(base) : in.price;
+    o.price = working_price(it->symbol, it->exec, it->dir, in.kind_code, in.price);
+    o.reserve_price = market_kind(in.kind_code) ? upper_limit(base) : o.price;
     o.rctf = 1;
     // The revised part releases its old reservation first.
     if (o.dir == side::buy && q * o.reserve_price > orderable_cash() + q * it->reserve_price)
@@ -225,25 +203,34 @@ order_answer exchange::revise(const revise_input& in) {
   return ans;
 }
 
+// A marketable order fills at once at its venue's last price, while that venue trades.
 void exchange::try_cross(order& o) {
-  if (o.remaining() == 0)
+  if (o.remaining() == 0 || !m_.trading(o.exec))
     return;
-  const auto p = m_.last_price(o.symbol);
+  const auto p = m_.last_price(o.symbol, o.exec);
   const bool crosses =
       market_kind(o.kind_code) || (o.dir == side::buy ? o.price >= p : o.price <= p);
   if (crosses)
     fill(o, o.remaining(), p);
 }
 
+void exchange::expire_due(std::int64_t now_ns) {
+  for (auto& o : orders_)
+    if (o.expires_ns != 0 && now_ns >= o.expires_ns && o.remaining() > 0)
+      o.expired += o.remaining();
+}
+
 void exchange::match() {
-  for (auto& [symbol, cursor] : cursors_) {
-    auto trades = m_.trades_since(symbol, cursor);
+  for (auto& [key, cursor] : cursors_) {
+    const auto& [symbol, where] = key;
+    auto trades = m_.trades_since(symbol, cursor, where);
     for (const auto& t : trades) {
       auto avail = t.qty;
       for (auto& o : orders_) {
         if (avail == 0)
           break;
-        if (o.symbol != symbol || o.remaining() == 0 || market_kind(o.kind_code))
+        if (o.symbol != symbol || o.exec != where || o.remaining() == 0 ||
+            market_kind(o.kind_code) || (o.expires_ns != 0 && t.exchange_ns >= o.expires_ns))
           continue;
         bool crossed = o.dir == side::buy ? t.price <= o.price : t.price >= o.price;
         if (!crossed)
@@ -254,6 +241,12 @@ void exchange::match() {
       }
     }
   }
+  expire_due(m_.now_ns());
+  // Market orders that arrived while their venue waited (an auction, NXT's 15:30-15:40) fill
+  // once it trades.
+  for (auto& o : orders_)
+    if (market_kind(o.kind_code) && o.remaining() > 0)
+      try_cross(o);
 }
 
 void exchange::fill(order& o, std::int64_t qty, std::int64_t price) {
@@ -297,6 +290,7 @@ void exchange::notify(const order& o, bool is_fill, std::int64_t qty, std::int64
   n.order_qty = o.qty;
   n.name = m_.info(o.symbol).name;
   n.order_price = o.price;
+  n.executed_on = notice_venue(o.route, o.exec);
   on_notice(n);
 }
 
@@ -311,7 +305,7 @@ std::vector<kis::holding> exchange::holdings() {
     r.qty = h.qty;
     r.orderable_qty = h.qty - reserved_qty(symbol);
     r.avg_price = h.qty == 0 ? 0 : (h.cost + h.qty / 2) / h.qty;
-    r.last_price = m_.last_price(symbol);
+    r.last_price = m_.last_price(symbol, venue::krx);
     r.eval_amount = h.qty * r.last_price;
     r.eval_pnl = r.eval_amount - h.cost;
     out.push_back(std::move(r));
@@ -362,6 +356,14 @@ kis::buyable exchange::buyable(std::string_view symbol, std::int64_t price,
 bool exchange::selected(const order& o, const ccld_query& q) const {
   if (o.date < q.from || o.date > q.to)
     return false;
+  // A venue's query lists the orders sent there; whether a KRX query lists SOR orders routed
+  // to KRX is UNCONFIRMED (KIS-PROTOCOL.md §9.3): here it does not, ALL lists everything.
+  const bool venue_ok = q.scope == venue_scope::all || q.scope == venue_scope::automatic ||
+                        (q.scope == venue_scope::krx && o.route == venue::krx) ||
+                        (q.scope == venue_scope::nxt && o.route == venue::nxt) ||
+                        (q.scope == venue_scope::sor && o.route == venue::sor);
+  if (!venue_ok)
+    return false;
   if ((q.side_code == "01" && o.dir != side::sell) || (q.side_code == "02" && o.dir != side::buy))
     return false;
   if (!q.symbol.empty() && q.symbol != o.symbol)
@@ -394,6 +396,9 @@ order_view exchange::row(const order& o) const {
   r.filled_amount = o.filled_amount;
   r.cancelled = o.rctf == 2;
   r.remaining_qty = o.remaining();
+  r.route = o.route;
+  r.executed_on = o.exec;
+  r.expired_qty = o.expired;
   return r;
 }
 

@@ -1,7 +1,12 @@
 // The simulator's exchange: one account with cash and positions, cash orders (ORD_DVSN 00 limit,
-// 01 market), revise/cancel, and matching against the synthetic market. Market orders and
-// marketable limits fill at once at the last price; resting limits fill when a later trade
-// crosses them, up to that trade's size. Plain C++; the owner serialises access.
+// 01 market, 03 best and 04 top-of-book limit), revise/cancel, and matching against the
+// synthetic market, on KRX, Nextrade, or either through SOR (the better price of the two; KRX
+// for a symbol Nextrade does not trade). Market orders and marketable limits fill at once at
+// the venue's last price while it trades; resting limits fill when a later trade on their
+// venue crosses them, up to that trade's size. With the market's calendar, an order must suit
+// its venue's session, and it expires when its session ends (KRX pre/after-market orders with
+// their session, KRX day orders at 15:30, Nextrade orders at 20:00). Plain C++; the owner
+// serialises access.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +24,10 @@
 
 namespace kis::sim {
 
-// A business answer in KIS's words. Codes other than 40580000, APBK0952, APBK0013 and the
-// paper acks (40600000 buy, 40590000 sell, 40620000 revise, 40630000 cancel) are the
-// simulator's own: KIS does not publish its order-server rejection codes (KIS-PROTOCOL §5.2).
+// A business answer in KIS's words. Codes other than 40580000, APBK0952, APBK0013, APBK1943,
+// APBK3013 and the paper acks (40600000 buy, 40590000 sell, 40620000 revise, 40630000 cancel)
+// are the simulator's own: KIS does not publish its order-server rejection codes
+// (KIS-PROTOCOL §5.2, §9.2).
 struct verdict {
   bool ok = true;
   std::string msg_cd;
@@ -35,19 +41,21 @@ struct order_input {
   side dir = side::buy;
   std::string kind_code; // ORD_DVSN
   std::int64_t qty = 0;
-  std::int64_t price = 0; // ORD_UNPR
+  std::int64_t price = 0;   // ORD_UNPR
+  venue route = venue::krx; // EXCG_ID_DVSN_CD (blank is KRX)
 };
 
 struct revise_input {
   std::string tr_id;
   std::string cano, product;
-  std::string org_no;     // KRX_FWDG_ORD_ORGNO
-  std::string order_no;   // ORGN_ODNO
-  std::string kind_code;  // ORD_DVSN
-  bool cancel = false;    // RVSE_CNCL_DVSN_CD 02
-  bool all_qty = true;    // QTY_ALL_ORD_YN
-  std::int64_t qty = 0;   // with !all_qty
-  std::int64_t price = 0; // revise only
+  std::string org_no;       // KRX_FWDG_ORD_ORGNO
+  std::string order_no;     // ORGN_ODNO
+  std::string kind_code;    // ORD_DVSN
+  bool cancel = false;      // RVSE_CNCL_DVSN_CD 02
+  bool all_qty = true;      // QTY_ALL_ORD_YN
+  std::int64_t qty = 0;     // with !all_qty
+  std::int64_t price = 0;   // revise only
+  venue route = venue::krx; // EXCG_ID_DVSN_CD (blank is KRX)
 };
 
 struct order_answer {
@@ -68,18 +76,21 @@ struct page {
 };
 
 struct ccld_query {
-  std::int32_t from = 0, to = 0; // INQR_STRT_DT / INQR_END_DT
-  std::string side_code;         // SLL_BUY_DVSN_CD: 00 all, 01 sell, 02 buy
-  std::string symbol;            // PDNO, empty = all
-  std::string order_no;          // ODNO, empty = all
-  std::string ccld_code;         // CCLD_DVSN: 00 all, 01 filled, 02 unfilled
-  bool oldest_first = false;     // INQR_DVSN 01
+  std::int32_t from = 0, to = 0;        // INQR_STRT_DT / INQR_END_DT
+  std::string side_code;                // SLL_BUY_DVSN_CD: 00 all, 01 sell, 02 buy
+  std::string symbol;                   // PDNO, empty = all
+  std::string order_no;                 // ODNO, empty = all
+  std::string ccld_code;                // CCLD_DVSN: 00 all, 01 filled, 02 unfilled
+  bool oldest_first = false;            // INQR_DVSN 01
+  venue_scope scope = venue_scope::krx; // EXCG_ID_DVSN_CD: KRX (also blank), NXT, SOR, ALL
 };
 
 // One order as the account queries show it: inquire-daily-ccld and inquire-psbl-rvsecncl.
 struct order_view : kis::fill_record {
-  std::uint8_t rctf = 0;      // 0 new, 1 revise, 2 cancel record
-  std::string last_fill_time; // HHMMSS of the last fill notice, empty before one
+  std::uint8_t rctf = 0;          // 0 new, 1 revise, 2 cancel record
+  std::string last_fill_time;     // HHMMSS of the last fill notice, empty before one
+  venue executed_on = venue::krx; // where the order went (an SOR order: the venue it chose)
+  std::int64_t expired_qty = 0;   // left when its session ended
 };
 
 // What inquire-psbl-sell reports for one symbol.
@@ -135,12 +146,17 @@ private:
     std::string kind_code;
     std::int64_t qty = 0, price = 0;
     std::int64_t reserve_price = 0; // what a buy holds back per share (the upper limit at market)
-    std::int64_t filled = 0, filled_amount = 0, cancelled = 0;
+    std::int64_t filled = 0, filled_amount = 0, cancelled = 0, expired = 0;
     std::uint8_t rctf = 0; // 0 new, 1 revise, 2 cancel record
     std::int32_t date = 0;
     std::string time;
     std::string last_fill_time;
-    std::int64_t remaining() const noexcept { return rctf == 2 ? 0 : qty - filled - cancelled; }
+    venue route = venue::krx;    // as sent: KRX, NXT or SOR
+    venue exec = venue::krx;     // where it rests and fills: KRX or NXT
+    std::int64_t expires_ns = 0; // 0: never (no calendar)
+    std::int64_t remaining() const noexcept {
+      return rctf == 2 ? 0 : qty - filled - cancelled - expired;
+    }
   };
   struct holding_state {
     std::int64_t qty = 0;
@@ -149,6 +165,14 @@ private:
   };
 
   verdict check_price(const std::string& symbol, std::string_view kind, std::int64_t price) const;
+  verdict check_venue(const std::string& symbol, venue route) const;
+  verdict check_route_kind(venue route, std::string_view kind) const;
+  std::optional<verdict> session_refusal(venue where, std::string_view kind) const;
+  venue choose(const std::string& symbol, venue route, side dir, std::string_view kind);
+  std::int64_t working_price(const std::string& symbol, venue where, side dir,
+                             std::string_view kind, std::int64_t price);
+  std::int64_t expiry(venue where) const;
+  void expire_due(std::int64_t now_ns);
   std::int64_t reserved_cash() const;
   std::int64_t reserved_qty(const std::string& symbol) const;
   order& add(order o);
@@ -170,7 +194,8 @@ private:
   std::uint64_t fill_count_ = 0;
   std::vector<order> orders_; // in order-number order
   std::map<std::string, holding_state> holdings_;
-  std::map<std::string, std::int64_t, std::less<>> cursors_; // market step per symbol matched
+  // Market step matched so far per (symbol, venue).
+  std::map<std::pair<std::string, venue>, std::int64_t> cursors_;
 };
 
 } // namespace kis::sim

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "kis/kst.hpp"
+#include "kis/venues.hpp"
 
 namespace kis::sim::frames {
 
@@ -140,9 +141,29 @@ void trade_tape::record(std::string& out, const kis::trade_tick& t, const kis::o
     << std::string_view{"0"} << std::string_view{} << t.open; // HOUR_CLS, MRKT_TRTM, VI base
 }
 
-std::string book_record(const kis::order_book& b, bool wide, const kis::order_book* prev) {
+std::optional<market_tr> market_tr_of(std::string_view tr_id) noexcept {
+  for (auto m : {market_code::krx, market_code::nxt, market_code::combined})
+    for (bool book : {false, true})
+      if (tr_of(book, m) == tr_id)
+        return market_tr{book, m};
+  return std::nullopt;
+}
+
+std::string_view tr_of(bool book, market_code m) noexcept {
+  switch (m) {
+  case market_code::nxt:
+    return book ? tr_book_nxt : tr_trades_nxt;
+  case market_code::combined:
+    return book ? tr_book_combined : tr_trades_combined;
+  case market_code::krx:
+    break;
+  }
+  return book ? tr_book : tr_trades;
+}
+
+std::string book_record(const kis::order_book& b, std::size_t width, const kis::order_book* prev) {
   std::string out;
-  out.reserve(wide ? 512 : 480);
+  out.reserve(width > book_fields ? 540 : 480);
   field_writer w{out};
   w << b.symbol << hhmmss(b.exchange_ns)
     << std::string_view{b.hour_class.empty() ? std::string_view{"0"} : b.hour_class};
@@ -161,10 +182,14 @@ std::string book_record(const kis::order_book& b, bool wide, const kis::order_bo
     << fixed2{0.0} // expected-vs-close change, sign, rate
     << b.acc_volume << ask_change << bid_change << std::int64_t{0} << std::int64_t{0}
     << std::string_view{"0"}; // STCK_DEAL_CLS_CODE
-  if (wide) {
+  if (width >= wide_book_fields) {
     const std::int64_t ask1 = level_price(b.asks, 0), bid1 = level_price(b.bids, 0);
-    w << (ask1 > 0 && bid1 > 0 ? (ask1 + bid1) / 2 : std::int64_t{0}) << std::int64_t{0}
+    const std::int64_t own_mid = ask1 > 0 && bid1 > 0 ? (ask1 + bid1) / 2 : 0;
+    w << (b.krx_mid_price != 0 ? b.krx_mid_price : own_mid) << std::int64_t{0}
       << std::string_view{"1"};
+    if (width >= nxt_book_fields)
+      w << (b.nxt_mid_price != 0 ? b.nxt_mid_price : own_mid) << std::int64_t{0}
+        << std::string_view{"1"};
   }
   return out;
 }
@@ -180,8 +205,11 @@ std::string notice_record(const kis::execution_notice& n, std::string_view accou
     << static_cast<std::int64_t>(n.revise_cancel) << n.order_kind_code << std::string_view{"0"}
     << n.symbol << n.qty << n.price << n.time << std::string_view{n.rejected ? "1" : "0"}
     << std::string_view{n.is_fill ? "2" : "1"} << static_cast<std::int64_t>(n.accept_state)
-    << n.branch << n.order_qty << account_name << std::int64_t{0} << std::string_view{"1"}
-    << std::string_view{"N"}                                          // stop price, KRX, popup
+    << n.branch << n.order_qty << account_name << std::int64_t{0} // ORD_COND_PRC
+    << (n.executed_on == kis::exec_venue::unknown
+            ? std::string_view{"1"}
+            : kis::api::exec_venue_code(n.executed_on))               // ORD_EXG_GB
+    << std::string_view{"N"}                                          // POPUP_YN
     << std::string_view{} << std::string_view{} << std::string_view{} // FILLER, CRDT_CLS, LOAN_DATE
     << n.name << n.order_price;
   return out;

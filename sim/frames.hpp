@@ -18,6 +18,10 @@ namespace kis::sim::frames {
 
 inline constexpr std::string_view tr_trades = "H0STCNT0";
 inline constexpr std::string_view tr_book = "H0STASP0";
+inline constexpr std::string_view tr_trades_nxt = "H0NXCNT0"; // Nextrade and combined: real only
+inline constexpr std::string_view tr_book_nxt = "H0NXASP0";
+inline constexpr std::string_view tr_trades_combined = "H0UNCNT0";
+inline constexpr std::string_view tr_book_combined = "H0UNASP0";
 inline constexpr std::string_view tr_notice_real = "H0STCNI0";
 inline constexpr std::string_view tr_notice_paper = "H0STCNI9";
 inline constexpr std::string_view tr_pingpong = "PINGPONG";
@@ -25,8 +29,17 @@ inline constexpr std::string_view tr_pingpong = "PINGPONG";
 inline constexpr std::size_t trade_fields = 46;
 inline constexpr std::size_t book_fields = 59;
 inline constexpr std::size_t wide_book_fields = 62; // + KMID_PRC, KMID_TOTAL_RSQN, KMID_CLS_CODE
+inline constexpr std::size_t nxt_book_fields = 65;  // + NMID_PRC, NMID_TOTAL_RSQN, NMID_CLS_CODE
 inline constexpr std::size_t notice_fields = 26;
 inline constexpr std::size_t max_records_per_frame = 10; // a burst at the open is up to 8
+
+// A market-data TR: trades or book, and whose (KRX, Nextrade, combined); nullopt for others.
+struct market_tr {
+  bool book = false;
+  market_code market = market_code::krx;
+};
+std::optional<market_tr> market_tr_of(std::string_view tr_id) noexcept;
+std::string_view tr_of(bool book, market_code m) noexcept;
 
 // "0|H0STCNT0|002|" + payload: count is three digits, payload records joined by '^'.
 std::string data_frame(bool encrypted, std::string_view tr_id, std::size_t count,
@@ -50,9 +63,11 @@ private:
   std::int64_t high_ = 0, low_ = 0;
 };
 
-// One H0STASP0 record (59 fields, 62 when wide). prev is the previous snapshot sent for the
-// symbol, for the *_ICDC change fields (0 on the first).
-std::string book_record(const kis::order_book& book, bool wide, const kis::order_book* prev);
+// One book record of `width` fields: 59 (H0STASP0 as documented), 62 (+ KMID_*, the 2026 live
+// H0STASP0) or 65 (+ NMID_*, H0NXASP0 and H0UNASP0). prev is the previous snapshot sent for the
+// symbol on that TR, for the *_ICDC change fields (0 on the first).
+std::string book_record(const kis::order_book& book, std::size_t width,
+                        const kis::order_book* prev);
 
 // The 26-field H0STCNI0/H0STCNI9 record, before encryption. OODER_NO is ten zeros on a new
 // order's records, as KIS sends it; ACNT_NAME is the account holder's name.

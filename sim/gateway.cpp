@@ -156,6 +156,17 @@ std::optional<refusal> key_refusal(const std::string& key, const std::string& se
   return std::nullopt;
 }
 
+// The market's clock: `clock` itself, or a scaled clock from `start` at `speed`.
+std::shared_ptr<const wall_clock> market_clock_for(const options& o,
+                                                   const std::shared_ptr<const wall_clock>& clock) {
+  if (!o.start_ns && o.speed == 1.0)
+    return clock;
+  const auto start = o.start_ns ? wall_time{std::chrono::duration_cast<wall_time::duration>(
+                                      std::chrono::nanoseconds{*o.start_ns})}
+                                : clock->now();
+  return std::make_shared<scaled_wall_clock>(clock, start, o.speed);
+}
+
 } // namespace
 
 api::credentials default_credentials() {
@@ -172,7 +183,10 @@ api::credentials default_credentials() {
 gateway::gateway(const options& opts)
     : opts_(opts)
     , clock_(opts.clock ? opts.clock : default_wall_clock())
-    , market_(opts.symbols, opts.seed, clock_, opts.market_step, opts.multi_record_share)
+    , market_clock_(market_clock_for(opts, clock_))
+    , market_(opts.symbols, opts.seed, market_clock_, opts.market_step, opts.multi_record_share,
+              opts.sessions || opts.start_ns ? std::optional<kis::sessions::calendar>{opts.calendar}
+                                             : std::nullopt)
     , exchange_(opts.fill_tape ? *opts.fill_tape : static_cast<tape&>(market_),
                 opts.cred.account_no, opts.cred.account_product, opts.cred.hts_id,
                 opts.initial_cash, opts.env == api::environment::paper)
@@ -359,6 +373,8 @@ http_response gateway::dispatch(const call& c) {
       return inquire_sellable(c);
     case service::daily_fills:
       return inquire_fills(c);
+    case service::holidays:
+      return chk_holiday(c);
     default:
       break;
     }
@@ -480,32 +496,7 @@ http_response gateway::hashkey(const http_request& req) {
   return reply::json(200, {{"BODY", *body}, {"HASH", sha256_hex(req.body)}});
 }
 
-// --- the WebSocket side and the test switches ------------------------------------------------
-
-bool gateway::known_symbol(std::string_view symbol) const {
-  return market_.known(symbol);
-}
-
-std::vector<kis::trade_tick> gateway::trades(std::string_view symbol) {
-  std::vector<kis::trade_tick> out;
-  {
-    std::lock_guard lock{mu_};
-    if (!market_.known(symbol))
-      return out;
-    auto it = ws_cursors_.find(symbol);
-    if (it == ws_cursors_.end()) // a new subscriber starts with the latest print
-      it = ws_cursors_.emplace(std::string{symbol}, market_.current_step() - 1).first;
-    out = market_.trades_since(symbol, it->second);
-    exchange_.match();
-  }
-  flush();
-  return out;
-}
-
-kis::order_book gateway::book(std::string_view symbol) {
-  std::lock_guard lock{mu_};
-  return market_.known(symbol) ? market_.book(symbol) : kis::order_book{};
-}
+// --- the test switches -------------------------------------------------------------------
 
 bool gateway::accept_approval_key(std::string_view key) const {
   std::lock_guard lock{mu_};

@@ -58,8 +58,10 @@ public:
 
   // realtime_source, for ws_server.
   bool known_symbol(std::string_view symbol) const override;
-  std::vector<kis::trade_tick> trades(std::string_view symbol) override;
-  kis::order_book book(std::string_view symbol) override;
+  std::vector<kis::trade_tick> trades(std::string_view symbol, market_code m) override;
+  kis::order_book book(std::string_view symbol, market_code m) override;
+
+  std::shared_ptr<const wall_clock> market_clock() const { return market_clock_; }
 
   bool accept_approval_key(std::string_view key) const;
   // The id of the app key an approval key was issued for ("" when never issued): a hash, so
@@ -128,12 +130,14 @@ private:
   http_response inquire_buyable(const call& c);
   http_response inquire_sellable(const call& c);
   http_response inquire_fills(const call& c);
+  http_response chk_holiday(const call& c);
 
   void log_order(const call& c, std::int64_t qty, std::int64_t price, const order_answer& a);
   void flush(); // hands queued notices to notice_sink; call without the lock
 
   options opts_;
-  std::shared_ptr<const wall_clock> clock_;
+  std::shared_ptr<const wall_clock> clock_;        // rate limits, tokens, the server's record
+  std::shared_ptr<const wall_clock> market_clock_; // the market, its sessions, order times
   mutable std::mutex mu_;
   market market_;
   exchange exchange_;
@@ -147,7 +151,7 @@ private:
   sim::stats stats_;
   std::vector<order_log_entry> order_log_;
   std::deque<std::int64_t> arrival_log_;
-  std::map<std::string, std::int64_t, std::less<>> ws_cursors_;
+  std::map<std::pair<std::string, char>, std::int64_t> ws_cursors_; // (symbol, K/N) -> step
   std::vector<kis::execution_notice> pending_;
   std::mutex sink_mu_; // keeps notices in order when several threads flush
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kis/venues.hpp"
 #include "sim/gateway_util.hpp"
 
 namespace kis::sim {
@@ -27,6 +28,29 @@ const std::string& need_symbol(const gateway::call& c, const market& m) {
   if (!m.known(s))
     invalid("FID_INPUT_ISCD");
   return s;
+}
+
+// Whose quote FID_COND_MRKT_DIV_CODE asks for (need_symbol checked the code).
+market_code quote_market(const gateway::call& c) {
+  return api::parse_market_div_code(need(c, "FID_COND_MRKT_DIV_CODE")).value_or(market_code::krx);
+}
+
+// The combined (UN) snapshot: the latest print of either venue, both venues' volume, the
+// wider range. KIS's exact merge is UNCONFIRMED (KIS-PROTOCOL.md §9.8).
+kis::quote combined_quote(const kis::quote& krx, const kis::quote& nxt) {
+  if (nxt.price == 0)
+    return krx;
+  auto q = krx.received_ns >= nxt.received_ns ? krx : nxt;
+  q.volume = krx.volume + nxt.volume;
+  q.turnover = krx.turnover + nxt.turnover;
+  q.open = krx.open != 0 ? krx.open : nxt.open;
+  q.high = std::max(krx.high, nxt.high);
+  auto lows = {krx.low, nxt.low};
+  q.low = 0;
+  for (auto l : lows)
+    if (l != 0 && (q.low == 0 || l < q.low))
+      q.low = l;
+  return q;
 }
 
 // The ISIN of a Korean common share: KR7 + code + 00 + a Luhn check digit over the digits the
@@ -117,9 +141,15 @@ json::object pivots(const kis::daily_bar& d) {
 
 } // namespace
 
+// NX answers Nextrade's snapshot (zeros for a symbol it does not trade, as clients report of
+// KIS), UN both venues combined; history-based fields come from KRX's daily bars in all three.
 http_response gateway::inquire_price(const call& c) {
   const auto& symbol = need_symbol(c, market_);
-  const auto q = market_.quote(symbol);
+  const auto m = quote_market(c);
+  const auto q = m == market_code::krx ? market_.quote(symbol)
+                 : m == market_code::nxt
+                     ? market_.quote(symbol, venue::nxt)
+                     : combined_quote(market_.quote(symbol), market_.quote(symbol, venue::nxt));
   const auto& in = market_.info(symbol);
   const auto today = market_.session_date();
   const auto daily = market_.bars(symbol, api::kst::add_days(today, -400), today, 'D');
@@ -471,6 +501,41 @@ http_response gateway::search_stock_info(const call& c) {
   auto body = account_ok();
   body["output"] = std::move(out);
   return reply::json(200, body, c.tr_id);
+}
+
+} // namespace kis::sim
+
+namespace kis::sim {
+
+// The days from BASS_DT on, 30 of them in one page (KIS sends "tens of days", UNCONFIRMED),
+// from the simulator's calendar: opnd_yn on open days, tr_day_yn on Saturdays too (as observed),
+// bzdy_yn and sttl_day_yn on weekdays that are no public holiday (the year-end closing day
+// 12-31 is a business day).
+http_response gateway::chk_holiday(const call& c) {
+  const auto from = need_date(c, "BASS_DT");
+  need(c, "CTX_AREA_NK");
+  need(c, "CTX_AREA_FK");
+  constexpr int days = 30;
+  json::array rows;
+  auto day = from;
+  for (int i = 0; i < days; ++i, day = api::kst::add_days(day, 1)) {
+    const auto wd = api::kst::weekday(day);
+    const bool weekday = wd != 0 && wd != 6;
+    const bool open = opts_.calendar.open_day(day);
+    const bool business = open || (weekday && day % 10'000 == 1231);
+    const std::string code{'0', static_cast<char>('1' + wd)}; // 01 Sunday .. 07 Saturday
+    rows.push_back(json::object{{"bass_dt", date_text(day)},
+                                {"wday_dvsn_cd", code},
+                                {"bzdy_yn", business ? "Y" : "N"},
+                                {"tr_day_yn", open || wd == 6 ? "Y" : "N"},
+                                {"opnd_yn", open ? "Y" : "N"},
+                                {"sttl_day_yn", business ? "Y" : "N"}});
+  }
+  auto body = ok_body("KIOK0500", padded("조회가 완료되었습니다", 80));
+  body["ctx_area_nk"] = date_text(day);
+  body["ctx_area_fk"] = date_text(from);
+  body["output"] = std::move(rows);
+  return reply::json(200, body, c.tr_id, c.tr_cont == "N" ? "E" : "D");
 }
 
 } // namespace kis::sim

@@ -1,6 +1,7 @@
 // The trading bodies of the simulator's gateway: cash orders, revise/cancel, and the account
 // queries (revisable orders, balance, buyable amount, sellable quantity, daily orders and
 // fills), in KIS's JSON shapes with every documented output field (docs/kis-fields.md).
+#include "kis/venues.hpp"
 #include "sim/gateway_util.hpp"
 
 namespace kis::sim {
@@ -15,7 +16,11 @@ std::string side_code(side d) {
 }
 
 std::string kind_name(std::string_view code) {
-  return code == "01" ? "시장가" : "지정가";
+  if (code == "01")
+    return "시장가";
+  if (code == "03")
+    return "최유리지정가";
+  return code == "04" ? "최우선지정가" : "지정가";
 }
 
 // sll_buy_dvsn_cd_name / rvse_cncl_dvsn_name of an order record.
@@ -40,12 +45,30 @@ void add_context(json::object& body, const std::string& fk, bool more, std::size
   body["ctx_area_nk100"] = padded(more ? num(static_cast<std::int64_t>(next)) : "", 100);
 }
 
-// KRX everywhere; SOR too on the real server, where this single book stands for KRX.
-void check_venue(const gateway::call& c, bool paper) {
+// EXCG_ID_DVSN_CD of an order or revise/cancel: KRX, NXT or SOR; blank or absent is KRX (the
+// portal's default). Paper's KRX-only rule is the exchange's answer, not an input error.
+venue route_of(const gateway::call& c) {
+  one_of(c, "EXCG_ID_DVSN_CD", {"KRX", "NXT", "SOR", ""}, false);
+  return api::parse_venue_code(opt(c, "EXCG_ID_DVSN_CD")).value_or(venue::krx);
+}
+
+// EXCG_ID_DVSN_CD of inquire-daily-ccld: KRX (also blank or absent), NXT, SOR, ALL; paper lists
+// KRX only and takes KRX or ALL (what it answers to NXT or SOR is UNCONFIRMED: refused here).
+venue_scope scope_of(const gateway::call& c, bool paper) {
   if (paper)
-    one_of(c, "EXCG_ID_DVSN_CD", {"KRX", ""}, false);
+    one_of(c, "EXCG_ID_DVSN_CD", {"KRX", "ALL", ""}, false);
   else
-    one_of(c, "EXCG_ID_DVSN_CD", {"KRX", "SOR", ""}, false);
+    one_of(c, "EXCG_ID_DVSN_CD", {"KRX", "NXT", "SOR", "ALL", ""}, false);
+  const auto code = opt(c, "EXCG_ID_DVSN_CD");
+  if (code == "ALL")
+    return venue_scope::all;
+  if (code == "NXT")
+    return venue_scope::nxt;
+  return code == "SOR" ? venue_scope::sor : venue_scope::krx;
+}
+
+std::string venue_name(venue v) {
+  return v == venue::nxt ? "넥스트레이드" : v == venue::sor ? "SOR" : "한국거래소";
 }
 
 // The answer to an order or a revise/cancel: the refusal, or the order's numbers in upper-case
@@ -67,7 +90,7 @@ void gateway::log_order(const call& c, std::int64_t qty, std::int64_t price,
   ++(a.v.ok ? stats_.orders_accepted : stats_.orders_rejected);
   order_log_.push_back(order_log_entry{c.tr_id, a.symbol, a.dir, opt(c, "ORD_DVSN"), qty, price,
                                        clock_->now_ns(), a.order_no, opt(c, "ORGN_ODNO"),
-                                       a.v.msg_cd});
+                                       a.v.msg_cd, opt(c, "EXCG_ID_DVSN_CD")});
 }
 
 http_response gateway::order_cash(const call& c) {
@@ -80,7 +103,7 @@ http_response gateway::order_cash(const call& c) {
   in.kind_code = need(c, "ORD_DVSN");
   in.qty = need_count(c, "ORD_QTY");
   in.price = need_count(c, "ORD_UNPR");
-  check_venue(c, opts_.env == api::environment::paper);
+  in.route = route_of(c);
   one_of(c, "SLL_TYPE", {"01", "02", "05", ""}, false);
   auto a = exchange_.place(in);
   if (a.symbol.empty()) { // refused before it became an order: log what was asked
@@ -105,7 +128,7 @@ http_response gateway::order_revise(const call& c) {
   in.all_qty = need(c, "QTY_ALL_ORD_YN") == "Y";
   in.qty = need_count(c, "ORD_QTY");
   in.price = need_count(c, "ORD_UNPR");
-  check_venue(c, opts_.env == api::environment::paper);
+  in.route = route_of(c);
   auto a = exchange_.revise(in);
   log_order(c, in.qty, in.price, a);
   return order_reply(c, a);
@@ -139,8 +162,8 @@ http_response gateway::inquire_revisable(const call& c) {
         {"ord_dvsn_cd", r.order_kind_code},
         {"mgco_aptm_odno", ""},
         {"excg_dvsn_cd", market_.info(r.symbol).market == listing::kospi ? "02" : "03"},
-        {"excg_id_dvsn_cd", "KRX"},
-        {"excg_id_dvsn_name", "한국거래소"},
+        {"excg_id_dvsn_cd", std::string{api::venue_code(r.route)}},
+        {"excg_id_dvsn_name", venue_name(r.route)},
         {"stpm_cndt_pric", "0"},
         {"stpm_efct_occr_yn", "N"},
     });
@@ -297,7 +320,8 @@ http_response gateway::inquire_sellable(const call& c) {
 namespace {
 
 json::object fill_row(const order_view& r, const std::string& name, bool kospi) {
-  const auto cancelled_qty = r.cancelled ? r.order_qty : 0;
+  // A cancel record confirms its quantity; an order whose session ended shows what expired.
+  const auto cancelled_qty = r.cancelled ? r.order_qty : r.expired_qty;
   return {
       {"ord_dt", r.date},
       {"ord_gno_brno", r.org_no},
@@ -333,7 +357,7 @@ json::object fill_row(const order_view& r, const std::string& name, bool kospi) 
       {"cpbc_ordp_mtrl_dvsn_cd", ""},
       {"ord_orgno", "00000"},
       {"rsvn_ord_end_dt", ""},
-      {"excg_id_dvsn_cd", "KRX"},
+      {"excg_id_dvsn_cd", std::string{api::venue_code(r.route)}},
       {"stpm_cndt_pric", "0"},
       {"stpm_efct_occr_dtmd", ""},
   };
@@ -357,7 +381,7 @@ http_response gateway::inquire_fills(const call& c) {
   need(c, "ORD_GNO_BRNO");
   need(c, "INQR_DVSN_3");
   need(c, "INQR_DVSN_1");
-  one_of(c, "EXCG_ID_DVSN_CD", {"KRX", "ALL", ""}, false);
+  q.scope = scope_of(c, opts_.env == api::environment::paper);
   const auto size = opts_.env == api::environment::real ? 100u : 15u;
   auto pg = exchange_.fills_page(q, page_offset(c), size);
   json::array rows;

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kis/kst.hpp"
 #include "sim/server.hpp"
 #include "sim/universe.hpp"
 
@@ -49,6 +50,35 @@ bool apply(const std::vector<duration_flag>& flags) {
     }
     *f.target = *d;
   }
+  return true;
+}
+
+// --start and --session: the market clock's first instant and the calendar's settings.
+bool apply_market_clock(const std::string& start, const std::vector<std::string>& settings,
+                        kis::sim::options& opts) {
+  if (!start.empty()) {
+    auto at = kis::api::kst::parse_datetime(start.size() == 16 ? start + ":00" : start);
+    if (!at) {
+      std::cerr << "kis-sim: --start: expected a KST time such as \"2026-12-01 19:30\"\n";
+      return false;
+    }
+    opts.start_ns = *at;
+  }
+  std::vector<kis::sessions::setting> parsed;
+  for (const auto& s : settings) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "kis-sim: --session: expected KEY=VALUE, e.g. krx.after_market=off\n";
+      return false;
+    }
+    parsed.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  auto cal = kis::sessions::calendar_with_settings(opts.calendar, parsed);
+  if (!cal) {
+    std::cerr << "kis-sim: --session: " << cal.error().message << '\n';
+    return false;
+  }
+  opts.calendar = std::move(*cal);
   return true;
 }
 
@@ -128,6 +158,22 @@ int main(int argc, char** argv) {
   app.add_option("--max-registrations", opts.ws.max_registrations,
                  "registrations per app key (KIS: 41)");
   app.add_option("--market-step", durations[4].text, "one market step per symbol (250ms)");
+
+  // The market's clock and calendar.
+  std::string start;
+  std::vector<std::string> session_settings;
+  app.add_option("--start", start,
+                 "market clock starts at this KST time, \"YYYY-MM-DD HH:MM[:SS]\" (implies "
+                 "--sessions)");
+  app.add_option("--speed", opts.speed,
+                 "market clock runs this many times faster (60: an hour "
+                 "a minute)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--sessions", opts.sessions,
+               "venues trade in their sessions only, weekends and holidays shut (default: the "
+               "market never closes)");
+  app.add_option("--session", session_settings,
+                 "a [sessions] setting KEY=VALUE, e.g. nxt.regular=09:00:30-15:20 (repeatable)");
   bool list_symbols = false;
   app.add_flag("--list-symbols", list_symbols,
                "print the simulated market's codes, one a line (largest first), and exit");
@@ -137,6 +183,8 @@ int main(int argc, char** argv) {
       std::cout << code << '\n';
     return 0;
   }
+  if (!apply_market_clock(start, session_settings, opts))
+    return 2;
 
   opts.env = *kis::api::parse_environment(env);
   if (!account.empty()) {

@@ -67,6 +67,7 @@ constexpr sv fills_params[] = {"CANO",
 constexpr sv fills_optional[] = {"EXCG_ID_DVSN_CD"};
 constexpr sv search_info_params[] = {"PDNO", "PRDT_TYPE_CD"};
 constexpr sv search_stock_params[] = {"PRDT_TYPE_CD", "PDNO"};
+constexpr sv holiday_params[] = {"BASS_DT", "CTX_AREA_NK", "CTX_AREA_FK"};
 
 constexpr std::span<const sv> no_params{none, 0};
 
@@ -122,6 +123,14 @@ const route table[] = {
      "search-stock-info",
      {real("CTPF1002R")},
      search_stock_params,
+     no_params},
+    {service::holidays,
+     "/uapi/domestic-stock/v1/quotations/chk-holiday",
+     false,
+     false,
+     "chk-holiday",
+     {real("CTCA0903R")},
+     holiday_params,
      no_params},
     {service::order_buy,
      "/uapi/domestic-stock/v1/trading/order-cash",

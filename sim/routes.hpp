@@ -32,6 +32,7 @@ enum class service : std::uint8_t {
   daily_fills,       // inquire-daily-ccld
   search_info,       // search-info (CTPF1604R)
   search_stock_info, // search-stock-info (CTPF1002R)
+  holidays,          // chk-holiday (CTCA0903R)
 };
 
 // One tr_id a route answers to.

@@ -215,7 +215,7 @@ void server::start() {
   wo.env = d.opts.env;
   wo.hts_id = d.opts.cred.hts_id;
   wo.app_of = [gw = &d.gw](std::string_view key) { return gw->approval_owner(key); };
-  wo.clock = d.opts.clock ? d.opts.clock : default_wall_clock();
+  wo.clock = d.gw.market_clock(); // PINGPONG's datetime is the market's time
   wo.seed = d.opts.seed;
   {
     std::lock_guard lock{d.ws_mu};
@@ -315,6 +315,10 @@ void server::drop_ws_sessions() {
   std::lock_guard lock{impl_->ws_mu};
   if (impl_->ws)
     impl_->ws->drop_sessions();
+}
+
+std::shared_ptr<const wall_clock> server::market_clock() const {
+  return impl_->gw.market_clock();
 }
 
 void server::step_market(std::int64_t steps) {

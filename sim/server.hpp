@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "kis/clock.hpp"
 #include "kis/credentials.hpp"
 #include "kis/endpoints.hpp"
+#include "kis/sessions.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
 #include "sim/tape.hpp"
@@ -66,6 +68,16 @@ struct options {
   std::chrono::milliseconds market_step{250}; // one synthetic trade per symbol per step
   std::int64_t initial_cash = 100'000'000;    // KRW on the account
   std::shared_ptr<const wall_clock> clock;    // null = the system clock
+  // The market's own clock and calendar (issue #14). By default the market never closes, as
+  // the engine's tests have always had it: KRX and Nextrade trade at every step. With
+  // `sessions`, or a `start`, the calendar decides: venues trade in their sessions only,
+  // weekends and holidays are shut, orders must suit the session, chk-holiday answers from it.
+  // `start` (UTC ns) puts the market clock at that instant, `speed` runs it that many times
+  // faster than `clock` (60: an hour a minute); rate limits and tokens keep `clock`.
+  bool sessions = false;
+  std::optional<std::int64_t> start_ns;
+  double speed = 1.0;
+  kis::sessions::calendar calendar = kis::sessions::calendar::year_2026();
   faults fault;
   // What the exchange matches orders against; null = the synthetic market above. kis-engine's
   // replay and backtest pass a tape of recorded trades (the fill model).
@@ -109,6 +121,7 @@ struct order_log_entry {
   std::string order_no;      // empty when rejected
   std::string orig_order_no; // revise/cancel only
   std::string msg_cd;
+  std::string venue; // EXCG_ID_DVSN_CD as sent (empty when absent: KRX)
 };
 
 class server {
@@ -146,6 +159,10 @@ public:
   // on. tokenP keeps its spacing rule (EGW00133 within token_spacing of its last answer).
   void forget_tokens();
   void drop_ws_sessions(); // close every WebSocket session (the client must reconnect)
+
+  // The market's clock (the scaled one when `start` or `speed` is set, else `clock`): whoever
+  // must agree with the simulated market about the time shares it.
+  std::shared_ptr<const wall_clock> market_clock() const;
 
   // The market, for tests: move it `steps` market steps ahead of the wall clock.
   void step_market(std::int64_t steps);

@@ -4,10 +4,12 @@ set(KIS_SIM_CORE_SOURCES
   universe.cpp
   market.cpp
   exchange.cpp
+  exchange_venues.cpp
   auth.cpp
   routes.cpp
   gateway.cpp
   gateway_quotes.cpp
   gateway_trading.cpp
+  gateway_realtime.cpp
   frames.cpp
 )

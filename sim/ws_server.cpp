@@ -95,7 +95,11 @@ private:
   void refuse(ws_session& s, const frames::opsp& why, std::string_view tr_id,
               std::string_view tr_key);
   const ws_keys& keys_for(ws_session& s, const std::string& tr_id);
-  void send_book(const std::string& symbol, const std::vector<ws_session*>& to, bool only_if_new);
+  // (tr_id, symbol): a registration's TR and key, the unit of fan-out.
+  using feed_key = std::pair<std::string, std::string>;
+  void send_book(const feed_key& what, market_code m, const std::vector<ws_session*>& to,
+                 bool only_if_new);
+  void send_trades(const feed_key& what, market_code m, const std::vector<ws_session*>& to);
   void drop(ws_session& s);
   std::string_view notice_tr() const {
     return opts_.env == api::environment::real ? frames::tr_notice_real : frames::tr_notice_paper;
@@ -112,8 +116,8 @@ private:
   std::mt19937_64 rng_;
   std::vector<std::shared_ptr<ws_session>> sessions_;
   std::map<std::string, ws_session*, std::less<>> app_owner_; // app key id -> its one ws_session
-  std::map<std::string, frames::trade_tape, std::less<>> tapes_;
-  std::map<std::string, order_book, std::less<>> last_books_;
+  std::map<feed_key, frames::trade_tape> tapes_;
+  std::map<feed_key, order_book> last_books_;
 
   // Held while calling into the source or accept_key, so the owner can cut us off safely.
   std::mutex life_mu_;
@@ -423,9 +427,13 @@ void ws_server::impl::handle(ws_session& s, const frames::request& q) {
     app_owner_.emplace(app, &s);
   }
 
-  const bool market = q.tr_id == frames::tr_trades || q.tr_id == frames::tr_book;
+  const auto market_tr = frames::market_tr_of(q.tr_id);
+  const bool market = market_tr.has_value();
   const bool notice = q.tr_id == notice_tr();
-  if (!market && !notice)
+  // The Nextrade and combined TRs are real only (DOC: 모의투자 미지원); what paper answers is
+  // UNCONFIRMED: refused as an unknown tr_id here.
+  const bool real_only = market && market_tr->market != market_code::krx;
+  if ((!market && !notice) || (real_only && opts_.env != api::environment::real))
     return refuse(s, frames::code::bad_tr_id, q.tr_id, q.tr_key);
   auto reg = std::make_pair(q.tr_id, q.tr_key);
 
@@ -452,63 +460,71 @@ void ws_server::impl::handle(ws_session& s, const frames::request& q) {
   count([](ws_stats& st) { ++st.registrations; });
   const auto& k = keys_for(s, q.tr_id);
   s.send(frames::ack(frames::code::subscribed, q.tr_id, q.tr_key, notice, k.iv, k.key));
-  if (q.tr_id == frames::tr_book)
-    send_book(q.tr_key, {&s}, false); // a new subscriber sees the book at once
+  if (market && market_tr->book) // a new subscriber sees the book at once
+    send_book({q.tr_id, q.tr_key}, market_tr->market, {&s}, false);
 }
 
-void ws_server::impl::send_book(const std::string& symbol, const std::vector<ws_session*>& to,
-                                bool only_if_new) {
-  auto book = source_.book(symbol);
-  auto last = last_books_.find(symbol);
+void ws_server::impl::send_book(const feed_key& what, market_code m,
+                                const std::vector<ws_session*>& to, bool only_if_new) {
+  auto book = source_.book(what.second, m);
+  if (book.asks.empty() && book.bids.empty())
+    return; // no book: Nextrade does not trade the symbol
+  auto last = last_books_.find(what);
   const order_book* prev = last != last_books_.end() ? &last->second : nullptr;
   if (only_if_new && prev != nullptr && same_book(*prev, book))
     return;
-  const auto frame = frames::data_frame(false, frames::tr_book, 1,
-                                        frames::book_record(book, opts_.wide_book, prev));
+  const auto width = m != market_code::krx ? frames::nxt_book_fields
+                     : opts_.wide_book     ? frames::wide_book_fields
+                                           : frames::book_fields;
+  const auto frame =
+      frames::data_frame(false, what.first, 1, frames::book_record(book, width, prev));
   for (auto* s : to) {
     s->send(frame);
     count_sent(1);
   }
-  last_books_.insert_or_assign(symbol, std::move(book));
+  last_books_.insert_or_assign(what, std::move(book));
+}
+
+void ws_server::impl::send_trades(const feed_key& what, market_code m,
+                                  const std::vector<ws_session*>& to) {
+  const auto ticks = source_.trades(what.second, m);
+  if (ticks.empty())
+    return;
+  const auto top = source_.book(what.second, m);
+  auto& tape = tapes_[what];
+  // The trades printed together (one market step) travel in one frame, as KIS batches them.
+  for (std::size_t i = 0, n = 1; i < ticks.size(); i += n) {
+    n = 1;
+    while (opts_.multi_record && i + n < ticks.size() && n < frames::max_records_per_frame &&
+           ticks[i + n].exchange_ns == ticks[i].exchange_ns)
+      ++n;
+    std::string payload;
+    tape.append(payload, std::span{ticks}.subspan(i, n), &top);
+    const auto frame = frames::data_frame(false, what.first, n, payload);
+    for (auto* s : to) {
+      s->send(frame);
+      count_sent(n);
+    }
+  }
 }
 
 void ws_server::impl::push_tick() {
   std::lock_guard lock{life_mu_};
   if (closed_)
     return;
-  // Who wants what: each symbol's trades are taken from the source once and fanned out.
-  std::map<std::string, std::vector<ws_session*>, std::less<>> trades, books;
-  for (const auto& s : sessions_) {
-    for (const auto& [tr_id, tr_key] : s->registrations) {
-      if (tr_id == frames::tr_trades)
-        trades[tr_key].push_back(s.get());
-      else if (tr_id == frames::tr_book)
-        books[tr_key].push_back(s.get());
-    }
+  // Who wants what: each (TR, symbol) is taken from the source once and fanned out.
+  std::map<feed_key, std::vector<ws_session*>> wanted;
+  for (const auto& s : sessions_)
+    for (const auto& reg : s->registrations)
+      if (frames::market_tr_of(reg.first))
+        wanted[reg].push_back(s.get());
+  for (const auto& [what, to] : wanted) {
+    const auto tr = *frames::market_tr_of(what.first);
+    if (tr.book)
+      send_book(what, tr.market, to, true);
+    else
+      send_trades(what, tr.market, to);
   }
-  for (const auto& [symbol, to] : trades) {
-    const auto ticks = source_.trades(symbol);
-    if (ticks.empty())
-      continue;
-    const auto top = source_.book(symbol);
-    auto& tape = tapes_[symbol];
-    // The trades printed together (one market step) travel in one frame, as KIS batches them.
-    for (std::size_t i = 0, n = 1; i < ticks.size(); i += n) {
-      n = 1;
-      while (opts_.multi_record && i + n < ticks.size() && n < frames::max_records_per_frame &&
-             ticks[i + n].exchange_ns == ticks[i].exchange_ns)
-        ++n;
-      std::string payload;
-      tape.append(payload, std::span{ticks}.subspan(i, n), &top);
-      const auto frame = frames::data_frame(false, frames::tr_trades, n, payload);
-      for (auto* s : to) {
-        s->send(frame);
-        count_sent(n);
-      }
-    }
-  }
-  for (const auto& [symbol, to] : books)
-    send_book(symbol, to, true);
 
   // A client that cannot keep up is cut off rather than buffered without end.
   auto all = sessions_;

@@ -30,10 +30,12 @@ namespace kis::sim {
 struct realtime_source {
   virtual ~realtime_source() = default;
   virtual bool known_symbol(std::string_view symbol) const = 0;
-  // Trades since the previous call for this symbol; the server calls it once per push for
-  // each symbol that any session registered, and fans the result out.
-  virtual std::vector<kis::trade_tick> trades(std::string_view symbol) = 0;
-  virtual kis::order_book book(std::string_view symbol) = 0;
+  // Trades since the previous call for this symbol and market (KRX, Nextrade, or both merged
+  // in time order); the server calls it once per push for each (symbol, market) that any
+  // session registered, and fans the result out.
+  virtual std::vector<kis::trade_tick> trades(std::string_view symbol, market_code m) = 0;
+  // A book with no levels means there is none (Nextrade does not trade the symbol).
+  virtual kis::order_book book(std::string_view symbol, market_code m) = 0;
 };
 
 struct ws_options {

@@ -17,6 +17,7 @@
 
 #include "messages/orders.hpp"
 #include "messages/events.hpp"
+#include "messages/sessions.hpp"
 
 namespace kis {
 
@@ -108,6 +109,10 @@ public:
   virtual void on_quote(const market_event& ev) { static_cast<void>(ev); }   // book / polled
   virtual void on_bar(const market_event& ev) { static_cast<void>(ev); }     // bar closed
   virtual void on_order_update(const order_update& up) { static_cast<void>(up); }
+  // A venue's session changed (pre-market, regular, closing auction, after-market, closed...;
+  // messages/sessions.hpp). With a calendar the host first reports where each venue stands at
+  // start (previous == now.phase), then every change as it happens, oldest first.
+  virtual void on_session(const session_change& ev) { static_cast<void>(ev); }
 
   // Called by the host; a strategy does not call this.
   void bind(strategy_context* ctx) noexcept { ctx_ = ctx; }

@@ -56,6 +56,7 @@ permit_class class_of(const call_job& job) noexcept {
                         [](const order_request&) { return permit_class::order; },
                         [](const revise_cancel_request&) { return permit_class::cancel_revise; },
                         [](const rest_call& c) { return c.cls; },
+                        [](const stock_info_query&) { return permit_class::pretrade; },
                         [](const auto&) { return permit_class::account_query; },
                     },
                     job.what);
@@ -70,7 +71,8 @@ bool changes_account(const call_job& job) noexcept {
          std::holds_alternative<revise_cancel_request>(job.what);
 }
 
-api::result<page_request> next_page(const call_job& job, const api::credentials& cred) {
+api::result<page_request> next_page(const call_job& job, const api::credentials& cred,
+                                    api::environment env) {
   return std::visit(
       overload{
           [&](const price_query& q) {
@@ -95,9 +97,12 @@ api::result<page_request> next_page(const call_job& job, const api::credentials&
           [&](const buyable_query& q) {
             return with(endpoint_id::inquire_buyable, api::buyable_params(cred, q));
           },
+          [&](const stock_info_query& q) {
+            return with(endpoint_id::stock_info, api::stock_info_params(q.symbol));
+          },
           [&](const fills_query& q) {
             return with(endpoint_id::inquire_daily_fills,
-                        api::fills_params(cred, q, job.ctx_fk, job.ctx_nk), job.tr_cont);
+                        api::fills_params(cred, q, job.ctx_fk, job.ctx_nk, env), job.tr_cont);
           },
           [&](const rest_call& c) -> api::result<page_request> {
             if (api::lookup(c.endpoint).oauth)
@@ -162,6 +167,12 @@ folded fold_page(call_job& job, const boost::json::object& root, const http_exch
           },
           [&](const buyable_query& q) -> folded {
             auto v = api::decode_buyable(root, q.symbol);
+            if (!v)
+              return v.error();
+            return done(caf::make_message(std::move(v.value())));
+          },
+          [&](const stock_info_query&) -> folded {
+            auto v = api::decode_stock_info(root);
             if (!v)
               return v.error();
             return done(caf::make_message(std::move(v.value())));

@@ -13,6 +13,7 @@
 #include <caf/message.hpp>
 
 #include "kis/credentials.hpp"
+#include "kis/endpoints.hpp"
 #include "kis/result.hpp"
 #include "messages/market.hpp"
 #include "messages/orders.hpp"
@@ -20,8 +21,9 @@
 
 namespace kis {
 
-using call_request = std::variant<price_query, chart_query, order_request, revise_cancel_request,
-                                  balance_query, buyable_query, fills_query, rest_call>;
+using call_request =
+    std::variant<price_query, chart_query, order_request, revise_cancel_request, balance_query,
+                 buyable_query, fills_query, rest_call, stock_info_query>;
 
 // One logical call and what its pages gathered so far.
 struct call_job {
@@ -47,7 +49,9 @@ permit_class class_of(const call_job& job) noexcept;
 // Orders and revisions change the account: never retried blindly.
 bool changes_account(const call_job& job) noexcept;
 
-api::result<page_request> next_page(const call_job& job, const api::credentials& cred);
+// env: the gateway's environment (inquire-daily-ccld asks ALL on real, KRX on paper).
+api::result<page_request> next_page(const call_job& job, const api::credentials& cred,
+                                    api::environment env);
 
 // Folds one accepted reply into the job. The final answer as a message when the call is
 // complete, nullopt when another page is needed (the job then describes it).

@@ -185,7 +185,7 @@ void ask_permit(gateway_ptr self, std::uint64_t id) {
               renew_token(self, id);
               return;
             }
-            auto page = next_page(it->second.job, self->state.cfg.cred);
+            auto page = next_page(it->second.job, self->state.cfg.cred, self->state.cfg.env);
             if (!page) {
               fail(self, id, to_caf(page.error()));
               return;
@@ -233,7 +233,7 @@ void renew_token(gateway_ptr self, std::uint64_t id) {
 // refuse to build never costs a token issue or a permit.
 void start(gateway_ptr self, std::uint64_t id) {
   auto& call = self->state.calls.at(id);
-  if (auto page = next_page(call.job, self->state.cfg.cred); !page) {
+  if (auto page = next_page(call.job, self->state.cfg.cred, self->state.cfg.env); !page) {
     fail(self, id, to_caf(page.error()));
     return;
   }
@@ -467,6 +467,10 @@ rest_gateway_impl_actor::behavior_type gateway(gateway_ptr self) {
       [self](fills_query& q) {
         auto m = self->state.rec.measure(self);
         return accept<std::vector<fill_record>>(self, std::move(q));
+      },
+      [self](stock_info_query& q) {
+        auto m = self->state.rec.measure(self);
+        return accept<stock_info>(self, std::move(q));
       },
       [self](done_atom, const http_exchange& ex) {
         auto m = self->state.rec.measure(self);

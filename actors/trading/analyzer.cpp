@@ -152,7 +152,31 @@ private:
     delayed_send(this, delay, poll_atom_v);
   }
 
+  // Whether a traded venue is open now or within wake_before (always without a calendar).
+  bool awake() const {
+    if (!cfg_.calendar)
+      return true;
+    const auto soon = clock_->now_ns() + std::chrono::nanoseconds{cfg_.wake_before}.count();
+    return cfg_.calendar->any_open(cfg_.venues, clock_->now_ns()) ||
+           cfg_.calendar->any_open(cfg_.venues, soon);
+  }
+
+  // Closed: no polling; the timer looks again when the wake-up comes, or after closed_check.
+  void sleep_until_open() {
+    ++closed_waits_;
+    const auto now = clock_->now_ns();
+    const auto open = cfg_.calendar->next_open(cfg_.venues, now);
+    auto wait = cfg_.closed_check;
+    if (open != 0) {
+      const auto wake = open - std::chrono::nanoseconds{cfg_.wake_before}.count();
+      wait = std::min(wait, std::chrono::ceil<milliseconds>(std::chrono::nanoseconds{wake - now}));
+    }
+    arm(std::max(wait, milliseconds{1}));
+  }
+
   void poll_due() {
+    if (!awake())
+      return sleep_until_open();
     auto now = clock().now();
     std::optional<steady_time> next;
     for (auto& [sym, s] : symbols_) {
@@ -172,7 +196,7 @@ private:
   void poll(const std::string& sym, symbol_state& s) {
     s.poll_outstanding = true;
     ++polls_;
-    request(gateway_, cfg_.request_timeout, price_query{sym, "J", true})
+    request(gateway_, cfg_.request_timeout, price_query{sym, cfg_.poll_market, true})
         .then(
             [this, sym](quote& q) {
               auto m = rec_.measure(this);
@@ -451,6 +475,7 @@ private:
             point("analyzer_ticks_total", metric_type::counter, d(ticks_)),
             point("analyzer_quotes_total", metric_type::counter, d(quotes_)),
             point("analyzer_polls_total", metric_type::counter, d(polls_)),
+            point("analyzer_closed_waits_total", metric_type::counter, d(closed_waits_)),
             point("analyzer_poll_errors_total", metric_type::counter, d(poll_errors_)),
             point("analyzer_ws_cap_fallbacks_total", metric_type::counter, d(cap_fallbacks_)),
             point("analyzer_bars_total", metric_type::counter, d(bars_)),
@@ -468,6 +493,7 @@ private:
   bool timer_armed_ = false;
   bool flush_armed_ = false;
   std::uint64_t ticks_ = 0, quotes_ = 0, polls_ = 0, poll_errors_ = 0, cap_fallbacks_ = 0;
+  std::uint64_t closed_waits_ = 0;
   std::uint64_t bars_ = 0, events_ = 0, history_errors_ = 0;
   std::uint64_t history_calls_ = 0, history_cached_ = 0;
   actor_recorder rec_{"analyzer", "analyzer"};

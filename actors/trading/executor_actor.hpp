@@ -20,6 +20,7 @@
 #include "actors/trading/risk_checks.hpp"
 #include "actors/trading/signal_queue.hpp"
 #include "actors/trading/trading_config.hpp"
+#include "actors/trading/venue_gate.hpp"
 #include "messages/interfaces.hpp"
 
 namespace kis {
@@ -52,6 +53,8 @@ private:
   void dispatch();
   void end_staged(queued_signal& q, order_status st, const std::string& why);
   exposure exposure_of(const std::string& symbol) const;
+  caf::error venue_refusal(const signal& s) const;
+  void check_venue(queued_signal q);
   void check_market(queued_signal q);
   void check_risk(queued_signal q, const quote& qt);
   void check_account(queued_signal q, const quote& qt);
@@ -76,6 +79,7 @@ private:
   void on_notice(const execution_notice& n);
   void replay_unmatched(const std::string& order_no);
   bool want_fill_poll() const;
+  bool market_open() const; // a venue the engine trades is open (always without a calendar)
   void work();
   void arm(std::chrono::milliseconds delay);
   void query_fills();
@@ -101,6 +105,7 @@ private:
   ws_feed_actor feed_;
   std::shared_ptr<const wall_clock> clock_;
   risk_checks risk_;
+  venue_gate venues_; // venue, environment, Nextrade eligibility, session
   duplicate_window dups_;
   signal_queue queue_; // accepted signals waiting, and the exposure of those in the stages
   std::int64_t next_seq_ = 1;

@@ -37,6 +37,8 @@ void executor::on_notice(const execution_notice& n) {
       book_.park(n); // maybe the ack is still on its way
     return;
   }
+  if (n.executed_on != exec_venue::unknown) // ORD_EXG_GB: where it executed (SOR resolved)
+    o->e.executed_on = n.executed_on;
   if (n.rejected) {
     set_status(*o, order_status::rejected);
   } else if (n.is_fill) {
@@ -70,8 +72,9 @@ void executor::work() {
   if ((book_.any_unknown() || want_fill_poll() || !ready_) && !poll_outstanding_ &&
       now >= next_poll_)
     query_fills();
-  const bool refresh_due =
-      !account_.known() || (cfg_.balance_refresh.count() > 0 && now >= next_balance_);
+  // No trading venue open: the account cannot move with the market, so no balance polling.
+  const bool refresh_due = !account_.known() || (cfg_.balance_refresh.count() > 0 &&
+                                                 now >= next_balance_ && market_open());
   if (refresh_due && !balance_outstanding_ && !draining_)
     refresh_account();
   maybe_finish_drain();
@@ -81,6 +84,12 @@ void executor::work() {
   if (!queue_.empty())
     next = std::min(next, std::chrono::milliseconds{1000}); // time to live of queued signals
   arm(next);
+}
+
+bool executor::market_open() const {
+  static constexpr venue traded[] = {venue::krx, venue::nxt};
+  const auto& cal = venues_.rules().calendar;
+  return !cal || cal->any_open(traded, clock_->now_ns());
 }
 
 // Wakes the executor after delay unless an earlier wake-up is set. Timers cannot be cancelled

@@ -11,6 +11,7 @@
 #include "actors/trading/journal_writer.hpp"
 #include "actors/trading/order_records.hpp"
 #include "kis/kst.hpp"
+#include "kis/venues.hpp"
 #include "messages/errors.hpp"
 
 namespace kis {
@@ -25,6 +26,7 @@ executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor jou
     , feed_(std::move(feed))
     , clock_(cfg_.clock ? cfg_.clock : default_wall_clock())
     , risk_(cfg_.risk)
+    , venues_(cfg_.venues)
     , dups_(cfg_.dedup_window)
     , queue_(cfg_.queue_capacity)
     , next_seq_(restored.next_seq)
@@ -116,6 +118,9 @@ caf::result<signal_ack> executor::on_signal(signal s) {
     return refused(make_kis_error(errc::kill_switch, "kill switch on: " + kill_reason_));
   if (auto err = risk_.check_signal(s))
     return refused(std::move(err));
+  s.route = api::effective_venue(s.route); // the host applied the strategy's default
+  if (auto err = venue_refusal(s))
+    return refused(std::move(err));
   if (dups_.seen(s, clock().now()))
     return refused(make_kis_error(errc::duplicate, "same signal inside the " +
                                                        std::to_string(cfg_.dedup_window.count()) +
@@ -151,8 +156,43 @@ void executor::dispatch() {
     }
     ++in_flight_;
     queue_.stage(q.sig, +1);
-    check_market(std::move(q));
+    check_venue(std::move(q));
   }
+}
+
+// Paper's KRX-only rule, the venue's order kinds, Nextrade eligibility known today and the
+// venue's session now: a typed refusal, before any call.
+caf::error executor::venue_refusal(const signal& s) const {
+  if (auto e = venues_.check(s, clock_->now_ns()))
+    return make_kis_error(e->code, e->kis_code, e->http_status, e->message);
+  return caf::error{};
+}
+
+// A signal may have waited in the queue across a session boundary, and an NXT order needs
+// Nextrade eligibility (search-stock-info, once a symbol a day) before it may leave.
+void executor::check_venue(queued_signal q) {
+  if (auto err = venue_refusal(q.sig)) {
+    ++refused_[to_string(view(err).code)];
+    return end_staged(q, order_status::rejected,
+                      to_string(view(err).code) + ": " + view(err).message);
+  }
+  if (!venues_.needs_lookup(q.sig, clock_->now_ns()))
+    return check_market(std::move(q));
+  ++pretrade_calls_;
+  request(gateway_, cfg_.request_timeout, stock_info_query{q.sig.symbol})
+      .then(
+          [this, q](stock_info& si) mutable {
+            auto m = rec_.measure(this);
+            venues_.learn(q.sig.symbol, si.nxt_eligible, clock_->now_ns());
+            check_venue(std::move(q));
+          },
+          [this, q](caf::error& err) mutable {
+            auto m = rec_.measure(this);
+            ++refused_[to_string(errc::venue_refused)];
+            end_staged(q, order_status::rejected,
+                       "venue_refused: Nextrade eligibility of " + q.sig.symbol +
+                           " unknown: " + describe(err));
+          });
 }
 
 // Ends an accepted signal that will not become an order: the strategy hears why.
@@ -287,7 +327,7 @@ void executor::send_order(const std::string& cid) {
   if (o == nullptr)
     return;
   ++orders_sent_;
-  order_request req{cid, o->e.symbol, o->e.dir, o->e.kind, o->e.qty, o->e.price};
+  order_request req{cid, o->e.symbol, o->e.dir, o->e.kind, o->e.qty, o->e.price, o->e.route};
   request(gateway_, cfg_.request_timeout, req)
       .then(
           [this, cid](order_ack& ack) {
@@ -437,8 +477,10 @@ void executor::apply_fill(tracked_order& o, std::int64_t qty, std::int64_t price
   qty = add_fill(o.e, qty, price);
   if (qty <= 0)
     return;
-  send(journal_,
-       journal_fill{o.e.client_id, o.e.symbol, o.e.dir, qty, price, clock_->now_ns(), source});
+  // A notice's ORD_EXG_GB was copied to the entry just before; a ccld row says none.
+  const auto where = std::string_view{source} == "notice" ? o.e.executed_on : exec_venue::unknown;
+  send(journal_, journal_fill{o.e.client_id, o.e.symbol, o.e.dir, qty, price, clock_->now_ns(),
+                              source, where});
   ++fills_;
   ledger_.fill(o.e.symbol, o.e.dir, qty, price);
   release_hold(o, qty);
@@ -489,8 +531,9 @@ void executor::cancel_open() {
     if (o.cancel_sent || o.e.order_no.empty() || o.e.status == order_status::unknown)
       continue;
     o.cancel_sent = true;
-    revise_cancel_request rq{cid, o.e.org_no, o.e.order_no, revise_or_cancel::cancel, o.e.kind,
-                             0,   0,          true};
+    // A cancel goes to the venue of the original order (EXCG_ID_DVSN_CD).
+    revise_cancel_request rq{cid, o.e.org_no, o.e.order_no, revise_or_cancel::cancel, o.e.kind, 0,
+                             0,   true,       o.e.route};
     request(gateway_, cfg_.request_timeout, rq)
         .then(
             [this, id = cid](order_ack&) {

@@ -46,9 +46,18 @@ CREATE TABLE IF NOT EXISTS fills (
 );
 )sql";
 
+// The venue columns (#14), added to new files and to journals written before venues alike;
+// the defaults (KRX, unknown) are what every order of that time was.
+constexpr const char* venue_columns[][2] = {
+    {"orders", "route INTEGER NOT NULL DEFAULT 1"},
+    {"orders", "executed_on INTEGER NOT NULL DEFAULT 0"},
+    {"fills", "executed_on INTEGER NOT NULL DEFAULT 0"},
+};
+
 constexpr const char* entry_columns =
     "seq, client_id, strategy_id, symbol, side, kind, qty, price, reason, status, org_no, "
-    "order_no, filled_qty, avg_price, message, trading_day, intent_time, created_ns, updated_ns";
+    "order_no, filled_qty, avg_price, message, trading_day, intent_time, created_ns, updated_ns, "
+    "route, executed_on";
 
 } // namespace
 
@@ -109,10 +118,25 @@ caf::error order_journal::open(const std::string& path) {
   for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", schema})
     if (auto err = exec(sql))
       return err;
+  if (auto err = add_venue_columns())
+    return err;
   sqlite_statement max{db_, "SELECT COALESCE(MAX(seq), 0) FROM orders"};
   if (!max.ok() || max.step() != SQLITE_ROW)
     return fail("cannot read");
   next_seq_ = max.i64(0) + 1;
+  return caf::error{};
+}
+
+caf::error order_journal::add_venue_columns() {
+  for (const auto& [table, column] : venue_columns) {
+    const std::string name{column, std::string_view{column}.find(' ')};
+    const auto probe = "SELECT " + name + " FROM " + table + " LIMIT 0";
+    if (sqlite_statement{db_, probe.c_str()}.ok())
+      continue;
+    const auto add = std::string{"ALTER TABLE "} + table + " ADD COLUMN " + column + ";";
+    if (auto err = exec(add.c_str()))
+      return err;
+  }
   return caf::error{};
 }
 
@@ -143,8 +167,8 @@ caf::error order_journal::record_intent(journal_entry& e) {
     e.client_id = client_id_of(e.trading_day, e.seq);
   sqlite_statement st{db_,
                       "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
-                      "price, reason, status, trading_day, intent_time, created_ns, updated_ns) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+                      "price, reason, status, trading_day, intent_time, created_ns, updated_ns, "
+                      "route) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
   if (!st.ok())
     return fail("cannot prepare intent");
   st.bind(1, e.seq).bind(2, e.client_id).bind(3, e.strategy_id).bind(4, e.symbol);
@@ -152,6 +176,7 @@ caf::error order_journal::record_intent(journal_entry& e) {
   st.bind(7, e.qty).bind(8, e.price).bind(9, e.reason);
   st.bind(10, static_cast<std::int64_t>(e.status)).bind(11, e.trading_day);
   st.bind(12, e.intent_time).bind(13, e.created_ns).bind(14, e.updated_ns);
+  st.bind(15, static_cast<std::int64_t>(e.route));
   if (st.step() != SQLITE_DONE)
     return fail("cannot write intent");
   next_seq_ = std::max(next_seq_, e.seq + 1);
@@ -160,24 +185,25 @@ caf::error order_journal::record_intent(journal_entry& e) {
 
 caf::error order_journal::update(const journal_entry& e) {
   sqlite_statement st{db_, "UPDATE orders SET status=?, org_no=?, order_no=?, filled_qty=?, "
-                           "avg_price=?, message=?, updated_ns=? WHERE client_id=?"};
+                           "avg_price=?, message=?, updated_ns=?, executed_on=? WHERE client_id=?"};
   if (!st.ok())
     return fail("cannot prepare update");
   st.bind(1, static_cast<std::int64_t>(e.status)).bind(2, e.org_no).bind(3, e.order_no);
   st.bind(4, e.filled_qty).bind(5, e.avg_price).bind(6, e.message).bind(7, e.updated_ns);
-  st.bind(8, e.client_id);
+  st.bind(8, static_cast<std::int64_t>(e.executed_on)).bind(9, e.client_id);
   if (st.step() != SQLITE_DONE)
     return fail("cannot write result");
   return caf::error{};
 }
 
 caf::error order_journal::record_fill(const journal_fill& f) {
-  sqlite_statement st{db_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, source) "
-                           "VALUES (?,?,?,?,?,?,?)"};
+  sqlite_statement st{db_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, "
+                           "source, executed_on) VALUES (?,?,?,?,?,?,?,?)"};
   if (!st.ok())
     return fail("cannot prepare fill");
   st.bind(1, f.client_id).bind(2, f.symbol).bind(3, static_cast<std::int64_t>(f.dir));
   st.bind(4, f.qty).bind(5, f.price).bind(6, f.at_ns).bind(7, f.source);
+  st.bind(8, static_cast<std::int64_t>(f.executed_on));
   if (st.step() != SQLITE_DONE)
     return fail("cannot write fill");
   return caf::error{};
@@ -208,6 +234,8 @@ std::vector<journal_entry> order_journal::select_entries(const char* where) {
     e.intent_time = st.text(16);
     e.created_ns = st.i64(17);
     e.updated_ns = st.i64(18);
+    e.route = static_cast<venue>(st.i64(19));
+    e.executed_on = static_cast<exec_venue>(st.i64(20));
     out.push_back(std::move(e));
   }
   return out;
@@ -224,11 +252,11 @@ std::vector<journal_entry> order_journal::all_entries() {
 
 std::vector<journal_fill> order_journal::fills() {
   std::vector<journal_fill> out;
-  sqlite_statement st{db_, "SELECT client_id, symbol, side, qty, price, at_ns, source FROM fills "
-                           "ORDER BY id"};
+  sqlite_statement st{db_, "SELECT client_id, symbol, side, qty, price, at_ns, source, "
+                           "executed_on FROM fills ORDER BY id"};
   while (st.ok() && st.step() == SQLITE_ROW)
     out.push_back({st.text(0), st.text(1), static_cast<side>(st.i64(2)), st.i64(3), st.i64(4),
-                   st.i64(5), st.text(6)});
+                   st.i64(5), st.text(6), static_cast<exec_venue>(st.i64(7))});
   return out;
 }
 

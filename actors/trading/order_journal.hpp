@@ -58,6 +58,7 @@ public:
 
 private:
   caf::error exec(const char* sql);
+  caf::error add_venue_columns();
   caf::error fail(const char* what) const;
   std::vector<journal_entry> select_entries(const char* where);
 

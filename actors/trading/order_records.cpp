@@ -15,6 +15,7 @@ journal_entry intent_entry(const signal& s, std::int64_t now_ns) {
   e.qty = s.qty;
   e.price = s.price;
   e.reason = s.reason;
+  e.route = s.route == venue::unset ? venue::krx : s.route;
   e.status = order_status::journaled;
   e.trading_day = api::kst::date_of(now_ns);
   e.intent_time = api::kst::time_of(now_ns);
@@ -24,8 +25,9 @@ journal_entry intent_entry(const signal& s, std::int64_t now_ns) {
 
 order_update update_of(const journal_entry& e, std::int64_t last_qty, std::int64_t last_px,
                        std::int64_t now_ns) {
-  return {e.client_id,  e.strategy_id, e.symbol, e.dir,   e.status,  e.order_no, e.qty,
-          e.filled_qty, e.avg_price,   last_qty, last_px, e.message, now_ns};
+  return {e.client_id, e.strategy_id, e.symbol,     e.dir,       e.status,
+          e.order_no,  e.qty,         e.filled_qty, e.avg_price, last_qty,
+          last_px,     e.message,     now_ns,       e.route,     e.executed_on};
 }
 
 order_update update_of_signal(const signal& s, const std::string& client_id, order_status st,
@@ -37,6 +39,7 @@ order_update update_of_signal(const signal& s, const std::string& client_id, ord
   up.dir = s.dir;
   up.status = st;
   up.qty = s.qty;
+  up.route = s.route;
   up.reason = std::move(reason);
   up.at_ns = now_ns;
   return up;

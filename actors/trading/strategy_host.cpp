@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/trading/session_watch.hpp"
 #include "messages/errors.hpp"
 #include "strategies/registry.hpp"
 
@@ -21,7 +22,8 @@ public:
       , st_(std::move(st))
       , cfg_(std::move(cfg))
       , executor_(std::move(executor))
-      , clock_(cfg_.clock ? cfg_.clock : default_wall_clock()) {}
+      , clock_(cfg_.clock ? cfg_.clock : default_wall_clock())
+      , sessions_(cfg_.calendar, {venue::krx, venue::nxt}) {}
 
   const char* name() const override { return "strategy_host"; }
 
@@ -40,6 +42,11 @@ public:
     });
     if (executor_)
       send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(this));
+    if (sessions_.active()) {
+      for (const auto& c : sessions_.start(clock_->now_ns()))
+        tell_session(c);
+      arm_session_check();
+    }
     return {
         [this](const market_event& ev) {
           auto m = measure();
@@ -48,6 +55,16 @@ public:
         [this](const order_update& up) {
           auto m = measure();
           guarded([&] { st_->on_order_update(up); });
+        },
+        [this](const session_change& c) {
+          auto m = measure();
+          tell_session(c);
+        },
+        [this](poll_atom) {
+          auto m = measure();
+          for (const auto& c : sessions_.advance(clock_->now_ns()))
+            tell_session(c);
+          arm_session_check();
         },
         [this](status_atom) {
           if (!current_sender()) { // the recorder's trailing publish
@@ -122,6 +139,22 @@ private:
     });
   }
 
+  void tell_session(const session_change& c) {
+    ++session_events_;
+    guarded([&] { st_->on_session(c); });
+  }
+
+  // The next look at the calendar: at its next change, but at least every session_check (the
+  // clock may be sped up or jump, and a timer cannot know that).
+  void arm_session_check() {
+    const auto now = clock_->now_ns();
+    const auto next = sessions_.next_change(now);
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.session_check);
+    if (next != 0)
+      wait = std::min(wait, std::chrono::milliseconds{(next - now) / 1'000'000 + 1});
+    delayed_send(this, std::max(wait, std::chrono::milliseconds{1}), poll_atom_v);
+  }
+
   void refuse(const signal& s, order_status status, std::string why) {
     ++refused_;
     order_update up;
@@ -168,6 +201,7 @@ private:
             counter("strategy_signals_refused_total", refused_),
             counter("strategy_errors_total", errors_),
             counter("strategy_executor_unreachable_total", unreachable_),
+            counter("strategy_session_events_total", session_events_),
             metric_point{"strategy_trading", metric_type::gauge, l, cfg_.trade ? 1.0 : 0.0}};
   }
 
@@ -176,7 +210,8 @@ private:
   order_executor_actor executor_;
   std::shared_ptr<const wall_clock> clock_;
   std::uint64_t events_ = 0, signals_ = 0, accepted_ = 0, refused_ = 0, errors_ = 0;
-  std::uint64_t unreachable_ = 0;
+  std::uint64_t unreachable_ = 0, session_events_ = 0;
+  session_watch sessions_;
   actor_recorder rec_{"strategy_host", "strategy_host"};
 };
 

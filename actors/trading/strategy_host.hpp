@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/trading/trading_config.hpp"
+#include "kis/sessions.hpp"
 #include "messages/interfaces.hpp"
 #include "strategies/strategy.hpp"
 
@@ -25,6 +26,9 @@ struct strategy_host_config {
   std::chrono::milliseconds signal_ttl{0}; // an accepted signal not sent by then expires; 0 = never
   venue default_venue = venue::unset;
   std::shared_ptr<const wall_clock> clock; // null = system
+  // Session events (on_session) for KRX and Nextrade; null: none.
+  std::shared_ptr<const sessions::calendar> calendar;
+  std::chrono::milliseconds session_check{1000}; // the longest wait between calendar looks
 };
 
 // Creates the named strategy from the registry and runs its on_start with the params;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/trading/history_cache.hpp"
+#include "actors/trading/venue_gate.hpp"
 #include "kis/clock.hpp"
 #include "strategies/strategy.hpp"
 
@@ -38,6 +39,15 @@ struct analyzer_config {
   std::int32_t ema_period = 20;
   std::int32_t ws_priority = 0;
   std::shared_ptr<const wall_clock> clock; // dates of the history query; null = system
+  // FID_COND_MRKT_DIV_CODE of polled quotes: J (KRX), NX (Nextrade), UN (both combined).
+  std::string poll_market = "J";
+  // Quiet when closed (#14): with a calendar, no polling while none of `venues` is open; the
+  // analyzer wakes wake_before the next open, looking again at least every closed_check (a
+  // clock may be sped up or jump). Null calendar: always open.
+  std::shared_ptr<const sessions::calendar> calendar;
+  std::vector<venue> venues{venue::krx, venue::nxt};
+  std::chrono::milliseconds wake_before{60000};
+  std::chrono::milliseconds closed_check{60000};
 };
 
 // Pre-trade limits ([executor]).
@@ -75,6 +85,8 @@ struct executor_config {
   double account_margin = 0.1;
   bool journal_detached = true;            // false: on the scheduler (deterministic tests)
   std::shared_ptr<const wall_clock> clock; // trading day and timestamps; null = system
+  // The environment (paper: KRX only) and the calendar of sessions (null: always open).
+  venue_rules venues;
 };
 
 // One [[strategy]] table.

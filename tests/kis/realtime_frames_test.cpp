@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "frame_helpers.hpp"
 #include "kis/realtime_frames.hpp"
 
 namespace {
@@ -26,25 +27,9 @@ const std::string captured_book =
     "17975^5281^14389^10406^796206^227494^0^0^0^0^529267^-346500^5^-100.00^25970877^-979^95^0^0^"
     "0^358250^4^1";
 
-std::string payload_of(const std::string& frame) {
-  return frame.substr(frame.find('|', frame.find('|', 2) + 1) + 1);
-}
-
-std::string join(const std::vector<std::string>& fields) {
-  std::string out;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0)
-      out += '^';
-    out += fields[i];
-  }
-  return out;
-}
-
-std::vector<std::string> notice_26() {
-  return {"hts1", "12345678", "0000012345", "0000000000", "02", "0", "00",       "0",    "005930",
-          "10",   "70100",    "093015",     "0",          "2",  "2", "06590",    "10",   "홍길동",
-          "0",    "1",        "N",          "",           "",   "",  "삼성전자", "70100"};
-}
+using kis::rt::test::join;
+using kis::rt::test::notice_26;
+using kis::rt::test::payload_of;
 
 std::vector<std::string> notice_23() {
   return {"hts1",   "12345678", "0000012346", "",       "01", "0",        "00",   "0",

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "kis/rest_codec.hpp"
+#include "request_fixture.hpp"
 
 namespace {
 
@@ -11,19 +12,8 @@ namespace bj = boost::json;
 using kis::endpoint_id;
 using kis::order_request;
 using kis::revise_cancel_request;
-
-credentials test_cred() {
-  credentials c;
-  c.app_key = "PSappkey000000000000000000000000000A";
-  c.app_secret = "secret-value";
-  c.account_no = "50000000";
-  c.account_product = "01";
-  return c;
-}
-
-call_context ctx(environment env = environment::real) {
-  return {env, "https://openapi.example:9443", test_cred(), "tok.en"};
-}
+using kis::api::test::ctx;
+using kis::api::test::test_cred;
 
 std::vector<std::string> header_names(const http_request& r) {
   std::vector<std::string> names;

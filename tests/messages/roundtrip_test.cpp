@@ -59,7 +59,8 @@ kis::trade_tick sample() {
           kis::aggressor::buy,
           "20",
           false,
-          9};
+          9,
+          kis::market_code::nxt};
 }
 template <>
 kis::book_level sample() {
@@ -67,9 +68,37 @@ kis::book_level sample() {
 }
 template <>
 kis::order_book sample() {
-  return {
-      "005930", 1, "0", {{358500, 53949}, {359000, 91247}}, {{358000, 21635}}, 796206, 227494, 0, 0,
-      25970877, 3};
+  return {"005930",
+          1,
+          "0",
+          {{358500, 53949}, {359000, 91247}},
+          {{358000, 21635}},
+          796206,
+          227494,
+          0,
+          0,
+          25970877,
+          3,
+          kis::market_code::combined,
+          358250,
+          358300};
+}
+template <>
+kis::stock_info sample() {
+  return {"005930", "삼성전자", "STK", true, false, false, 20261201};
+}
+template <>
+kis::market_day sample() {
+  return {20261225, 6, false, false, false, false};
+}
+template <>
+kis::venue_status sample() {
+  return {kis::venue::nxt, kis::session_kind::after_market,
+          kis::mask_of(kis::order_kind::limit) | kis::mask_of(kis::order_kind::best_limit), 5, 9};
+}
+template <>
+kis::session_change sample() {
+  return {kis::session_kind::regular, sample<kis::venue_status>(), 7};
 }
 template <>
 kis::signal sample() {
@@ -81,12 +110,12 @@ kis::signal_ack sample() {
 }
 template <>
 kis::order_request sample() {
-  return {"c-1", "005930", kis::side::buy, kis::order_kind::market, 10, 0};
+  return {"c-1", "005930", kis::side::buy, kis::order_kind::market, 10, 0, kis::venue::sor};
 }
 template <>
 kis::revise_cancel_request sample() {
-  return {"c-2", "06590", "0000006555", kis::revise_or_cancel::revise, kis::order_kind::limit,
-          5,     70000,   false};
+  return {"c-2", "06590", "0000006555",   kis::revise_or_cancel::revise, kis::order_kind::limit, 5,
+          70000, false,   kis::venue::nxt};
 }
 template <>
 kis::order_ack sample() {
@@ -94,15 +123,16 @@ kis::order_ack sample() {
 }
 template <>
 kis::execution_notice sample() {
-  return {
-      "hts1",   "12345678", "0000006555", "", kis::side::buy, 0,  "00",       "005930", 10, 70000,
-      "151100", false,      true,         2,  "06590",        10, "삼성전자", 70000,    5};
+  return {"hts1",   "12345678", "0000006555", "", kis::side::buy,
+          0,        "00",       "005930",     10, 70000,
+          "151100", false,      true,         2,  "06590",
+          10,       "삼성전자", 70000,        5,  kis::exec_venue::sor_nxt};
 }
 template <>
 kis::order_update sample() {
-  return {"c-1",        "ma_cross", "005930", kis::side::buy, kis::order_status::partially_filled,
-          "0000006555", 10,         4,        70000,          4,
-          70000,        "fill",     8};
+  return {"c-1",        "ma_cross", "005930", kis::side::buy,  kis::order_status::partially_filled,
+          "0000006555", 10,         4,        70000,           4,
+          70000,        "fill",     8,        kis::venue::sor, kis::exec_venue::sor_krx};
 }
 template <>
 kis::holding sample() {
@@ -118,8 +148,9 @@ kis::buyable sample() {
 }
 template <>
 kis::fill_record sample() {
-  return {"20261120", "06590",  "0000006555", "",    "005930", kis::side::sell, "00", 10,
-          70000,      "151059", 10,           70000, 700000,   false,           0,    0};
+  return {"20261120", "06590", "0000006555",   "", "005930", kis::side::sell, "00",
+          10,         70000,   "151059",       10, 70000,    700000,          false,
+          0,          0,       kis::venue::nxt};
 }
 template <>
 kis::position sample() {
@@ -195,7 +226,7 @@ kis::buyable_query sample() {
 }
 template <>
 kis::fills_query sample() {
-  return {20261101, 20261120, "005930", "0000006555", 1};
+  return {20261101, 20261120, "005930", "0000006555", 1, kis::venue_scope::all};
 }
 template <>
 kis::api_stats sample() {
@@ -207,11 +238,11 @@ kis::http_exchange sample() {
 }
 template <>
 kis::subscribe_request sample() {
-  return {kis::feed_channel::book, "005930", 3};
+  return {kis::feed_channel::book, "005930", 3, kis::market_code::nxt};
 }
 template <>
 kis::subscription sample() {
-  return {kis::feed_channel::notices, "hts1", 2, 17, 41};
+  return {kis::feed_channel::notices, "hts1", 2, 17, 41, kis::market_code::combined};
 }
 template <>
 kis::feed_status sample() {
@@ -268,16 +299,17 @@ protected:
 };
 
 using all_types = ::testing::Types<
-    kis::quote, kis::daily_bar, kis::trade_tick, kis::book_level, kis::order_book, kis::signal,
-    kis::signal_ack, kis::order_request, kis::revise_cancel_request, kis::order_ack,
-    kis::execution_notice, kis::order_update, kis::holding, kis::balance, kis::buyable,
-    kis::fill_record, kis::position, kis::count_by, kis::executor_summary, kis::permit_request,
-    kis::permit, kis::permit_use, kis::call_outcome, kis::access_token, kis::approval_key,
-    kis::token_info, kis::field, kis::rest_call, kis::rest_reply, kis::price_query,
-    kis::chart_query, kis::balance_query, kis::buyable_query, kis::fills_query, kis::api_stats,
-    kis::http_exchange, kis::subscribe_request, kis::subscription, kis::feed_status, kis::bar,
-    kis::indicators, kis::market_event, kis::label, kis::metric_point, kis::histogram_point,
-    kis::actor_sample, kis::metrics_snapshot>;
+    kis::quote, kis::daily_bar, kis::trade_tick, kis::book_level, kis::order_book, kis::stock_info,
+    kis::market_day, kis::venue_status, kis::session_change, kis::signal, kis::signal_ack,
+    kis::order_request, kis::revise_cancel_request, kis::order_ack, kis::execution_notice,
+    kis::order_update, kis::holding, kis::balance, kis::buyable, kis::fill_record, kis::position,
+    kis::count_by, kis::executor_summary, kis::permit_request, kis::permit, kis::permit_use,
+    kis::call_outcome, kis::access_token, kis::approval_key, kis::token_info, kis::field,
+    kis::rest_call, kis::rest_reply, kis::price_query, kis::chart_query, kis::balance_query,
+    kis::buyable_query, kis::fills_query, kis::api_stats, kis::http_exchange,
+    kis::subscribe_request, kis::subscription, kis::feed_status, kis::bar, kis::indicators,
+    kis::market_event, kis::label, kis::metric_point, kis::histogram_point, kis::actor_sample,
+    kis::metrics_snapshot>;
 TYPED_TEST_SUITE(RoundTrip, all_types);
 
 TYPED_TEST(RoundTrip, SurvivesBinarySerializationInsideAMessage) {

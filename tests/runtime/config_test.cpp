@@ -257,3 +257,43 @@ TEST(Config, APythonFileIsFoundNextToTheConfigFile) {
 }
 
 } // namespace
+
+TEST(Config, SessionsAndStrategyVenues) {
+  auto cfg = parse_ok(R"(
+mode = "paper"
+[sessions]
+extra_holidays = ["20261119"]
+[sessions.nxt.regular]
+hours = "09:00:30-15:20"
+[[strategy]]
+name = "ma_cross"
+venue = "NXT"
+[[strategy]]
+name = "orb"
+)");
+  ASSERT_EQ(cfg.strategies.size(), 2u);
+  EXPECT_EQ(cfg.strategies[0].default_venue, kis::venue::nxt);
+  EXPECT_EQ(cfg.strategies[1].default_venue, kis::venue::unset);
+  EXPECT_EQ(cfg.sessions.settings.size(), 2u);
+  EXPECT_EQ(run_environment(cfg), kis::api::environment::paper);
+  // Enforced in paper and live by default, not in sim unless asked.
+  auto cal = run_calendar(cfg.sessions, false);
+  ASSERT_NE(cal, nullptr);
+  EXPECT_TRUE(cal->holidays().count(20261119));
+  EXPECT_EQ(run_calendar(cfg.sessions, true), nullptr);
+  auto sim = parse_ok("[sessions]\nenforce = true\n");
+  EXPECT_NE(run_calendar(sim.sessions, true), nullptr);
+  auto off = parse_ok("mode = \"paper\"\n[sessions]\nenforce = false\n");
+  EXPECT_EQ(run_calendar(off.sessions, false), nullptr);
+}
+
+TEST(Config, BadSessionsAndVenuesAreNamed) {
+  EXPECT_EQ(parse_bad("[[strategy]]\nname = \"x\"\nvenue = \"nyse\"\n").key, "strategy[0].venue");
+  EXPECT_EQ(parse_bad("[sessions]\nenforce = \"yes\"\n").key, "sessions.enforce");
+  EXPECT_EQ(parse_bad("[analyzers]\nmarket = \"KRX\"\n").key, "analyzers.market");
+  EXPECT_EQ(parse_ok("[analyzers]\nmarket = \"UN\"\n").analyzers.market, "UN");
+  EXPECT_EQ(parse_bad("[sessions]\nholidays = 3\n").key, "sessions.holidays");
+  auto hours = parse_bad("[sessions.nxt.regular]\nhours = \"9 to 5\"\n");
+  EXPECT_EQ(hours.key, "sessions");
+  EXPECT_NE(hours.message.find("nxt.regular"), std::string::npos) << hours.message;
+}

@@ -1,5 +1,6 @@
 // A scripted realtime_source for the WebSocket tests: symbols 000001.. with a two-level book,
-// trades handed over once when the test adds them.
+// trades handed over once when the test adds them. Nextrade trades the odd-numbered symbols
+// (their NXT book is the KRX one); the combined book is the KRX one.
 #pragma once
 
 #include <cstdio>
@@ -34,23 +35,32 @@ public:
     std::lock_guard lock{mu_};
     return books_.contains(s);
   }
-  std::vector<trade_tick> trades(std::string_view s) override {
+  std::vector<trade_tick> trades(std::string_view s, market_code m) override {
     std::lock_guard lock{mu_};
-    auto it = pending_.find(s);
+    auto it = pending_.find({std::string{s}, m});
     if (it == pending_.end())
       return {};
     return std::exchange(it->second, {});
   }
-  order_book book(std::string_view s) override {
+  order_book book(std::string_view s, market_code m) override {
     std::lock_guard lock{mu_};
     auto it = books_.find(s);
-    return it != books_.end() ? it->second : order_book{};
+    if (it == books_.end())
+      return order_book{};
+    auto b = it->second;
+    b.market = m;
+    if (m == market_code::nxt && (s.back() - '0') % 2 == 0) {
+      b.asks.clear(); // Nextrade does not trade the even-numbered symbols
+      b.bids.clear();
+    }
+    return b;
   }
 
   // n trades, each at an instant of its own, or all at one instant (a sweep).
-  void add_trades(const std::string& symbol, std::size_t n, bool same_instant = false) {
+  void add_trades(const std::string& symbol, std::size_t n, bool same_instant = false,
+                  market_code m = market_code::krx) {
     std::lock_guard lock{mu_};
-    auto& q = pending_[symbol];
+    auto& q = pending_[{symbol, m}];
     for (std::size_t i = 0; i < n; ++i) {
       trade_tick t;
       t.symbol = symbol;
@@ -64,6 +74,7 @@ public:
       t.acc_volume = 1000 + t.qty;
       t.open = t.high = t.low = 69500;
       t.side = i % 2 == 0 ? aggressor::buy : aggressor::sell;
+      t.market = m;
       q.push_back(t);
     }
   }
@@ -77,7 +88,7 @@ public:
 private:
   mutable std::mutex mu_;
   std::map<std::string, order_book, std::less<>> books_;
-  std::map<std::string, std::vector<trade_tick>, std::less<>> pending_;
+  std::map<std::pair<std::string, market_code>, std::vector<trade_tick>> pending_;
   std::int64_t clock_ = 0;
 };
 

@@ -134,7 +134,7 @@ TEST(SimFrames, TapeTalliesBuysAndSellsAcrossRecords) {
 
 TEST(SimFrames, BookRecordHas59FieldsOr62WhenWide) {
   const auto book = ten_level_book();
-  const auto narrow = split(frames::book_record(book, false, nullptr), '^');
+  const auto narrow = split(frames::book_record(book, frames::book_fields, nullptr), '^');
   ASSERT_EQ(narrow.size(), frames::book_fields);
   EXPECT_EQ(narrow[0], "005930");
   EXPECT_EQ(narrow[1], "145856");
@@ -152,18 +152,34 @@ TEST(SimFrames, BookRecordHas59FieldsOr62WhenWide) {
   auto later = book;
   later.total_ask_qty += 50;
   later.total_bid_qty -= 7;
-  const auto wide = split(frames::book_record(later, true, &book), '^');
+  const auto wide = split(frames::book_record(later, frames::wide_book_fields, &book), '^');
   ASSERT_EQ(wide.size(), frames::wide_book_fields);
   EXPECT_EQ(wide[54], "50");
   EXPECT_EQ(wide[55], "-7");
   EXPECT_EQ(wide[59], "358250"); // KMID_PRC, the mid as in the capture
 }
 
+TEST(SimFrames, NextradeBooksHave65FieldsWithBothMids) {
+  auto book = ten_level_book();
+  book.krx_mid_price = 358300; // the KRX mid of a combined book, when the source knows it
+  const auto f = split(frames::book_record(book, frames::nxt_book_fields, nullptr), '^');
+  ASSERT_EQ(f.size(), frames::nxt_book_fields);
+  EXPECT_EQ(f[3], "358500");
+  EXPECT_EQ(f[59], "358300"); // KMID_PRC
+  EXPECT_EQ(f[62], "358250"); // NMID_PRC: the book's own mid when none is given
+  EXPECT_EQ(f[64], "1");
+  EXPECT_EQ(frames::market_tr_of("H0NXASP0")->market, kis::market_code::nxt);
+  EXPECT_TRUE(frames::market_tr_of("H0UNCNT0").has_value());
+  EXPECT_FALSE(frames::market_tr_of("H0UNCNT0")->book);
+  EXPECT_FALSE(frames::market_tr_of("H0STCNI0"));
+  EXPECT_EQ(frames::tr_of(true, kis::market_code::combined), "H0UNASP0");
+}
+
 TEST(SimFrames, ShortBookIsPaddedWithZeros) {
   order_book b;
   b.symbol = "000660";
   b.asks = {{201000, 5}};
-  const auto f = split(frames::book_record(b, false, nullptr), '^');
+  const auto f = split(frames::book_record(b, frames::book_fields, nullptr), '^');
   ASSERT_EQ(f.size(), frames::book_fields);
   EXPECT_EQ(f[3], "201000");
   EXPECT_EQ(f[4], "0");
@@ -217,6 +233,11 @@ TEST(SimFrames, NoticeEncryptsToTwentySixFields) {
   EXPECT_EQ(f[17], "홍길동"); // ACNT_NAME
   EXPECT_EQ(f[24], "삼성전자");
   EXPECT_EQ(f[25], "70100");
+
+  EXPECT_EQ(f[19], "1"); // ORD_EXG_GB: KRX when the notice does not say
+  auto routed = sample_notice();
+  routed.executed_on = exec_venue::sor_nxt;
+  EXPECT_EQ(split(frames::notice_record(routed, "홍길동"), '^').at(19), "4");
 
   const auto wrong = test::decrypt_notice(b64, "X123456789abcdefghijABCDEFGHIJ01", iv);
   EXPECT_TRUE(!wrong || *wrong != plain);

@@ -1,6 +1,7 @@
 // What the gateway tests share: reading an answer, and the token every uapi call needs.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,18 @@ inline std::string header_of(const http_response& r, std::string_view name) {
     if (n == name)
       return v;
   return "<none>";
+}
+
+// The headers of a uapi call with the server's own credentials and a token.
+inline std::map<std::string, std::string> uapi_headers(const options& opts,
+                                                       const std::string& token,
+                                                       const std::string& tr) {
+  return {{"authorization", "Bearer " + token},
+          {"appkey", opts.cred.app_key},
+          {"appsecret", opts.cred.app_secret},
+          {"tr_id", tr},
+          {"custtype", "P"},
+          {"content-type", "application/json; charset=utf-8"}};
 }
 
 // tokenP with the server's own credentials (the answer when it is refused).

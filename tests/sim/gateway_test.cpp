@@ -53,12 +53,7 @@ struct SimGateway : ::testing::Test {
         {"POST", path, {{"content-type", "application/json"}}, json::serialize(body)});
   }
   std::map<std::string, std::string> headers(const std::string& tr) {
-    return {{"authorization", "Bearer " + token},
-            {"appkey", opts.cred.app_key},
-            {"appsecret", opts.cred.app_secret},
-            {"tr_id", tr},
-            {"custtype", "P"},
-            {"content-type", "application/json; charset=utf-8"}};
+    return test::uapi_headers(opts, token, tr);
   }
   http_response get(const std::string& tr, const std::string& path, const std::string& query,
                     std::map<std::string, std::string> extra = {}) {
@@ -556,14 +551,14 @@ TEST_F(SimGateway, NoticesForAcksAndFills) {
 TEST_F(SimGateway, RealtimeSourceServesTheSameMarket) {
   EXPECT_TRUE(gw->known_symbol("005930"));
   EXPECT_FALSE(gw->known_symbol("12345"));
-  auto first = gw->trades("005930");
+  auto first = gw->trades("005930", kis::market_code::krx);
   ASSERT_GE(first.size(), 1u); // a new subscriber starts with the last step's prints
   ASSERT_LE(first.size(), 4u);
   gw->step_market(8);
-  auto more = gw->trades("005930");
+  auto more = gw->trades("005930", kis::market_code::krx);
   EXPECT_GE(more.size(), 8u); // 005930 prints on every step, some steps several times
   EXPECT_EQ(more.back().price, gw->quote("005930").price);
-  EXPECT_EQ(gw->book("005930").asks.size(), 10u);
+  EXPECT_EQ(gw->book("005930", kis::market_code::krx).asks.size(), 10u);
 }
 
 } // namespace

@@ -124,6 +124,9 @@ const std::map<std::string, std::string>& sample_values() {
       {"ODNO", ""},
       {"CCLD_DVSN", "00"},
       {"INQR_DVSN_3", "00"},
+      {"BASS_DT", "20261224"},
+      {"CTX_AREA_NK", ""},
+      {"CTX_AREA_FK", ""},
   };
   return v;
 }
@@ -222,7 +225,7 @@ TEST_F(SimGolden, EveryDocumentedOutputFieldIsAnsweredAsAString) {
       }
     }
   }
-  EXPECT_EQ(checked, 385); // every field of the 13 endpoints the doc lists
+  EXPECT_EQ(checked, 391); // every field of the 14 endpoints the doc lists
 }
 
 TEST_F(SimGolden, EveryDocumentedParameterIsRequiredUnlessItMayBeLeftOut) {
@@ -258,6 +261,16 @@ TEST_F(SimGolden, RealtimeRecordsHaveTheDocumentedWidths) {
   EXPECT_EQ(doc.at("H0STASP0").fields.size() + doc.at("H0STASP0").wide.size(),
             frames::wide_book_fields);
   EXPECT_EQ(doc.at("H0STCNI0").fields.size(), frames::notice_fields);
+  EXPECT_EQ(doc.at("H0NXCNT0").fields.size(), frames::trade_fields);
+  EXPECT_EQ(doc.at("H0NXASP0").fields.size(), frames::nxt_book_fields);
+  // The NXT book is the KRX book's 59 documented fields, KMID_* (the live H0STASP0's extras),
+  // then NMID_*.
+  const auto& krx = doc.at("H0STASP0");
+  auto krx_wide = krx.fields;
+  krx_wide.insert(krx_wide.end(), krx.wide.begin(), krx.wide.end());
+  const auto& nxt = doc.at("H0NXASP0").fields;
+  EXPECT_TRUE(std::equal(krx_wide.begin(), krx_wide.end(), nxt.begin()));
+  EXPECT_EQ(nxt.at(62), "NMID_PRC");
   const auto& notice = doc.at("H0STCNI0").fields;
   EXPECT_EQ(notice.at(3), "OODER_NO");
   EXPECT_EQ(notice.at(17), "ACNT_NAME");

@@ -44,12 +44,7 @@ struct SimKisRules : ::testing::Test {
   void SetUp() override { make(); }
 
   std::map<std::string, std::string> headers(const std::string& tr) {
-    return {{"authorization", "Bearer " + token},
-            {"appkey", opts.cred.app_key},
-            {"appsecret", opts.cred.app_secret},
-            {"tr_id", tr},
-            {"custtype", "P"},
-            {"content-type", "application/json; charset=utf-8"}};
+    return test::uapi_headers(opts, token, tr);
   }
   http_response send(std::string method, std::string target, std::map<std::string, std::string> h,
                      std::string body = {}) {

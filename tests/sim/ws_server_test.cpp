@@ -311,6 +311,56 @@ TEST_F(SimWs, BooksHave62FieldsByDefault) {
   EXPECT_EQ(f[59], "70050");
 }
 
+TEST_F(SimWs, NextradeAndCombinedTrsOnTheRealServer) {
+  start();
+  ws_client c{port()};
+  c.send(reg(key_a, "H0NXASP0", "000001")); // Nextrade trades the odd symbols
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  auto book = c.data("H0NXASP0");
+  ASSERT_TRUE(book);
+  EXPECT_EQ(split((*book)[3], '^').size(), frames::nxt_book_fields);
+  c.send(reg(key_a, "H0UNCNT0", "000003"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  source_.add_trades("000003", 2, true, market_code::combined);
+  auto trades = c.data("H0UNCNT0");
+  ASSERT_TRUE(trades);
+  EXPECT_EQ((*trades)[2], "002");
+  EXPECT_EQ(split((*trades)[3], '^').size(), 2 * frames::trade_fields);
+  // A symbol Nextrade does not trade: registered, but no book comes.
+  c.send(reg(key_a, "H0NXASP0", "000002"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  c.send(reg(key_a, "H0STASP0", "000002"));
+  ASSERT_EQ(msg_cd(c.control()), "OPSP0000");
+  // The KRX book comes at once; no NXT book for 000002 came before it (nor after, below).
+  bool krx_book = false;
+  while (auto m = c.next()) {
+    EXPECT_EQ(m->find("0|H0NXASP0|001|000002"), std::string::npos);
+    if (m->starts_with("0|H0STASP0|001|000002")) {
+      krx_book = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(krx_book);
+  source_.change_book("000002", 77); // a change: KRX sends it again, NXT has nothing to send
+  auto again = c.data("H0STASP0");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(split((*again)[3], '^')[23], "77");
+  EXPECT_EQ(stats().registrations, 4u);
+}
+
+TEST_F(SimWs, PaperHasNoNextradeTrs) {
+  ws_options o;
+  o.env = api::environment::paper;
+  start(o);
+  ws_client c{port()};
+  for (auto tr : {"H0NXCNT0", "H0NXASP0", "H0UNCNT0", "H0UNASP0"}) {
+    c.send(reg(key_a, tr, "000001"));
+    EXPECT_EQ(msg_cd(c.control()), "OPSP8991") << tr;
+  }
+  c.send(reg(key_a, "H0STCNT0", "000001"));
+  EXPECT_EQ(msg_cd(c.control()), "OPSP0000");
+}
+
 execution_notice fill() {
   execution_notice n;
   n.account = "5012345601";

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,9 @@ struct gateway_record {
   order_mode mode = order_mode::ack;
   std::vector<fill_record> ccld; // what inquire-daily-ccld answers
   std::vector<daily_bar> history;
-  bool hold_quotes = false; // park price queries until release (done_atom)
-  bool quote_error = false; // answer price queries with rate_limited
+  std::set<std::string> nxt_symbols; // what search-stock-info says Nextrade trades
+  bool hold_quotes = false;          // park price queries until release (done_atom)
+  bool quote_error = false;          // answer price queries with rate_limited
   std::function<void(const order_request&)> on_order; // runs when an order arrives
   // records
   std::vector<order_request> orders;
@@ -38,6 +40,7 @@ struct gateway_record {
   std::vector<std::string> calls; // "quote:005930", "order:K...", "ccld", ...
   std::vector<chart_query> charts;
   int price_queries = 0;
+  std::vector<std::string> markets; // FID_COND_MRKT_DIV_CODE of each price query
   int max_parked = 0;
   std::vector<std::pair<std::string, caf::typed_response_promise<quote>>> parked;
   std::vector<std::pair<std::string, caf::typed_response_promise<order_ack>>> hung; // client id
@@ -71,6 +74,7 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
             },
             [self, rec](const price_query& q) -> caf::result<quote> {
               ++rec->price_queries;
+              rec->markets.push_back(q.market);
               rec->calls.push_back("quote:" + q.symbol);
               if (rec->quote_error)
                 return make_kis_error(errc::rate_limited, "EGW00201", 500, "too many");
@@ -125,6 +129,13 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
             [rec](const fills_query&) -> caf::result<std::vector<fill_record>> {
               rec->calls.push_back("ccld");
               return rec->ccld;
+            },
+            [rec](const stock_info_query& q) -> caf::result<stock_info> {
+              rec->calls.push_back("stock_info:" + q.symbol);
+              stock_info si;
+              si.symbol = q.symbol;
+              si.nxt_eligible = rec->nxt_symbols.count(q.symbol) != 0;
+              return si;
             },
             [rec](done_atom, const http_exchange&) { // test hook: answer the parked queries
               auto parked = std::move(rec->parked);
@@ -181,6 +192,7 @@ inline ws_feed_actor spawn_fake_feed(caf::actor_system& sys, std::shared_ptr<fee
 struct strategy_record {
   std::vector<market_event> events;
   std::vector<order_update> updates;
+  std::vector<session_change> sessions;
 };
 
 inline strategy_actor spawn_fake_strategy(caf::actor_system& sys,
@@ -189,6 +201,8 @@ inline strategy_actor spawn_fake_strategy(caf::actor_system& sys,
     return {
         [rec](const market_event& ev) { rec->events.push_back(ev); },
         [rec](const order_update& up) { rec->updates.push_back(up); },
+        [rec](const session_change& c) { rec->sessions.push_back(c); },
+        [](poll_atom) {},
         [](status_atom) { return std::vector<metric_point>{}; },
     };
   });
