@@ -52,6 +52,8 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<subscribe_request>("kis::subscribe_request");
   cfg.template add_message_type<subscription>("kis::subscription");
   cfg.template add_message_type<feed_status>("kis::feed_status");
+  cfg.template add_message_type<symbol_interest>("kis::symbol_interest");
+  cfg.template add_message_type<interest_report>("kis::interest_report");
   // pipeline
   cfg.template add_message_type<bar>("kis::bar");
   cfg.template add_message_type<indicators>("kis::indicators");

@@ -279,6 +279,7 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("max_registrations", cfg.feed.max_registrations);
     r.read("silence_timeout", cfg.feed.silence_timeout);
     r.read("path", cfg.feed.path);
+    r.read("rerank_interval", cfg.feed.rerank_interval);
     r.finish();
     if (!err && (cfg.feed.max_registrations < 1 || cfg.feed.max_registrations > 41))
       err = config_error{"feed.max_registrations", "must be between 1 and 41 (KIS's cap)"};

@@ -61,6 +61,7 @@ struct feed_section {
   int max_registrations = 41;
   std::chrono::milliseconds silence_timeout{30'000};
   std::string path = "/tryitout";
+  std::chrono::milliseconds rerank_interval{10'000}; // slots follow interest; 0 = first come
 };
 
 struct analyzer_section {

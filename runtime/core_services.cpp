@@ -133,6 +133,7 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
     fc.slots_cap = static_cast<std::uint32_t>(cfg.feed.max_registrations);
     fc.notice_slots = b.cred.hts_id.empty() ? 0 : 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
+    fc.rerank_interval = cfg.feed.rerank_interval;
     fc.transport = beast_transport_factory(fc, rec ? recording_ws_tap(rec) : ws_tap{});
     core.feed = owner.own(spawn_ws_feed(sys, fc, core.keeper));
   }

@@ -97,6 +97,7 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
                            : cfg.mode == run_mode::sim   ? 2
                                                          : 60;
   p.analyzer.history_days = plan.history_days;
+  p.analyzer.interest_interval = cfg.feed.rerank_interval; // fresh figures for every re-rank
   auto& e = p.executor;
   e.queue_capacity = cfg.executor.queue_capacity;
   e.journal_path = cfg.executor.journal.empty()

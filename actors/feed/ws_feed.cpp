@@ -34,6 +34,7 @@ struct registration {
   std::set<sink_id> market_sinks;
   std::map<sink_id, notice_sink_actor> notice_sinks;
   bool acked = false; // confirmed on the current session
+  bool announce = false; // given by a re-rank: its subscribers hear when it is acked
   std::vector<caf::typed_response_promise<subscription>> waiting;
 
   std::size_t sharers() const { return market_sinks.size() + notice_sinks.size(); }
@@ -73,6 +74,14 @@ struct feed_state {
   std::map<reg_key, registration> regs;
   feed_status st;
   std::int32_t trade_date = 0; // KST date of the latest trade, for order-book times
+
+  // Slots that follow interest (only with cfg.rerank_interval > 0).
+  std::optional<slot_ranker> ranker;
+  std::map<std::string, std::map<feed_channel, std::set<sink_id>>> standby; // waiting for a slot
+  std::map<reg_key, caf::actor_clock::time_point> releasing; // unsubscribes not yet answered
+  std::vector<std::string> pending_grants; // given a slot, waiting for room on the server
+  caf::actor_clock::time_point next_rerank{};
+  std::uint64_t slot_moves = 0;
 
   // Handler counts and times; the role's figures come from `st` at publish (add_figures).
   actor_recorder rec{"ws_feed", "ws_feed"};
@@ -151,6 +160,8 @@ struct feed_state {
     }
     link = link_state::waiting;
     retry_at = now() + backoff();
+    releasing.clear(); // a new session starts with nothing registered
+    grant_pending();
   }
 
   // Equal jitter: half the capped exponential step fixed, half random.
@@ -194,6 +205,15 @@ struct feed_state {
     case link_state::authorizing:
       break; // the request has its own timeout
     }
+    if (ranker) {
+      for (auto it = releasing.begin(); it != releasing.end();)
+        it = t - it->second >= cfg.release_timeout ? releasing.erase(it) : std::next(it);
+      grant_pending();
+      if (t >= next_rerank) {
+        next_rerank = t + cfg.rerank_interval;
+        rerank();
+      }
+    }
     self->delayed_send(self, cfg.tick_interval, caf::tick_atom_v);
   }
 
@@ -236,7 +256,8 @@ struct feed_state {
     const bool notice = req.channel == feed_channel::notices;
     const std::size_t market_cap =
         cfg.slots_cap > cfg.notice_slots ? cfg.slots_cap - cfg.notice_slots : 0;
-    if (regs.size() >= cfg.slots_cap || (!notice && market_regs() >= market_cap)) {
+    if (regs.size() + releasing.size() >= cfg.slots_cap ||
+        (!notice && market_regs() + releasing.size() >= market_cap)) {
       err = make_kis_error(errc::ws_cap_reached,
                            "WebSocket registrations full (" + std::to_string(regs.size()) + " of " +
                                std::to_string(cfg.slots_cap) + ", " +
@@ -265,15 +286,129 @@ struct feed_state {
     if (it->second.sharers() > 0)
       return;
     if (it->second.acked)
-      send_register(it->first, false);
+      unregister(it->first);
     for (auto& rp : it->second.waiting)
       rp.deliver(make_kis_error(errc::ws_refused, "registration released before the server acked"));
+    auto symbol = it->second.key;
     regs.erase(it);
     st.slots_used = static_cast<std::uint32_t>(regs.size());
+    update_want(symbol);
+  }
+
+  void unregister(const reg_key& k) {
+    send_register(k, false);
+    if (link == link_state::up)
+      releasing[k] = now(); // the server frees it when it answers
+  }
+
+  // --- slots that follow interest ------------------------------------------------------------
+
+  std::uint32_t channels_of(const std::string& symbol) const {
+    std::set<feed_channel> chans;
+    for (const auto& [k, r] : regs)
+      if (r.key == symbol && r.channel != feed_channel::notices)
+        chans.insert(r.channel);
+    if (auto it = standby.find(symbol); it != standby.end())
+      for (const auto& kv : it->second)
+        chans.insert(kv.first);
+    return static_cast<std::uint32_t>(chans.size());
+  }
+
+  void update_want(const std::string& symbol) {
+    if (!ranker)
+      return;
+    if (auto n = channels_of(symbol); n > 0)
+      ranker->want(symbol, n);
+    else
+      ranker->unwant(symbol);
+  }
+
+  std::size_t market_cap() const {
+    return cfg.slots_cap > cfg.notice_slots ? cfg.slots_cap - cfg.notice_slots : 0;
+  }
+
+  void rerank() {
+    std::set<std::string> holders(pending_grants.begin(), pending_grants.end());
+    for (const auto& [k, r] : regs)
+      if (r.channel != feed_channel::notices)
+        holders.insert(r.key);
+    const auto cap = market_cap() > releasing.size() ? market_cap() - releasing.size() : 0;
+    auto plan = ranker->rerank(holders, cap);
+    for (const auto& sym : plan.release)
+      evict(sym);
+    pending_grants.insert(pending_grants.end(), plan.grant.begin(), plan.grant.end());
+    slot_moves += plan.release.size();
+    grant_pending();
+  }
+
+  // The symbol's registrations go; their subscribers wait in standby and poll meanwhile.
+  void evict(const std::string& symbol) {
+    pending_grants.erase(std::remove(pending_grants.begin(), pending_grants.end(), symbol),
+                         pending_grants.end());
+    for (auto it = regs.begin(); it != regs.end();) {
+      auto& r = it->second;
+      if (r.key != symbol || r.channel == feed_channel::notices) {
+        ++it;
+        continue;
+      }
+      for (auto& rp : r.waiting)
+        rp.deliver(make_kis_error(errc::ws_cap_reached, "slot given to a more active symbol"));
+      auto& waiting_sinks = standby[symbol][r.channel];
+      for (const auto& who : r.market_sinks) {
+        waiting_sinks.insert(who);
+        fanout.tell_slot(who, symbol, false);
+      }
+      if (link == link_state::up)
+        unregister(it->first);
+      it = regs.erase(it);
+    }
+    st.slots_used = static_cast<std::uint32_t>(regs.size());
+  }
+
+  // Registers granted symbols as room on the server allows (a release frees its room when the
+  // server answers it), first granted first.
+  void grant_pending() {
+    while (!pending_grants.empty()) {
+      const auto symbol = pending_grants.front();
+      auto sb = standby.find(symbol);
+      if (sb == standby.end()) { // nobody waits any more
+        pending_grants.erase(pending_grants.begin());
+        continue;
+      }
+      if (market_regs() + releasing.size() + sb->second.size() > market_cap())
+        return;
+      for (auto& [channel, sinks] : sb->second) {
+        reg_key k{std::string{rt::tr_id_of(channel, cfg.paper)}, symbol};
+        auto& r = regs[k];
+        r.channel = channel;
+        r.key = symbol;
+        r.announce = true;
+        r.market_sinks.insert(sinks.begin(), sinks.end());
+        send_register(k, true);
+      }
+      standby.erase(sb);
+      pending_grants.erase(pending_grants.begin());
+      st.slots_used = static_cast<std::uint32_t>(regs.size());
+    }
+  }
+
+  // A market subscriber the cap refused waits for a slot (with re-ranking on).
+  void wait_for_slot(const subscribe_request& req, const market_sink_actor& sink) {
+    standby[req.key][req.channel].insert(sink.address());
+    fanout.add(sink);
+    update_want(req.key);
   }
 
   void forget_sink(const sink_id& who) {
     fanout.erase(who);
+    for (auto it = standby.begin(); it != standby.end();) {
+      auto symbol = it->first;
+      for (auto& kv : it->second)
+        kv.second.erase(who);
+      std::erase_if(it->second, [](const auto& kv) { return kv.second.empty(); });
+      it = it->second.empty() ? standby.erase(it) : std::next(it);
+      update_want(symbol);
+    }
     for (auto it = regs.begin(); it != regs.end();) {
       auto next = std::next(it);
       it->second.market_sinks.erase(who);
@@ -319,8 +454,11 @@ struct feed_state {
       ++st.pings_answered;
       return;
     }
-    if (rep->kind == rt::control_kind::unsubscribed)
+    if (rep->kind == rt::control_kind::unsubscribed) {
+      releasing.erase({rep->tr_id, rep->tr_key});
+      grant_pending();
       return;
+    }
     auto it = find_reg(*rep);
     if (it == regs.end())
       return; // an ack for something released meanwhile
@@ -337,6 +475,8 @@ struct feed_state {
         rp.deliver(
             make_kis_error(rep->refusal.code, rep->refusal.kis_code, 0, rep->refusal.message));
       r.waiting.clear();
+      if (r.announce) // still polled: it waits for the next re-rank
+        standby[r.key][r.channel].insert(r.market_sinks.begin(), r.market_sinks.end());
       regs.erase(it);
       st.slots_used = static_cast<std::uint32_t>(regs.size());
       check_recovered();
@@ -346,6 +486,9 @@ struct feed_state {
     if (rt::is_notice_tr(it->first.first) && rep->key.size() == rt::notice_key_size)
       ciphers[it->first.first] = {rep->key, rep->iv};
     r.acked = true;
+    if (std::exchange(r.announce, false))
+      for (const auto& who : r.market_sinks)
+        fanout.tell_slot(who, r.key, true);
     answer_waiting(r);
     check_recovered();
   }
@@ -456,6 +599,15 @@ struct feed_state {
     point("ws_subscribers", metric_type::gauge, static_cast<double>(fanout.size()));
     point("ws_last_recovery_seconds", metric_type::gauge,
           static_cast<double>(st.last_recovery_ns) / 1e9);
+    if (!ranker)
+      return;
+    point("ws_slot_moves_total", metric_type::counter, static_cast<double>(slot_moves));
+    point("ws_slot_waiting", metric_type::gauge, static_cast<double>(standby.size()));
+    static const char* const tiers[] = {"watched", "followed", "pinned"};
+    for (const auto& [k, r] : regs)
+      if (r.channel == feed_channel::trades)
+        point("ws_slot_score", metric_type::gauge, ranker->score_of(r.key),
+              {{"symbol", r.key}, {"tier", tiers[ranker->tier_of(r.key)]}});
   }
 
   // --- fan-out -------------------------------------------------------------------------
@@ -477,6 +629,10 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
   s.rng.seed(static_cast<std::minstd_rand::result_type>(cfg.seed));
   s.st.slots_cap = cfg.slots_cap;
   s.fanout.set_window(cfg.window);
+  if (cfg.rerank_interval.count() > 0) {
+    s.ranker.emplace(cfg.ranking, [self] { return self->clock().now(); });
+    s.next_rerank = self->clock().now() + cfg.rerank_interval;
+  }
   s.cfg = std::move(cfg);
   s.keeper = std::move(keeper);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -495,12 +651,18 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
           return make_kis_error(errc::invalid_argument, "notices go to a notice sink");
         caf::error err;
         auto* r = st.acquire(req, err);
-        if (r == nullptr)
-          return err;
         auto who = sink.address();
+        if (r == nullptr) {
+          if (st.ranker && view(err).code == errc::ws_cap_reached) {
+            st.watch(who);
+            st.wait_for_slot(req, sink);
+          }
+          return err;
+        }
         st.watch(who);
         st.fanout.add(sink);
         r->market_sinks.insert(who);
+        st.update_want(req.key);
         return st.reply_for(*r);
       },
       [self](const subscribe_request& req,
@@ -522,11 +684,26 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
       [self](caf::unsubscribe_atom, const subscribe_request& req, const market_sink_actor& sink) {
         auto& st = self->state;
         auto m = st.rec.measure(self);
+        if (auto sb = st.standby.find(req.key); sb != st.standby.end()) {
+          if (auto ch = sb->second.find(req.channel); ch != sb->second.end()) {
+            ch->second.erase(sink.address());
+            if (ch->second.empty())
+              sb->second.erase(ch);
+          }
+          if (sb->second.empty())
+            st.standby.erase(sb);
+          st.update_want(req.key);
+        }
         auto it = st.regs.find({std::string{rt::tr_id_of(req.channel, st.cfg.paper)}, req.key});
         if (it == st.regs.end())
           return;
         it->second.market_sinks.erase(sink.address());
         st.release_if_unused(it);
+      },
+      [self](const interest_report& r) {
+        auto m = self->state.rec.measure(self);
+        if (self->state.ranker)
+          self->state.ranker->report(r);
       },
       [self](status_atom) {
         auto m = self->state.rec.measure(self);

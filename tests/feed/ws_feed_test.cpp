@@ -68,11 +68,15 @@ struct sink_log {
   std::vector<trade_tick> ticks;
   std::vector<order_book> books;
   std::vector<execution_notice> notices;
+  std::vector<std::pair<std::string, bool>> slots; // slot gained (true) or lost
 };
 
 market_sink_actor::behavior_type market_sink(std::shared_ptr<sink_log> log) {
   return {[log](const trade_tick& t) { log->ticks.push_back(t); },
-          [log](const order_book& b) { log->books.push_back(b); }};
+          [log](const order_book& b) { log->books.push_back(b); },
+          [log](slot_atom, const std::string& sym, bool on_ws) {
+            log->slots.emplace_back(sym, on_ws);
+          }};
 }
 
 notice_sink_actor::behavior_type notice_sink(std::shared_ptr<sink_log> log) {
