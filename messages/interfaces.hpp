@@ -52,17 +52,16 @@ using token_keeper_actor =
 
 // The market data part of the gateway: what analyzers ask (quotes, daily charts), and all of
 // the gateway another node gets (its orders go through the core's executor, never around it).
-using market_data_actor = caf::typed_actor<caf::replies_to<price_query>::with<quote>,
-                                           caf::replies_to<chart_query>::with<std::vector<daily_bar>>>;
+using market_data_actor =
+    caf::typed_actor<caf::replies_to<price_query>::with<quote>,
+                     caf::replies_to<chart_query>::with<std::vector<daily_bar>>>;
 
 // The only actor that speaks HTTP. Each call holds a permit and a token.
-using rest_gateway_actor =
-    market_data_actor::extend<caf::replies_to<rest_call>::with<rest_reply>,
-                              caf::replies_to<order_request>::with<order_ack>,
-                              caf::replies_to<revise_cancel_request>::with<order_ack>,
-                              caf::replies_to<balance_query>::with<balance>,
-                              caf::replies_to<buyable_query>::with<buyable>,
-                              caf::replies_to<fills_query>::with<std::vector<fill_record>>>;
+using rest_gateway_actor = market_data_actor::extend<
+    caf::replies_to<rest_call>::with<rest_reply>, caf::replies_to<order_request>::with<order_ack>,
+    caf::replies_to<revise_cancel_request>::with<order_ack>,
+    caf::replies_to<balance_query>::with<balance>, caf::replies_to<buyable_query>::with<buyable>,
+    caf::replies_to<fills_query>::with<std::vector<fill_record>>>;
 using rest_gateway_impl_actor = rest_gateway_actor::extend<
     caf::reacts_to<done_atom, http_exchange>,  // internal: the transport finished a call
     caf::reacts_to<poll_atom, std::uint64_t>>; // internal: retry a call after its back-off
@@ -76,12 +75,12 @@ using market_sink_actor = caf::typed_actor<caf::reacts_to<trade_tick>, caf::reac
 using notice_sink_actor = caf::typed_actor<caf::reacts_to<execution_notice>>;
 
 // Owns the one WebSocket session: registrations (cap 41), PINGPONG, reconnects, fan-out.
-using ws_feed_actor = caf::typed_actor<
-    caf::replies_to<subscribe_request, market_sink_actor>::with<subscription>,
-    caf::replies_to<subscribe_request, notice_sink_actor>::with<subscription>,
-    caf::reacts_to<caf::unsubscribe_atom, subscribe_request, market_sink_actor>,
-    caf::reacts_to<interest_report>, // what decides who holds a slot (slot_ranker)
-    caf::replies_to<status_atom>::with<feed_status>>;
+using ws_feed_actor =
+    caf::typed_actor<caf::replies_to<subscribe_request, market_sink_actor>::with<subscription>,
+                     caf::replies_to<subscribe_request, notice_sink_actor>::with<subscription>,
+                     caf::reacts_to<caf::unsubscribe_atom, subscribe_request, market_sink_actor>,
+                     caf::reacts_to<interest_report>, // what decides who holds a slot (slot_ranker)
+                     caf::replies_to<status_atom>::with<feed_status>>;
 using ws_feed_impl_actor = ws_feed_actor::extend<
     caf::reacts_to<frame_atom, std::uint64_t, std::string>,   // internal: session id, text frame
     caf::reacts_to<link_up_atom, std::uint64_t>,              // internal: session connected
@@ -101,7 +100,7 @@ using analyzer_actor = market_sink_actor::extend<
     caf::reacts_to<follow_atom, std::string, strategy_actor>, // a strategy follows a symbol
     caf::reacts_to<poll_atom>,                                // internal: REST polling timer
     caf::reacts_to<interest_atom>, // internal: report the symbols' activity to the feed
-    caf::reacts_to<flush_atom>,                               // internal: send conflated prices
+    caf::reacts_to<flush_atom>,    // internal: send conflated prices
     caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
 
 // The order journal on a thread of its own (a detached actor): whatever arrives together shares

@@ -58,10 +58,10 @@ typename Inspector::result_type inspect(Inspector& f, subscription& x) {
 // source's newest report replaces its previous one.
 struct symbol_interest {
   std::string symbol;
-  bool pinned = false;      // an open order or a position: keeps a slot before anything else
-  bool followed = false;    // a strategy follows it
-  double turnover = 0;      // KRW traded since the source's previous report
-  double range_pct = 0;     // (high - low) / low over the same window, in percent
+  bool pinned = false;       // an open order or a position: keeps a slot before anything else
+  bool followed = false;     // a strategy follows it
+  double turnover = 0;       // KRW traded since the source's previous report
+  double range_pct = 0;      // (high - low) / low over the same window, in percent
   std::uint64_t signals = 0; // signals for the symbol since the start (a running count)
 };
 

@@ -67,6 +67,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<metric_point>("kis::metric_point");
   cfg.template add_message_type<histogram_point>("kis::histogram_point");
   cfg.template add_message_type<actor_sample>("kis::actor_sample");
+  cfg.template add_message_type<warning_record>("kis::warning_record");
   cfg.template add_message_type<metrics_snapshot>("kis::metrics_snapshot");
   // typed handles that travel inside messages
   cfg.template add_message_type<market_sink_actor>("kis::market_sink_actor");

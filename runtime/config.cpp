@@ -324,9 +324,8 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("warn_rss_pct", m.warn_rss_pct);
     r.read("warn_mailbox_depth", m.warn_mailbox_depth);
     r.read("warn_queue_depth", m.warn_queue_depth);
-    r.read("warn_budget_pct", m.warn_budget_pct);
-    r.read("warn_ws_slots_pct", m.warn_ws_slots_pct);
     r.read("warn_token_left", m.warn_token_left);
+    r.read("warn_feed_silence", m.warn_feed_silence);
     r.finish();
     if (!err && (m.port < -1 || m.port > 65535))
       err = config_error{"metrics.port", "expected -1 (off), 0 (any) or a port number"};

@@ -64,6 +64,16 @@ std::vector<std::string> watched_symbols(const engine_config& cfg,
   return out;
 }
 
+std::optional<std::string> symbol_shortfall(const engine_config& cfg,
+                                            const std::vector<std::string>& universe) {
+  const auto asked = static_cast<std::size_t>(std::max(cfg.analyzers.symbol_count, 0));
+  if (!cfg.analyzers.symbols.empty() || universe.empty() || asked <= universe.size())
+    return std::nullopt;
+  return "asked for " + std::to_string(asked) + " symbols ([analyzers] symbol_count) but the " +
+         "market has " + std::to_string(universe.size()) + ": watching all " +
+         std::to_string(universe.size());
+}
+
 std::size_t strategy_symbol_count(const engine_config& cfg,
                                   const std::vector<std::string>& symbols) {
   std::set<std::string> followed;

@@ -22,7 +22,9 @@ void slot_ranker::want(const std::string& symbol, std::uint32_t cost) {
   wanted_[symbol] = std::max<std::uint32_t>(cost, 1);
 }
 
-void slot_ranker::unwant(const std::string& symbol) { wanted_.erase(symbol); }
+void slot_ranker::unwant(const std::string& symbol) {
+  wanted_.erase(symbol);
+}
 
 std::uint64_t slot_ranker::signals_of(const std::string& symbol) const {
   std::uint64_t n = 0;
@@ -61,7 +63,9 @@ slot_ranker::candidate slot_ranker::rate(const std::string& symbol, std::uint32_
   return c;
 }
 
-int slot_ranker::tier_of(const std::string& symbol) const { return rate(symbol, 1, false).tier; }
+int slot_ranker::tier_of(const std::string& symbol) const {
+  return rate(symbol, 1, false).tier;
+}
 
 double slot_ranker::score_of(const std::string& symbol) const {
   return rate(symbol, 1, false).score;
@@ -107,7 +111,7 @@ slot_ranker::plan slot_ranker::rerank(const std::set<std::string>& holders, std:
     std::size_t room = capacity > used ? capacity - used : 0;
     for (std::size_t i = held.size(); i-- > 0 && room < c.cost;) {
       const auto& h = held[i];
-      const bool beats = c.tier == pinned ? h.tier < pinned
+      const bool beats = c.tier == pinned   ? h.tier < pinned
                          : c.tier != h.tier ? c.tier > h.tier
                                             : c.score > h.score + cfg_.margin;
       if (!beats)
@@ -118,7 +122,7 @@ slot_ranker::plan slot_ranker::rerank(const std::set<std::string>& holders, std:
       evict.push_back(i);
     }
     if (room < c.cost)
-      continue; // not enough: nobody moves for it
+      continue;            // not enough: nobody moves for it
     for (auto i : evict) { // descending indexes: erasing keeps the others valid
       used -= held[i].cost;
       out.release.push_back(held[i].symbol);

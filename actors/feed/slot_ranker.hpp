@@ -4,8 +4,8 @@
 // a tier the more active symbol first (turnover, price range and signals of the latest reports).
 // Hysteresis keeps slots from flapping: a challenger of the same tier takes a held slot only
 // when its score beats the weakest holder's by `margin`, a slot given is kept at least
-// `min_hold`, and a re-rank moves at most `max_moves` symbols (pinned newcomers aside). Free room is filled at once. Time comes from the
-// injected clock, so tests are deterministic.
+// `min_hold`, and a re-rank moves at most `max_moves` symbols (pinned newcomers aside). Free room
+// is filled at once. Time comes from the injected clock, so tests are deterministic.
 #pragma once
 
 #include <chrono>
@@ -21,10 +21,10 @@
 namespace kis {
 
 struct slot_ranker_config {
-  double margin = 1.0;        // score a same-tier challenger needs over the weakest holder
-  std::size_t max_moves = 8;  // swaps per re-rank (pinned newcomers are not limited)
+  double margin = 1.0;       // score a same-tier challenger needs over the weakest holder
+  std::size_t max_moves = 8; // swaps per re-rank (pinned newcomers are not limited)
   std::chrono::nanoseconds stale_after = std::chrono::seconds{60}; // activity older counts 0
-  std::chrono::nanoseconds min_hold = std::chrono::seconds{30}; // a new slot is kept this long
+  std::chrono::nanoseconds min_hold = std::chrono::seconds{30};    // a new slot is kept this long
 };
 
 class slot_ranker {

@@ -33,7 +33,7 @@ struct registration {
   std::int32_t priority = 0;
   std::set<sink_id> market_sinks;
   std::map<sink_id, notice_sink_actor> notice_sinks;
-  bool acked = false; // confirmed on the current session
+  bool acked = false;    // confirmed on the current session
   bool announce = false; // given by a re-rank: its subscribers hear when it is acked
   std::vector<caf::typed_response_promise<subscription>> waiting;
 

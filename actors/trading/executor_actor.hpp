@@ -15,6 +15,7 @@
 
 #include "actors/observability/instrumentation.hpp"
 #include "actors/trading/account_view.hpp"
+#include "actors/trading/executor_report.hpp"
 #include "actors/trading/market_view.hpp"
 #include "actors/trading/open_orders.hpp"
 #include "actors/trading/order_journal.hpp"
@@ -117,6 +118,7 @@ private:
   std::map<std::string, std::uint64_t> refused_;
   std::map<std::string, std::uint64_t> signals_by_symbol_;
   std::set<std::string> pinned_reported_;
+  order_blotter blotter_; // the latest orders, for the console
   std::uint64_t signals_ = 0, accepted_ = 0, fills_ = 0, journal_errors_ = 0;
   std::uint64_t orders_sent_ = 0, pretrade_calls_ = 0;
   bool ready_ = false, killed_ = false, draining_ = false, notices_ = false;

@@ -398,6 +398,7 @@ void executor::notify(const order_update& up) {
   auto i = strategies_.find(up.strategy_id);
   if (i != strategies_.end())
     send(i->second, up);
+  blotter_.note(up);
   report_interest(false);
 }
 
@@ -531,7 +532,7 @@ void executor::maybe_finish_drain() {
 // --- reporting -------------------------------------------------------------------------------
 
 void executor::add_figures(actor_sample& s) const {
-  add_executor_figures(s, summary(), {book_.size(), in_flight_, journal_errors_});
+  add_executor_figures(s, summary(), {book_.size(), in_flight_, journal_errors_, &blotter_});
 }
 
 executor_summary executor::summary() const {

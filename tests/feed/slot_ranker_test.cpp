@@ -47,7 +47,9 @@ symbol_interest active(const std::string& sym, double turnover, double range = 0
   return i;
 }
 
-symbol_interest followed(const std::string& sym) { return active(sym, 0); }
+symbol_interest followed(const std::string& sym) {
+  return active(sym, 0);
+}
 
 TEST(SlotRanker, FillsFreeRoomAtOnceAndSaysWhoWaits) {
   ranked_feed f;
@@ -62,15 +64,16 @@ TEST(SlotRanker, ASymbolThatBecomesActiveGetsASlotAtTheNextRerank) {
   const auto period = 10s;
   ranked_feed f;
   f.want({"A", "B", "C", "D", "E"});
-  f.ranker.report({"analyzer-1", {followed("A"), followed("B"), followed("C"), followed("D"),
-                                  followed("E")}});
+  f.ranker.report(
+      {"analyzer-1", {followed("A"), followed("B"), followed("C"), followed("D"), followed("E")}});
   f.rerank();
   f.now += 5 * period; // the first holders are settled
   ASSERT_FALSE(f.holds("E"));
   // E starts trading between two re-ranks; the analyzer's report says so.
   f.now += period / 2;
-  f.ranker.report({"analyzer-1", {followed("A"), followed("B"), followed("C"), followed("D"),
-                                  active("E", 5e9, 2.5)}});
+  f.ranker.report(
+      {"analyzer-1",
+       {followed("A"), followed("B"), followed("C"), followed("D"), active("E", 5e9, 2.5)}});
   f.now += period / 2;
   auto p = f.rerank();
   EXPECT_TRUE(f.holds("E"));
@@ -87,8 +90,9 @@ TEST(SlotRanker, CloseScoresDoNotFlap) {
   for (int round = 0; round < 50; ++round) {
     // Turnover jitters by less than the margin (about 3x): the order flips every round.
     const bool odd = round % 2 != 0;
-    f.ranker.report({"analyzer-1",
-                     {active("A", odd ? 2e8 : 3e8), active("B", 2.5e8), active("C", odd ? 3e8 : 2e8)}});
+    f.ranker.report(
+        {"analyzer-1",
+         {active("A", odd ? 2e8 : 3e8), active("B", 2.5e8), active("C", odd ? 3e8 : 2e8)}});
     f.rerank();
     f.now += 10s;
   }
@@ -105,7 +109,8 @@ TEST(SlotRanker, SwingingActivityMovesASlotAtMostOncePerMinHold) {
   for (int round = 0; round < 60; ++round) {
     // A and B take turns being far more active than the other, every 10 s re-rank.
     const bool a_turn = round % 2 == 0;
-    f.ranker.report({"analyzer-1", {active("A", a_turn ? 1e10 : 0), active("B", a_turn ? 0 : 1e10)}});
+    f.ranker.report(
+        {"analyzer-1", {active("A", a_turn ? 1e10 : 0), active("B", a_turn ? 0 : 1e10)}});
     if (!f.rerank().release.empty())
       moved_at.push_back(f.now);
     f.now += 10s;
@@ -121,8 +126,8 @@ TEST(SlotRanker, OpenOrdersAndPositionsArePinned) {
   ranked_feed f{cfg};
   f.capacity = 2;
   f.want({"A", "B", "P", "Q"});
-  f.ranker.report({"analyzer-1", {active("A", 1e11, 10), active("B", 1e11, 10), followed("P"),
-                                  followed("Q")}});
+  f.ranker.report(
+      {"analyzer-1", {active("A", 1e11, 10), active("B", 1e11, 10), followed("P"), followed("Q")}});
   f.rerank();
   ASSERT_EQ(f.holders, (std::set<std::string>{"A", "B"}));
   // The executor opens orders in P and Q: both get in at once, whatever max_moves and min_hold.
@@ -134,8 +139,8 @@ TEST(SlotRanker, OpenOrdersAndPositionsArePinned) {
   // However active the others become, pinned slots stay.
   for (int round = 0; round < 10; ++round) {
     f.now += 60s;
-    f.ranker.report({"analyzer-1", {active("A", 1e12, 30), active("B", 1e12, 30), followed("P"),
-                                    followed("Q")}});
+    f.ranker.report({"analyzer-1",
+                     {active("A", 1e12, 30), active("B", 1e12, 30), followed("P"), followed("Q")}});
     f.rerank();
     EXPECT_EQ(f.holders, (std::set<std::string>{"P", "Q"}));
   }
