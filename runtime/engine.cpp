@@ -126,6 +126,9 @@ int run_engine(const engine_config& cfg, std::ostream* status) {
   if (auto* e = std::get_if<startup_error>(&started_backend))
     return report(*e);
   auto& b = std::get<backend>(started_backend);
+  if (b.simulator)
+    if (auto e = retire_sim_journal(cfg))
+      return report({1, *e});
   log::add_secret(b.cred.app_key);
   log::add_secret(b.cred.app_secret);
   auto symbols = watched_symbols(cfg, b.universe);

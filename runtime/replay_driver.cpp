@@ -21,6 +21,7 @@
 #include "actors/feed/ws_feed.hpp"
 #include "actors/observability/metrics.hpp"
 #include "kis/kst.hpp"
+#include "runtime/budget_plan.hpp"
 #include "runtime/metrics_http.hpp"
 #include "runtime/trading_actors.hpp"
 #include "runtime/wiring.hpp"
@@ -140,9 +141,13 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
                                           services& out) {
   auto run_cfg = s.cfg;
   run_cfg.mode = run_mode::sim; // every configured strategy trades: against the fill model
-  auto pcfg = make_trading_config(run_cfg, venue.credentials().hts_id, s.symbols);
+  const auto& hts_id = venue.credentials().hts_id;
+  auto plan = plan_budget(run_cfg, s.symbols.size(), strategy_symbol_count(run_cfg, s.symbols),
+                          !hts_id.empty());
+  auto pcfg = make_trading_config(run_cfg, hts_id, s.symbols, plan);
   pcfg.executor.journal_path = (s.out_dir / "journal.sqlite").string();
   pcfg.executor.clock = clock;
+  pcfg.executor.journal_detached = false; // a thread of its own would answer at random points
   pcfg.analyzer.clock = clock;
   auto pipe = spawn_trading_actors(sys, pcfg, out.gateway, out.feed);
   if (!pipe)
@@ -152,8 +157,11 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
 }
 
 void stop_services(const services& s) {
-  if (s.pipe)
-    stop_trading_actors(*s.pipe);
+  if (s.pipe) {
+    actor_owner owner;
+    own_trading_actors(owner, *s.pipe);
+    owner.stop_all();
+  }
   for (auto a : {caf::actor_cast<caf::actor>(s.gateway), caf::actor_cast<caf::actor>(s.keeper),
                  caf::actor_cast<caf::actor>(s.governor), caf::actor_cast<caf::actor>(s.feed)})
     if (a)
@@ -366,7 +374,7 @@ void driver::show_progress(bool last) {
 // Asks the executor to drain (its configured policy) and moves the clock until it answers.
 bool driver::drain(caf::actor_system& sys) {
   caf::scoped_actor self{sys, true};
-  self->send(svc_.pipe->executor, drain_atom_v);
+  self->send(svc_.pipe->owned_executor, drain_atom_v);
   bool done = false;
   const auto deadline = vclock_->now_ns() + nanoseconds{std::chrono::seconds{60}}.count();
   while (!done) {

@@ -23,6 +23,7 @@
 #include "runtime/recording_redact.hpp"
 #include "sim/frames.hpp"
 #include "sim/gateway.hpp"
+#include "sim/ws_server.hpp"
 
 namespace kis::runtime {
 
@@ -94,7 +95,7 @@ struct replay_venue::impl {
 
   // The one WebSocket session the feed holds (a reconnect replaces it).
   struct session {
-    ws_feed_actor feed;
+    ws_feed_impl_actor feed;
     std::uint64_t id = 0;
     std::set<std::pair<std::string, std::string>> regs; // (tr_id, tr_key)
     std::string notice_key, notice_iv;                  // from our own ack
@@ -121,7 +122,7 @@ struct replay_venue::impl {
 
   // --- WebSocket ----------------------------------------------------------------------------
 
-  void open_session(const ws_feed_actor& feed, std::uint64_t id) {
+  void open_session(const ws_feed_impl_actor& feed, std::uint64_t id) {
     ws = session{feed, id, {}, {}, {}, false};
     caf::anon_send(feed, link_up_atom_v, id);
   }
@@ -171,7 +172,7 @@ struct replay_venue::impl {
   void send_notice(const kis::execution_notice& n) {
     if (!ws || !ws->notices)
       return;
-    const auto plain = sim::frames::notice_record(n);
+    const auto plain = sim::frames::notice_record(n, sim::ws_options{}.account_name);
     to_feed(sim::frames::data_frame(true, notice_tr(), 1,
                                     sim::frames::encrypt(plain, ws->notice_key, ws->notice_iv)));
     ++st.notices_sent;
@@ -335,7 +336,7 @@ private:
 
 class venue_ws final : public ws_transport {
 public:
-  venue_ws(std::shared_ptr<replay_venue::impl> v, const ws_feed_actor& feed, std::uint64_t id)
+  venue_ws(std::shared_ptr<replay_venue::impl> v, const ws_feed_impl_actor& feed, std::uint64_t id)
       : v_(std::move(v))
       , id_(id) {
     v_->open_session(feed, id);
@@ -361,7 +362,7 @@ std::shared_ptr<rest_transport> replay_venue::rest() {
 }
 
 ws_transport_factory replay_venue::ws() {
-  return [v = impl_](const ws_feed_actor& feed, std::uint64_t session) {
+  return [v = impl_](const ws_feed_impl_actor& feed, std::uint64_t session) {
     return std::make_unique<venue_ws>(v, feed, session);
   };
 }

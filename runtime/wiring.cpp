@@ -95,6 +95,29 @@ trading_mode to_trading_mode(run_mode m) {
   return trading_mode::sim;
 }
 
+std::string journal_path(const engine_config& cfg) {
+  if (!cfg.executor.journal.empty())
+    return cfg.executor.journal;
+  return (std::filesystem::path{cfg.data_dir} /
+          ("journal-" + std::string{to_string_view(cfg.mode)} + ".sqlite"))
+      .string();
+}
+
+std::optional<std::string> retire_sim_journal(const engine_config& cfg) {
+  const std::string path = journal_path(cfg);
+  std::error_code ec;
+  for (const char* ext : {"", "-wal", "-shm"}) {
+    const std::filesystem::path from{path + ext};
+    if (!std::filesystem::exists(from, ec))
+      continue;
+    std::filesystem::rename(from, path + ".previous" + ext, ec);
+    if (ec)
+      return "journal: cannot move the last simulator run's " + from.string() +
+             " aside: " + ec.message();
+  }
+  return std::nullopt;
+}
+
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
                                    std::vector<std::string> symbols, const budget_plan& plan) {
   trading_config p;
@@ -110,11 +133,7 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
   p.analyzer.interest_interval = cfg.feed.rerank_interval; // fresh figures for every re-rank
   auto& e = p.executor;
   e.queue_capacity = cfg.executor.queue_capacity;
-  e.journal_path = cfg.executor.journal.empty()
-                       ? (std::filesystem::path{cfg.data_dir} /
-                          ("journal-" + std::string{to_string_view(cfg.mode)} + ".sqlite"))
-                             .string()
-                       : cfg.executor.journal;
+  e.journal_path = journal_path(cfg);
   e.risk.max_order_qty = cfg.executor.max_order_qty;
   e.risk.max_order_notional = cfg.executor.max_order_notional;
   e.risk.max_position_qty = cfg.executor.max_position_qty;

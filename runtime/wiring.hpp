@@ -29,6 +29,15 @@ std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,
                                               const std::vector<std::string>& symbols);
 
 // hts_id: the execution-notice registration key (empty: fills are polled).
+// Where the order journal of this configuration lives ([executor] journal, or one file per mode
+// under data_dir).
+std::string journal_path(const engine_config& cfg);
+
+// The embedded simulator is a new exchange on every run: a journal left by an earlier run
+// describes orders and positions this one never had, so it is moved aside (to
+// <journal>.previous) instead of being restored. Returns an error line when that fails.
+std::optional<std::string> retire_sim_journal(const engine_config& cfg);
+
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
                                    std::vector<std::string> symbols, const budget_plan& plan);
 

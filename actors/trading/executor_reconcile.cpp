@@ -5,7 +5,8 @@
 // order is never sent again by the engine. The executor asks inquire-daily-ccld up to
 // reconcile_attempts times (reconcile_interval apart) and listens to the notices meanwhile;
 // an order that shows up there (same symbol, side, quantity and price, placed no earlier than
-// a minute before our intent, not already claimed) is adopted with its ODNO; one that never
+// a minute before our intent, not already claimed, and no request of ours on the same terms
+// still waiting for its answer) is adopted with its ODNO; one that never
 // shows up is journaled as rejected ("not placed") and its strategy is told, so that any new
 // attempt is a fresh, deliberate signal.
 #include <algorithm>
@@ -25,6 +26,8 @@ void executor::on_notice(const execution_notice& n) {
   tracked_order* o = nullptr;
   if (known) {
     o = book_.by_order_no(key);
+  } else if (book_.in_flight_like(n.symbol, n.dir, n.order_qty, n.order_price)) {
+    // Parked below: the answer to our request on the same terms replays it.
   } else if (auto* u = book_.match_unknown(n.symbol, n.dir, n.order_qty, n.order_price, {})) {
     adopt(*u, n.branch, n.order_no, "found by execution notice");
     o = u;
@@ -130,8 +133,9 @@ void executor::apply_rows(const std::vector<fill_record>& rows) {
       update_from_row(*o, r);
   }
   for (const auto* r : foreign) {
-    if (book_.known(r->order_no))
-      continue;
+    if (book_.known(r->order_no) ||
+        book_.in_flight_like(r->symbol, r->dir, r->order_qty, r->order_price))
+      continue; // claimed, or maybe the answer to a request still out: the next pass decides
     if (auto* o =
             book_.match_unknown(r->symbol, r->dir, r->order_qty, r->order_price, r->order_time)) {
       auto cid = o->e.client_id;

@@ -65,6 +65,15 @@ tracked_order* open_orders::match_unknown(const std::string& symbol, side dir, s
   return nullptr;
 }
 
+bool open_orders::in_flight_like(const std::string& symbol, side dir, std::int64_t qty,
+                                 std::int64_t price) const {
+  return std::any_of(orders_.begin(), orders_.end(), [&](const auto& kv) {
+    const auto& e = kv.second.e;
+    return e.status == order_status::journaled && e.symbol == symbol && e.dir == dir &&
+           e.qty == qty && (e.price == price || e.price == 0);
+  });
+}
+
 bool open_orders::any_unknown() const {
   return std::any_of(orders_.begin(), orders_.end(),
                      [](const auto& kv) { return kv.second.e.status == order_status::unknown; });

@@ -58,6 +58,11 @@ public:
   tracked_order* match_unknown(const std::string& symbol, side dir, std::int64_t qty,
                                std::int64_t price, const std::string& order_time);
   bool any_unknown() const;
+  // An order of this process whose request is still out (journaled, no answer yet) on the same
+  // terms: a notice or a daily-fills row KIS sends meanwhile may be that request's, so it must
+  // wait for the answer instead of being handed to an older unknown order with the same terms.
+  bool in_flight_like(const std::string& symbol, side dir, std::int64_t qty,
+                      std::int64_t price) const;
 
   // The earliest trading day of an open order, or today.
   std::int32_t earliest_day(std::int32_t today) const;

@@ -22,8 +22,7 @@
 
 #include "kis/http_transport.hpp"
 #include "sim/server.hpp"
-
-extern char** environ;
+#include "support/engine_process.hpp"
 
 namespace {
 
@@ -31,37 +30,12 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 std::string read_file(const fs::path& p) {
-  std::ifstream in{p, std::ios::binary};
-  std::ostringstream os;
-  os << in.rdbuf();
-  return os.str();
+  return kis::test::read_text(p);
 }
 
-// Runs kis-engine with extra environment variables, stdout and stderr into files.
 pid_t spawn_engine(const std::vector<std::string>& args, const std::vector<std::string>& env,
                    const fs::path& out, const fs::path& err) {
-  std::vector<std::string> argv_s{KIS_ENGINE_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s = env;
-  for (char** e = environ; *e != nullptr; ++e)
-    if (std::string_view{*e}.substr(0, 4) != "KIS_")
-      env_s.emplace_back(*e);
-  std::vector<char*> envp;
-  for (auto& e : env_s)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
+  return kis::test::spawn_process(KIS_ENGINE_BIN, args, env, out, err);
 }
 
 std::string metrics_url(const fs::path& log) {

@@ -483,6 +483,40 @@ TEST_F(ExecutorTest, NoticesBeforeAnAdoptionAreReplayedAndCountOnce) {
   EXPECT_EQ(gw->orders.size(), 1u);
 }
 
+// An order whose outcome is unknown, then a new one on the same terms whose answer is slow: the
+// notice of the new order arrives before its answer and must not be handed to the unknown one
+// (found by the crash test: two journal rows held one order number).
+TEST_F(ExecutorTest, ANoticeRacingItsOwnAnswerIsNotAdoptedByAnOlderUnknownOrder) {
+  cfg.reconcile_attempts = 5;
+  start();
+  gw->mode = kis::test::order_mode::unknown;
+  auto older = submit_one(sig("A", kis::side::buy, 3, 10000));
+  ASSERT_TRUE(older.ok);
+  sched.advance_time(cfg.dedup_window);
+  sched.run();
+  gw->mode = kis::test::order_mode::hang;
+  auto newer = submit_one(sig("A", kis::side::buy, 3, 10000));
+  ASSERT_TRUE(newer.ok);
+  ASSERT_EQ(gw->orders.size(), 2u);
+  kis::execution_notice n;
+  n.order_no = "0000000888";
+  n.symbol = "A";
+  n.order_qty = 3;
+  n.order_price = 10000;
+  self->send(exec, n); // the acceptance notice, before the REST answer
+  sched.run();
+  EXPECT_EQ(journal_row(path, older.ack.client_id).second, "");
+  ASSERT_EQ(gw->hung.size(), 1u);
+  gw->next_odno = 888;
+  self->send(gateway, kis::poll_atom_v, std::uint64_t{0}); // the answer: 0000000888
+  sched.run();
+  EXPECT_EQ(journal_row(path, newer.ack.client_id).second, "0000000888");
+  EXPECT_EQ(journal_row(path, older.ack.client_id).second, "");
+  EXPECT_EQ(journal_row(path, older.ack.client_id).first,
+            static_cast<int>(kis::order_status::unknown));
+  EXPECT_EQ(gw->orders.size(), 2u);
+}
+
 TEST_F(ExecutorTest, NoticesFillOrdersUpdatePnlAndTripTheLossLimit) {
   cfg.risk.daily_loss_limit = 5'000;
   start();

@@ -40,7 +40,7 @@ struct gateway_record {
   int price_queries = 0;
   int max_parked = 0;
   std::vector<std::pair<std::string, caf::typed_response_promise<quote>>> parked;
-  std::vector<caf::typed_response_promise<order_ack>> hung;
+  std::vector<std::pair<std::string, caf::typed_response_promise<order_ack>>> hung; // client id
   int next_odno = 1;
 
   static quote default_quote(const std::string& sym) {
@@ -99,7 +99,7 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
                 return make_kis_error(errc::rejected, "APBK0919", 200, "not enough cash");
               case order_mode::hang: {
                 auto rp = self->make_response_promise<order_ack>();
-                rec->hung.push_back(rp);
+                rec->hung.emplace_back(o.client_id, rp);
                 return rp;
               }
               case order_mode::ack:
@@ -132,7 +132,15 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
               for (auto& [sym, rp] : parked)
                 rp.deliver(rec->quote_of(sym));
             },
-            [](poll_atom, std::uint64_t) {},
+            [rec](poll_atom, std::uint64_t) { // test hook: acknowledge the hung orders now
+              auto hung = std::move(rec->hung);
+              rec->hung.clear();
+              for (auto& [cid, rp] : hung) {
+                auto odno = std::to_string(rec->next_odno++);
+                rp.deliver(order_ack{cid, "06010", std::string(10 - odno.size(), '0') + odno,
+                                     "090000", "APBK0013", "ok"});
+              }
+            },
         };
       });
 }
