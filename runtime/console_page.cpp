@@ -12,10 +12,11 @@ std::string_view console_page() {
 body{font:13px/1.4 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2430}
 header{background:#1d2430;color:#fff;padding:8px 16px;display:flex;gap:24px;align-items:baseline}
 header h1{font-size:16px;margin:0}
-main{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:12px;padding:12px}
+main{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:12px;padding:12px}
 section{background:#fff;border-radius:6px;padding:10px 12px;box-shadow:0 1px 2px #0002}
 h2{font-size:13px;margin:0 0 6px;text-transform:uppercase;letter-spacing:.04em;color:#556}
-table{border-collapse:collapse;width:100%}td,th{padding:2px 6px;text-align:right;white-space:nowrap}
+table{border-collapse:collapse;width:100%}td,th{padding:2px 5px;text-align:right;white-space:nowrap}
+#warnings td{white-space:normal;text-align:left;vertical-align:top}
 th{color:#667;font-weight:600;border-bottom:1px solid #dde}td:first-child,th:first-child{text-align:left}
 .gauge{height:14px;background:#e6e8ee;border-radius:7px;overflow:hidden;margin:4px 0}
 .gauge div{height:100%;background:#3d7be0}.big{font-size:20px;font-weight:600}
@@ -57,6 +58,7 @@ function quantile(h, q) {
   return 0;
 }
 function render(snap) {
+  if (prev && snap.at_ns === prev.at_ns) return; // the same snapshot: nothing new
   const dt = prev ? (snap.at_ns - prev.at_ns) / 1e9 : 0;
   const rate = (name, f) => dt > 0 ? (total(snap, name, f) - total(prev, name, f)) / dt : 0;
   $("process").textContent = "RSS " + fmt(snap.rss_bytes / 1048576, 1) + " MiB, CPU " + fmt(snap.cpu_percent, 1) + " %";
@@ -102,7 +104,7 @@ function render(snap) {
     "<span class=" + (w.raised ? "raised" : "cleared") + ">" + esc(w.message) + "</span>"]));
   if (!(snap.warnings || []).length) rows("warnings", [["<span class=muted>no warning: nothing needs a person</span>"]]);
   $("status").textContent = "updated " + new Date().toLocaleTimeString();
-  prev = snap;
+  if (!prev || snap.at_ns !== prev.at_ns) prev = snap;
 }
 async function refresh() {
   try {

@@ -5,7 +5,7 @@
 # the blotter once orders exist. Skipped (exit 77) without Chromium. CONSOLE_SCREENSHOT=path
 # also saves a png of the page (the README's picture is made this way).
 set -euo pipefail
-engine=$1
+engine=$(realpath "$1")
 browser=${KIS_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 if [ -z "$browser" ]; then
   echo "SKIP: Chromium not installed (apt-get install chromium, or set KIS_CHROMIUM)"
@@ -37,16 +37,17 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 grep -q '"blotter_qty"' snap.json || fail "no order reached the blotter series"
-curl -sf "$url/" | grep -q '<title>kis-engine console</title>' || fail "/ does not serve the console"
-curl -sf "$url/" | grep -Eq 'src=|https?://' && fail "the page loads something from elsewhere"
+curl -sf "$url/" >page.html || fail "/ does not answer"
+grep -q '<title>kis-engine console</title>' page.html || fail "/ does not serve the console"
+grep -Eq 'src=|https?://' page.html && fail "the page loads something from elsewhere"
 
 shoot() {
   timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
-    --user-data-dir="$work/profile-$1" --virtual-time-budget=4000 --window-size=1400,1100 "${@:2}" \
+    --user-data-dir="$work/profile-$1" --window-size=1400,1000 "${@:2}" \
     "$url/" 2>>chromium.log
 }
-shoot dom --dump-dom >dom.html || fail "chromium failed: $(tail -5 chromium.log)"
+shoot dom --virtual-time-budget=4000 --dump-dom >dom.html || fail "chromium failed: $(tail -5 chromium.log)"
 grep -q 'id="status">updated' dom.html || fail "the page never updated from /metrics.json"
 grep -Eq 'id="budget-text">[0-9]+ / 1?[0-9] calls/s' dom.html || fail "no budget gauge"
 grep -Eq 'id="slots-text">[0-9]+ / 41 registrations' dom.html || fail "no WebSocket slots"
@@ -59,7 +60,8 @@ grep -Eq '<td>K[0-9]{8}-[0-9]+</td><td>[0-9]{6}</td><td>(buy|sell)</td>' dom.htm
   fail "no order in the blotter"
 grep -Eq 'id="pnl-text">-?[0-9,]+ KRW realised' dom.html || fail "no P&L line"
 if [ -n "${CONSOLE_SCREENSHOT:-}" ]; then
-  shoot png --screenshot="$CONSOLE_SCREENSHOT" >/dev/null || fail "no screenshot"
+  # Real time (not virtual), so the page has two snapshots a second apart for its rates.
+  shoot png --timeout=5000 --screenshot="$CONSOLE_SCREENSHOT" >/dev/null || fail "no screenshot"
   echo "screenshot: $CONSOLE_SCREENSHOT"
 fi
 echo "console: ok"
