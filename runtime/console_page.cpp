@@ -60,14 +60,14 @@ function quantile(h, q) {
 function render(snap) {
   if (prev && snap.at_ns === prev.at_ns) return; // the same snapshot: nothing new
   const dt = prev ? (snap.at_ns - prev.at_ns) / 1e9 : 0;
-  const rate = (name, f) => dt > 0 ? (total(snap, name, f) - total(prev, name, f)) / dt : 0;
+  const rate = (name, f) => dt > 0 ? fmt((total(snap, name, f) - total(prev, name, f)) / dt, 1) : "-";
   $("process").textContent = "RSS " + fmt(snap.rss_bytes / 1048576, 1) + " MiB, CPU " + fmt(snap.cpu_percent, 1) + " %";
   $("clock").textContent = new Date(snap.at_ns / 1e6).toLocaleTimeString();
   const calls = total(snap, "rest_calls_last_second"), limit = total(snap, "rest_rate_limit");
   $("budget-text").textContent = fmt(calls) + " / " + fmt(limit) + " calls/s";
   $("budget-bar").style.width = (limit ? Math.min(100, 100 * calls / limit) : 0) + "%";
   const classes = points(snap, "permits_granted_total").map(p => lab(p, "class"));
-  rows("classes", classes.map(c => [esc(c), fmt(rate("permits_granted_total", p => lab(p, "class") === c), 1),
+  rows("classes", classes.map(c => [esc(c), rate("permits_granted_total", p => lab(p, "class") === c),
     fmt(total(snap, "permits_waiting", p => lab(p, "class") === c))]));
   const regs = total(snap, "ws_registrations"), cap = total(snap, "ws_registrations_limit");
   $("slots-text").textContent = fmt(regs) + " / " + fmt(cap) + " registrations";

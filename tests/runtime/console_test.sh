@@ -44,7 +44,7 @@ grep -Eq 'src=|https?://' page.html && fail "the page loads something from elsew
 shoot() {
   timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
-    --user-data-dir="$work/profile-$1" --window-size=1400,1000 "${@:2}" \
+    --user-data-dir="$work/profile-$1" --window-size=1600,1000 "${@:2}" \
     "$url/" 2>>chromium.log
 }
 shoot dom --virtual-time-budget=4000 --dump-dom >dom.html || fail "chromium failed: $(tail -5 chromium.log)"
