@@ -273,13 +273,14 @@ struct api_stats {
   std::uint32_t max_in_window = 0;             // largest count seen in any sliding second
   std::vector<std::uint64_t> granted_by_class; // indexed by permit_class
   std::vector<std::uint64_t> waiting_by_class;
+  double safety_margin_s = 0; // the window's margin now (learned from EGW00201)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, api_stats& x) {
   return f(caf::meta::type_name("api_stats"), x.total_calls, x.successes, x.failures,
            x.rate_limited, x.success_rate, x.calls_last_second, x.limit, x.effective_rate,
-           x.max_in_window, x.granted_by_class, x.waiting_by_class);
+           x.max_in_window, x.granted_by_class, x.waiting_by_class, x.safety_margin_s);
 }
 
 } // namespace kis

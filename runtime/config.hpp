@@ -36,7 +36,8 @@ struct strategy_entry {
 
 struct budget_section {
   int rate_limit = 0; // calls per second; 0 = KIS's figure for the mode (18 real, 1 paper)
-  std::chrono::milliseconds safety_margin{10};
+  std::chrono::milliseconds safety_margin{
+      10}; // the floor: EGW00201 widens it (see permit_scheduler)
   // Orders always go first; besides, up to this many slots of every second are kept free for
   // them (never more than the budget leaves for everything else: none at 1 call/s).
   int order_reserve = 1;

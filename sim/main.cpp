@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/server.hpp"
+#include "sim/universe.hpp"
 
 namespace {
 
@@ -49,6 +50,25 @@ bool apply(const std::vector<duration_flag>& flags) {
     *f.target = *d;
   }
   return true;
+}
+
+} // namespace
+
+namespace {
+
+// What the server saw, as one JSON line on stdout when it stops (scripts read it).
+void print_stats(std::ostream& out, const kis::sim::stats& st) {
+  out << R"({"stats": {"http_requests": )" << st.http_requests << R"(, "max_calls_in_window": )"
+      << st.max_calls_in_window << R"(, "rate_rejections": )" << st.rate_rejections
+      << R"(, "token_issues": )" << st.token_issues << R"(, "orders_received": )"
+      << st.orders_received << R"(, "orders_accepted": )" << st.orders_accepted << R"(, "fills": )"
+      << st.fills << R"(, "calls_by_tr_id": {)";
+  const char* sep = "";
+  for (const auto& [tr, n] : st.calls_by_tr_id) {
+    out << sep << '"' << tr << "\": " << n;
+    sep = ", ";
+  }
+  out << "}}}" << std::endl;
 }
 
 } // namespace
@@ -108,7 +128,15 @@ int main(int argc, char** argv) {
   app.add_option("--max-registrations", opts.ws.max_registrations,
                  "registrations per app key (KIS: 41)");
   app.add_option("--market-step", durations[4].text, "one market step per symbol (250ms)");
+  bool list_symbols = false;
+  app.add_flag("--list-symbols", list_symbols,
+               "print the simulated market's codes, one a line (largest first), and exit");
   CLI11_PARSE(app, argc, argv);
+  if (list_symbols) {
+    for (const auto& code : kis::sim::default_universe())
+      std::cout << code << '\n';
+    return 0;
+  }
 
   opts.env = *kis::api::parse_environment(env);
   if (!account.empty()) {
@@ -151,5 +179,6 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   sim.stop();
+  print_stats(std::cout, sim.stats());
   return 0;
 }

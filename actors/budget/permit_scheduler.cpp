@@ -33,6 +33,7 @@ permit_scheduler::permit_scheduler(governor_config cfg)
     cfg_.window = std::chrono::seconds{1};
   cfg_.min_rate = std::max(cfg_.min_rate, 0.01);
   rate_ = static_cast<double>(cfg_.limit) * ns_per_s / static_cast<double>(cfg_.window.count());
+  margin_ns_ = cfg_.safety_margin.count();
   for (auto& w : waits_)
     w.buckets.assign(wait_bounds().size() + 1, 0);
 }
@@ -43,7 +44,7 @@ permit_scheduler::shape permit_scheduler::current_shape() const noexcept {
   auto c = static_cast<std::uint32_t>(std::ceil(rate_ * window_s - 1e-9));
   c = std::clamp<std::uint32_t>(c, 1, cfg_.limit);
   const auto stretched = static_cast<std::int64_t>(std::ceil(c / rate_ * ns_per_s));
-  const auto span = std::max(stretched, cfg_.window.count()) + cfg_.safety_margin.count();
+  const auto span = std::max(stretched, cfg_.window.count()) + margin_ns_;
   const auto reserve = std::min(cfg_.order_reserve, c - 1);
   return {c, span, reserve, span * reserve / c};
 }
@@ -293,6 +294,11 @@ void permit_scheduler::on_outcome(call_result result, std::int64_t now_ns,
   case call_result::success:
     ++successes_;
     rate_ = std::min(limit_rate, rate_ + cfg_.recovery_per_success);
+    if (margin_ns_ > cfg_.safety_margin.count() &&
+        now_ns - margin_changed_ns_ >= cfg_.relax_after.count()) {
+      margin_ns_ = std::max(cfg_.safety_margin.count(), margin_ns_ - cfg_.margin_step.count() / 5);
+      margin_changed_ns_ = now_ns;
+    }
     break;
   case call_result::failure:
     ++failures_;
@@ -304,6 +310,9 @@ void permit_scheduler::on_outcome(call_result result, std::int64_t now_ns,
     if (now_ns >= paused_until_ns_) {
       paused_until_ns_ = now_ns + cfg_.backoff_pause.count();
       rate_ = std::max(cfg_.min_rate, rate_ * cfg_.decrease_factor);
+      margin_ns_ = std::min(std::max(cfg_.max_margin.count(), cfg_.safety_margin.count()),
+                            margin_ns_ + cfg_.margin_step.count());
+      margin_changed_ns_ = now_ns;
     }
     break;
   }
@@ -328,6 +337,7 @@ api_stats permit_scheduler::stats(std::int64_t now_ns) const {
   s.limit = cfg_.limit;
   s.effective_rate = rate_;
   s.max_in_window = max_in_window_;
+  s.safety_margin_s = static_cast<double>(margin_ns_) / ns_per_s;
   for (std::size_t i = 0; i < permit_class_count; ++i) {
     s.granted_by_class.push_back(granted_[i]);
     s.waiting_by_class.push_back(queues_[i].waiting);
@@ -353,6 +363,7 @@ std::vector<metric_point> permit_scheduler::metric_points(std::int64_t now_ns) c
       gauge("rest_rate_limit", s.limit),
       gauge("rest_effective_rate", s.effective_rate),
       gauge("rest_max_calls_in_window", s.max_in_window),
+      gauge("rest_safety_margin_seconds", s.safety_margin_s),
   };
   for (std::size_t i = 0; i < permit_class_count; ++i) {
     const std::vector<label> cls{{"class", to_cstr(static_cast<permit_class>(i))}};

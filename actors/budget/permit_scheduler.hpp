@@ -28,6 +28,11 @@
 // Back-off (AIMD): a rate_limited outcome pauses all grants, then multiplies the effective
 // rate by decrease_factor; each success adds recovery_per_success back, up to the limit. The
 // capacity follows the rate: c = ceil(rate * window), window stretched to c / rate.
+//
+// Learned margin: the server counts arrivals, we count departures; when the path's jitter
+// (network, a descheduled process) exceeds safety_margin, a rate_limited outcome widens the
+// margin by margin_step (up to max_margin), and each relax_after without one narrows it by a
+// fifth of a step, back down to safety_margin.
 #pragma once
 
 #include <chrono>
@@ -48,6 +53,9 @@ struct governor_config {
   std::uint32_t limit = 18;                                              // grants per window
   std::chrono::nanoseconds window = std::chrono::seconds{1};             // KIS counts per second
   std::chrono::nanoseconds safety_margin = std::chrono::milliseconds{5}; // network jitter
+  std::chrono::nanoseconds margin_step = std::chrono::milliseconds{25};
+  std::chrono::nanoseconds max_margin = std::chrono::milliseconds{250};
+  std::chrono::nanoseconds relax_after = std::chrono::seconds{60};
   std::uint32_t order_reserve = 1; // slots of each window only orders may take
   // Classes below `order` are spread at least this many slots apart (slot = window / limit):
   // a burst of grants reaches the server as a burst, and the tail of one delayed burst plus
@@ -170,7 +178,9 @@ private:
   governor_config cfg_;
   double rate_; // effective calls per second
   std::int64_t paused_until_ns_ = 0;
-  std::deque<std::int64_t> spent_; // when the last limit + 1 requests left, oldest first
+  std::int64_t margin_ns_ = 0;         // safety_margin, widened by refusals
+  std::int64_t margin_changed_ns_ = 0; // when it last moved
+  std::deque<std::int64_t> spent_;     // when the last limit + 1 requests left, oldest first
   std::int64_t last_grant_ns_ = 0;
   bool any_grant_ = false;
   std::unordered_map<std::uint64_t, granted_permit> open_; // between grant and answer

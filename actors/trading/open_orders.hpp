@@ -27,6 +27,7 @@ struct tracked_order {
   // What the order holds in the account view until it ends: its unfilled quantity at this
   // price (0: nothing held, e.g. an order restored from the journal).
   std::int64_t hold_price = 0;
+  std::int64_t signal_ns = 0; // when its signal was made (wall clock); 0 when restored
 };
 
 bool final_status(order_status s) noexcept;

@@ -255,7 +255,7 @@ void executor::write_intent(queued_signal q, std::int64_t hold_price) {
   e.seq = q.seq;
   e.client_id = q.client_id;
   queue_.stage(q.sig, -1);
-  auto& o = book_.add(tracked_order{e, 0, false, 0, 0, hold_price});
+  auto& o = book_.add(tracked_order{e, 0, false, 0, 0, hold_price, q.sig.created_ns});
   account_.hold(e.symbol, e.dir, e.qty, hold_price * e.qty);
   status_of_[o.e.client_id] = order_status::queued; // journaled once durable
   request(journal_, caf::infinite, intent_atom_v, e)
@@ -307,6 +307,9 @@ void executor::on_ack(const std::string& cid, const order_ack& ack) {
   auto* o = book_.find(cid);
   if (o == nullptr)
     return;
+  if (o->signal_ns > 0) // the user's latency: queue, checks, journal, budget and the call
+    rec_.observe(signal_to_ack_,
+                 static_cast<double>(clock_->now_ns() - o->signal_ns) / 1'000'000'000.0);
   adopt(*o, ack.org_no, ack.order_no, ack.message);
   replay_unmatched(ack.order_no);
   if (want_fill_poll()) // without notices nothing else would ever learn its fills

@@ -237,6 +237,37 @@ TEST(PermitScheduler, RateLimitedPausesHalvesAndRecoversAdditively) {
   EXPECT_DOUBLE_EQ(st.effective_rate, 18.0);
 }
 
+// The server counts arrivals: a refusal says the path's jitter is wider than the margin, so the
+// margin grows a step per pause, and narrows again after quiet minutes of successes.
+TEST(PermitScheduler, RateLimitedWidensTheMarginAndQuietTimeNarrowsIt) {
+  auto cfg = real_limits();
+  cfg.safety_margin = std::chrono::milliseconds{10};
+  cfg.margin_step = std::chrono::milliseconds{25};
+  cfg.max_margin = std::chrono::milliseconds{60};
+  cfg.relax_after = std::chrono::seconds{60};
+  cfg.backoff_pause = std::chrono::milliseconds{100};
+  cfg.recovery_per_success = 100; // the rate is back at the limit after one success
+  permit_scheduler s{cfg};
+  EXPECT_DOUBLE_EQ(s.stats(0).safety_margin_s, 0.010);
+  s.on_outcome(kis::call_result::rate_limited, 0);
+  s.on_outcome(kis::call_result::rate_limited, ms); // the same pause: one step
+  EXPECT_DOUBLE_EQ(s.stats(ms).safety_margin_s, 0.035);
+  s.on_outcome(kis::call_result::rate_limited, 200 * ms);
+  s.on_outcome(kis::call_result::rate_limited, 400 * ms);
+  EXPECT_DOUBLE_EQ(s.stats(400 * ms).safety_margin_s, 0.060); // capped
+  s.on_outcome(kis::call_result::success, 30 * sec);
+  EXPECT_DOUBLE_EQ(s.stats(30 * sec).safety_margin_s, 0.060); // not quiet long enough
+  s.on_outcome(kis::call_result::success, 61 * sec);
+  EXPECT_DOUBLE_EQ(s.stats(61 * sec).safety_margin_s, 0.055);
+  // The wider margin holds the window: 19 grants need more than a second and a margin.
+  std::int64_t now = 62 * sec;
+  for (int i = 0; i < 19; ++i)
+    s.enqueue(permit_class::order, "o", now);
+  auto grants = drain(s, now);
+  ASSERT_EQ(grants.size(), 19u);
+  EXPECT_GE(grants.back().value.granted_ns - grants.front().value.granted_ns, sec + 55 * ms);
+}
+
 TEST(PermitScheduler, CancelledRequestersReleaseTheirPlace) {
   permit_scheduler s{real_limits()};
   std::int64_t now = 0;
