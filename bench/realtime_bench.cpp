@@ -121,7 +121,7 @@ market_sink_actor::behavior_type probe_sink(std::shared_ptr<sink_probe> p) {
             p->latency_ns.push_back(now - t.received_ns);
             p->delivered->fetch_add(1, std::memory_order_release);
           },
-          [](const order_book&) {}};
+          [](const order_book&) {}, [](slot_atom, const std::string&, bool) {}};
 }
 
 struct bench_config : caf::actor_system_config {

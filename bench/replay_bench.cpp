@@ -177,7 +177,7 @@ int bench_day_replay(int n_symbols, int trades_per_second) {
 market_sink_actor::behavior_type
 counting_sink(std::shared_ptr<std::atomic<std::uint64_t>> delivered) {
   return {[delivered](const trade_tick&) { delivered->fetch_add(1, std::memory_order_release); },
-          [](const order_book&) {}};
+          [](const order_book&) {}, [](slot_atom, const std::string&, bool) {}};
 }
 
 struct bench_config : caf::actor_system_config {

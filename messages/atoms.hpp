@@ -34,6 +34,8 @@ KIS_ATOM(directory_atom, "directory")
 KIS_ATOM(intent_atom, "intent")
 KIS_ATOM(flush_atom, "flush")
 KIS_ATOM(publish_atom, "publish")
+KIS_ATOM(slot_atom, "slot")
+KIS_ATOM(interest_atom, "interest")
 
 #undef KIS_ATOM
 

@@ -68,8 +68,10 @@ using rest_gateway_impl_actor = rest_gateway_actor::extend<
     caf::reacts_to<done_atom, http_exchange>,  // internal: the transport finished a call
     caf::reacts_to<poll_atom, std::uint64_t>>; // internal: retry a call after its back-off
 
-// Receives ticks and order-book snapshots from the feed.
-using market_sink_actor = caf::typed_actor<caf::reacts_to<trade_tick>, caf::reacts_to<order_book>>;
+// Receives ticks and order-book snapshots from the feed, and word when one of its symbols
+// gains (true) or loses (false) its WebSocket slot after a re-rank (it then polls the symbol).
+using market_sink_actor = caf::typed_actor<caf::reacts_to<trade_tick>, caf::reacts_to<order_book>,
+                                           caf::reacts_to<slot_atom, std::string, bool>>;
 
 // Receives decrypted execution notices from the feed.
 using notice_sink_actor = caf::typed_actor<caf::reacts_to<execution_notice>>;
@@ -79,6 +81,7 @@ using ws_feed_actor =
     caf::typed_actor<caf::replies_to<subscribe_request, market_sink_actor>::with<subscription>,
                      caf::replies_to<subscribe_request, notice_sink_actor>::with<subscription>,
                      caf::reacts_to<caf::unsubscribe_atom, subscribe_request, market_sink_actor>,
+                     caf::reacts_to<interest_report>, // what decides who holds a slot (slot_ranker)
                      caf::replies_to<status_atom>::with<feed_status>>;
 using ws_feed_impl_actor = ws_feed_actor::extend<
     caf::reacts_to<frame_atom, std::uint64_t, std::string>,   // internal: session id, text frame
@@ -101,7 +104,8 @@ using price_sink_actor = caf::typed_actor<caf::reacts_to<std::vector<price_updat
 using analyzer_actor = market_sink_actor::extend<
     caf::reacts_to<follow_atom, std::string, strategy_actor>, // a strategy follows a symbol
     caf::reacts_to<poll_atom>,                                // internal: REST polling timer
-    caf::reacts_to<flush_atom>,                               // internal: send conflated prices
+    caf::reacts_to<interest_atom>, // internal: report the symbols' activity to the feed
+    caf::reacts_to<flush_atom>,    // internal: send conflated prices
     caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
 
 // The order journal on a thread of its own (a detached actor): whatever arrives together shares

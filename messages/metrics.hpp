@@ -73,6 +73,19 @@ typename Inspector::result_type inspect(Inspector& f, actor_sample& x) {
            x.mailbox_depth, x.mailbox_depth_max, x.processing, x.values, x.histograms);
 }
 
+// A warning raised or cleared, as the console lists it.
+struct warning_record {
+  std::int64_t at_ns = 0;
+  std::string key;
+  std::string message;
+  bool raised = true;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, warning_record& x) {
+  return f(caf::meta::type_name("warning_record"), x.at_ns, x.key, x.message, x.raised);
+}
+
 // The whole engine at one time.
 struct metrics_snapshot {
   std::int64_t at_ns = 0;
@@ -80,12 +93,13 @@ struct metrics_snapshot {
   std::uint64_t rss_bytes = 0;
   double cpu_seconds = 0;
   double cpu_percent = 0;
+  std::vector<warning_record> warnings; // the latest raised and cleared, newest last
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, metrics_snapshot& x) {
   return f(caf::meta::type_name("metrics_snapshot"), x.at_ns, x.actors, x.rss_bytes, x.cpu_seconds,
-           x.cpu_percent);
+           x.cpu_percent, x.warnings);
 }
 
 } // namespace kis

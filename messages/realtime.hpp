@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 
@@ -55,6 +56,35 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, subscription& x) {
   return f(caf::meta::type_name("subscription"), x.channel, x.key, x.sharers, x.slots_used,
            x.slots_cap, x.market);
+}
+
+// What a source knows about how much a symbol deserves a WebSocket slot (the feed's slot
+// ranking): the executor reports the symbols it holds orders or positions in (pinned) and the
+// signals strategies sent for each, every analyzer the recent activity of its symbols. A
+// source's newest report replaces its previous one.
+struct symbol_interest {
+  std::string symbol;
+  bool pinned = false;       // an open order or a position: keeps a slot before anything else
+  bool followed = false;     // a strategy follows it
+  double turnover = 0;       // KRW traded since the source's previous report
+  double range_pct = 0;      // (high - low) / low over the same window, in percent
+  std::uint64_t signals = 0; // signals for the symbol since the start (a running count)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, symbol_interest& x) {
+  return f(caf::meta::type_name("symbol_interest"), x.symbol, x.pinned, x.followed, x.turnover,
+           x.range_pct, x.signals);
+}
+
+struct interest_report {
+  std::string source; // "executor", an analyzer's name
+  std::vector<symbol_interest> symbols;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interest_report& x) {
+  return f(caf::meta::type_name("interest_report"), x.source, x.symbols);
 }
 
 // The feed's session, as a subscriber or a person sees it.

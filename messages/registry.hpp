@@ -59,6 +59,8 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<subscribe_request>("kis::subscribe_request");
   cfg.template add_message_type<subscription>("kis::subscription");
   cfg.template add_message_type<feed_status>("kis::feed_status");
+  cfg.template add_message_type<symbol_interest>("kis::symbol_interest");
+  cfg.template add_message_type<interest_report>("kis::interest_report");
   // pipeline
   cfg.template add_message_type<bar>("kis::bar");
   cfg.template add_message_type<indicators>("kis::indicators");
@@ -72,6 +74,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<metric_point>("kis::metric_point");
   cfg.template add_message_type<histogram_point>("kis::histogram_point");
   cfg.template add_message_type<actor_sample>("kis::actor_sample");
+  cfg.template add_message_type<warning_record>("kis::warning_record");
   cfg.template add_message_type<metrics_snapshot>("kis::metrics_snapshot");
   // typed handles that travel inside messages
   cfg.template add_message_type<market_sink_actor>("kis::market_sink_actor");

@@ -339,6 +339,7 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("max_registrations", cfg.feed.max_registrations);
     r.read("silence_timeout", cfg.feed.silence_timeout);
     r.read("path", cfg.feed.path);
+    r.read("rerank_interval", cfg.feed.rerank_interval);
     r.finish();
     if (!err && (cfg.feed.max_registrations < 1 || cfg.feed.max_registrations > 41))
       err = config_error{"feed.max_registrations", "must be between 1 and 41 (KIS's cap)"};
@@ -387,9 +388,8 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("warn_rss_pct", m.warn_rss_pct);
     r.read("warn_mailbox_depth", m.warn_mailbox_depth);
     r.read("warn_queue_depth", m.warn_queue_depth);
-    r.read("warn_budget_pct", m.warn_budget_pct);
-    r.read("warn_ws_slots_pct", m.warn_ws_slots_pct);
     r.read("warn_token_left", m.warn_token_left);
+    r.read("warn_feed_silence", m.warn_feed_silence);
     r.finish();
     if (!err && (m.port < -1 || m.port > 65535))
       err = config_error{"metrics.port", "expected -1 (off), 0 (any) or a port number"};

@@ -68,6 +68,7 @@ struct feed_section {
   int max_registrations = 41;
   std::chrono::milliseconds silence_timeout{30'000};
   std::string path = "/tryitout";
+  std::chrono::milliseconds rerank_interval{10'000}; // slots follow interest; 0 = first come
 };
 
 struct analyzer_section {
@@ -101,9 +102,8 @@ struct metrics_section {
   double warn_rss_pct = 80; // of physical memory
   std::uint64_t warn_mailbox_depth = 1000;
   std::uint64_t warn_queue_depth = 500;
-  double warn_budget_pct = 90;   // calls in the last second vs the limit
-  double warn_ws_slots_pct = 90; // registrations vs the cap
-  std::chrono::milliseconds warn_token_left{10 * 60 * 1000};
+  std::chrono::milliseconds warn_token_left{5 * 60 * 1000};
+  std::chrono::milliseconds warn_feed_silence{60'000};
 };
 
 // Distribution through CAF's middleman: a `run` with serve_port >= 0 is the core node and

@@ -30,8 +30,7 @@ metrics_config make_metrics_config(const engine_config& cfg, snapshot_sink& sink
   mc.warn.rss_percent = cfg.metrics.warn_rss_pct;
   mc.warn.mailbox_depth = cfg.metrics.warn_mailbox_depth;
   mc.warn.executor_queue_depth = static_cast<double>(cfg.metrics.warn_queue_depth);
-  mc.warn.budget_saturation = cfg.metrics.warn_budget_pct / 100.0;
-  mc.warn.ws_slots_ratio = cfg.metrics.warn_ws_slots_pct / 100.0;
+  mc.warn.feed_silence = cfg.metrics.warn_feed_silence;
   mc.warn.token_life_seconds = std::chrono::duration<double>(cfg.metrics.warn_token_left).count();
   mc.log = [](const metrics_warning& w) {
     if (w.raised)
@@ -133,6 +132,7 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
     fc.slots_cap = static_cast<std::uint32_t>(cfg.feed.max_registrations);
     fc.notice_slots = b.cred.hts_id.empty() ? 0 : 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
+    fc.rerank_interval = cfg.feed.rerank_interval;
     fc.transport = beast_transport_factory(fc, rec ? recording_ws_tap(rec) : ws_tap{});
     core.feed = owner.own(spawn_ws_feed(sys, fc, core.keeper));
   }

@@ -169,6 +169,8 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   log::add_secret(b.cred.app_key);
   log::add_secret(b.cred.app_secret);
   auto symbols = watched_symbols(cfg, b.universe);
+  if (auto shortfall = symbol_shortfall(cfg, b.universe))
+    log::warn("{}", *shortfall);
   if (symbols.empty() && python_strategy_count(full_cfg) == 0)
     return report({2, "config error: analyzers.symbols: no symbols to watch (name them in "
                       "[analyzers] symbols or in a [[strategy]])"});

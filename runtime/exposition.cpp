@@ -369,12 +369,17 @@ std::string to_json(const metrics_snapshot& snap) {
                                   {"values", values},
                                   {"histograms", hists}});
   }
+  json::array warnings;
+  for (const auto& w : snap.warnings)
+    warnings.push_back(json::object{
+        {"at_ns", w.at_ns}, {"key", w.key}, {"message", w.message}, {"raised", w.raised}});
   json::object root{{"summary", summary_json(summarize(snap))},
                     {"at_ns", snap.at_ns},
                     {"rss_bytes", snap.rss_bytes},
                     {"cpu_seconds", finite(snap.cpu_seconds)},
                     {"cpu_percent", finite(snap.cpu_percent)},
-                    {"actors", actors}};
+                    {"actors", actors},
+                    {"warnings", warnings}};
   return json::serialize(root);
 }
 
@@ -394,6 +399,11 @@ std::optional<metrics_snapshot> snapshot_from_json(std::string_view text, std::s
     snap.cpu_percent = json::value_to<double>(v.at("cpu_percent"));
     for (const auto& a : v.at("actors").as_array())
       snap.actors.push_back(sample_from(a));
+    if (const auto* ws = v.as_object().if_contains("warnings"); ws && ws->is_array())
+      for (const auto& w : ws->as_array())
+        snap.warnings.push_back(
+            {json::value_to<std::int64_t>(w.at("at_ns")), json::value_to<std::string>(w.at("key")),
+             json::value_to<std::string>(w.at("message")), w.at("raised").as_bool()});
     return snap;
   } catch (const std::exception& e) {
     if (error)

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "runtime/console_page.hpp"
 #include "runtime/exposition.hpp"
 
 namespace kis {
@@ -41,11 +42,15 @@ http::response<http::string_body> answer(const http::request<http::string_body>&
     res.body() = to_prometheus(snap);
   } else if (target == "/metrics.json") {
     res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
     res.body() = to_json(snap);
+  } else if (target == "/" || target == "/index.html") {
+    res.set(http::field::content_type, "text/html; charset=utf-8");
+    res.body() = std::string{console_page()};
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain");
-    res.body() = "try /metrics or /metrics.json\n";
+    res.body() = "try / (the console), /metrics or /metrics.json\n";
   }
   res.prepare_payload();
   if (req.method() == http::verb::head)

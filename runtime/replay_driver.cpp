@@ -145,6 +145,7 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
   auto plan = plan_budget(run_cfg, s.symbols.size(), strategy_symbol_count(run_cfg, s.symbols),
                           !hts_id.empty());
   auto pcfg = make_trading_config(run_cfg, hts_id, s.symbols, plan);
+  pcfg.analyzer.interest_interval = std::chrono::milliseconds{0}; // replay's feed never re-ranks
   pcfg.executor.journal_path = (s.out_dir / "journal.sqlite").string();
   pcfg.executor.clock = clock;
   pcfg.executor.journal_detached = false; // a thread of its own would answer at random points

@@ -64,6 +64,16 @@ std::vector<std::string> watched_symbols(const engine_config& cfg,
   return out;
 }
 
+std::optional<std::string> symbol_shortfall(const engine_config& cfg,
+                                            const std::vector<std::string>& universe) {
+  const auto asked = static_cast<std::size_t>(std::max(cfg.analyzers.symbol_count, 0));
+  if (!cfg.analyzers.symbols.empty() || universe.empty() || asked <= universe.size())
+    return std::nullopt;
+  return "asked for " + std::to_string(asked) + " symbols ([analyzers] symbol_count) but the " +
+         "market has " + std::to_string(universe.size()) + ": watching all " +
+         std::to_string(universe.size());
+}
+
 std::size_t strategy_symbol_count(const engine_config& cfg,
                                   const std::vector<std::string>& symbols) {
   std::set<std::string> followed;
@@ -120,6 +130,7 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
                            : cfg.mode == run_mode::sim   ? 2
                                                          : 60;
   p.analyzer.history_days = plan.history_days;
+  p.analyzer.interest_interval = cfg.feed.rerank_interval; // fresh figures for every re-rank
   auto& e = p.executor;
   e.queue_capacity = cfg.executor.queue_capacity;
   e.journal_path = journal_path(cfg);

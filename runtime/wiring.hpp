@@ -46,6 +46,11 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
 std::vector<std::string> watched_symbols(const engine_config& cfg,
                                          const std::vector<std::string>& universe);
 
+// "asked for N symbols, the market has M": symbol_count is larger than the universe it picks
+// from (never a silent cap). nullopt when it fits or symbols are named.
+std::optional<std::string> symbol_shortfall(const engine_config& cfg,
+                                            const std::vector<std::string>& universe);
+
 // How many distinct symbols the strategies that will run follow (they alone need history).
 std::size_t strategy_symbol_count(const engine_config& cfg,
                                   const std::vector<std::string>& symbols);

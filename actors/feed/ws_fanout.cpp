@@ -10,6 +10,11 @@ void market_fanout::add(const market_sink_actor& sink) {
   flows_.try_emplace(sink.address(), sink_flow{sink, 0, {}});
 }
 
+void market_fanout::tell_slot(const caf::actor_addr& who, const std::string& symbol, bool on_ws) {
+  if (auto it = flows_.find(who); it != flows_.end())
+    self_->send(it->second.hdl, slot_atom_v, symbol, on_ws);
+}
+
 bool market_fanout::offer(const caf::actor_addr& who, const trade_tick& t) {
   auto it = flows_.find(who);
   if (it == flows_.end())

@@ -36,6 +36,9 @@ public:
   bool offer(const caf::actor_addr& who, const trade_tick& t);
   bool offer(const caf::actor_addr& who, const order_book& b);
 
+  // Tells a subscriber that `symbol` gained (true) or lost (false) its WebSocket slot.
+  void tell_slot(const caf::actor_addr& who, const std::string& symbol, bool on_ws);
+
 private:
   struct sink_flow {
     market_sink_actor hdl;

@@ -1,475 +1,14 @@
 #include "actors/feed/ws_feed.hpp"
 
-#include <algorithm>
-#include <map>
-#include <optional>
-#include <random>
-#include <set>
-#include <utility>
-#include <vector>
-
 #include <caf/actor_system.hpp>
-#include <caf/stateful_actor.hpp>
-#include <caf/typed_event_based_actor.hpp>
 
-#include "actors/observability/instrumentation.hpp"
-#include "actors/feed/ws_fanout.hpp"
-#include "kis/kst.hpp"
-#include "kis/notice_crypto.hpp"
-#include "kis/realtime_frames.hpp"
-#include "messages/errors.hpp"
+#include "actors/feed/ws_feed_state.hpp"
 
 namespace kis {
 
 namespace {
 
-using sink_id = caf::actor_addr;
-using reg_key = std::pair<std::string, std::string>; // (tr_id, tr_key)
-
-// One registration on the server, shared by every subscriber of the same (tr_id, key).
-struct registration {
-  feed_channel channel = feed_channel::trades;
-  std::string key;
-  std::int32_t priority = 0;
-  std::set<sink_id> market_sinks;
-  std::map<sink_id, notice_sink_actor> notice_sinks;
-  bool acked = false; // confirmed on the current session
-  std::vector<caf::typed_response_promise<subscription>> waiting;
-
-  std::size_t sharers() const { return market_sinks.size() + notice_sinks.size(); }
-};
-
-enum class link_state : std::uint8_t { authorizing, connecting, up, waiting };
-
-using self_ptr = ws_feed_impl_actor::stateful_pointer<struct feed_state>;
-
-struct feed_state {
-  static inline const char* name = "ws_feed";
-
-  explicit feed_state(self_ptr ptr)
-      : self(ptr) {}
-
-  self_ptr self;
-  ws_feed_config cfg;
-  token_keeper_actor keeper;
-  std::minstd_rand rng;
-
-  // Session.
-  link_state link = link_state::waiting;
-  std::uint64_t session = 0;
-  std::unique_ptr<ws_transport> transport;
-  std::string approval;                   // secret: goes into register requests only
-  caf::actor_clock::time_point since{};   // when the current state began
-  caf::actor_clock::time_point last_rx{}; // data or ping
-  caf::actor_clock::time_point retry_at{};
-  caf::actor_clock::time_point down_since{}; // first loss of an unrecovered outage
-  bool recovering = false;
-  bool ever_up = false;
-  bool key_refused = false; // OPSP0010/0011: the next connect asks for a fresh key
-  std::uint32_t attempt = 0;
-  std::map<std::string, rt::notice_cipher> ciphers; // per tr_id, from the latest ack
-
-  // Registrations and subscribers.
-  std::map<reg_key, registration> regs;
-  feed_status st;
-  std::int32_t trade_date = 0; // KST date of the latest trade, for order-book times
-
-  // Handler counts and times; the role's figures come from `st` at publish (add_figures).
-  actor_recorder rec{"ws_feed", "ws_feed"};
-  market_fanout fanout{self, rec}; // market subscribers and their credit
-  std::uint64_t frames_at_publish = 0;
-  std::optional<caf::actor_clock::time_point> published_at; // for frames per second
-
-  // Scratch buffers reused for every frame.
-  std::vector<trade_tick> trades;
-  std::vector<order_book> books;
-  std::vector<execution_notice> notices;
-
-  caf::actor_clock::time_point now() const { return self->clock().now(); }
-  std::int64_t now_ns() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(now().time_since_epoch()).count();
-  }
-
-  // --- session --------------------------------------------------------------------------
-
-  void authorize() {
-    link = link_state::authorizing;
-    since = now();
-    auto got = [this](const approval_key& k) {
-      approval = k.value;
-      connect();
-    };
-    auto failed = [this](caf::error&) { lost(); };
-    // The keeper's cached key serves a plain reconnect; a key the server refused is reissued.
-    if (std::exchange(key_refused, false))
-      self->request(keeper, cfg.approval_timeout, approval_atom_v, refresh_atom_v)
-          .then(got, failed);
-    else
-      self->request(keeper, cfg.approval_timeout, approval_atom_v).then(got, failed);
-  }
-
-  void connect() {
-    link = link_state::connecting;
-    since = now();
-    transport = cfg.transport(caf::actor_cast<ws_feed_impl_actor>(self), ++session);
-  }
-
-  void on_up() {
-    link = link_state::up;
-    last_rx = now();
-    st.connected = true;
-    if (ever_up)
-      ++st.reconnects;
-    ever_up = true;
-    // Notices first, then by priority and demand, so a smaller server cap cuts the least wanted.
-    std::vector<std::pair<const reg_key, registration>*> order;
-    for (auto& kv : regs)
-      order.push_back(&kv);
-    std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) {
-      auto rank = [](const registration& r) {
-        return std::make_tuple(r.channel == feed_channel::notices, r.priority, r.sharers());
-      };
-      return rank(a->second) > rank(b->second);
-    });
-    for (auto* kv : order)
-      send_register(kv->first, true);
-    check_recovered();
-  }
-
-  // The session is gone (or never came): forget its keys, keep every registration.
-  void lost() {
-    transport.reset();
-    ciphers.clear();
-    st.connected = false;
-    for (auto& [k, r] : regs) {
-      r.acked = false;
-      answer_waiting(r);
-    }
-    if (!recovering) {
-      recovering = true;
-      down_since = now();
-    }
-    link = link_state::waiting;
-    retry_at = now() + backoff();
-  }
-
-  // Equal jitter: half the capped exponential step fixed, half random.
-  caf::timespan backoff() {
-    auto step = cfg.backoff_min;
-    for (std::uint32_t i = 0; i < attempt && step < cfg.backoff_max; ++i)
-      step *= 2;
-    step = std::min(step, cfg.backoff_max);
-    ++attempt;
-    std::uniform_int_distribution<caf::timespan::rep> jitter{0, step.count() / 2};
-    return caf::timespan{step.count() - step.count() / 2 + jitter(rng)};
-  }
-
-  void check_recovered() {
-    if (!recovering || link != link_state::up)
-      return;
-    if (std::any_of(regs.begin(), regs.end(), [](const auto& kv) { return !kv.second.acked; }))
-      return;
-    recovering = false;
-    attempt = 0;
-    if (st.reconnects > 0)
-      st.last_recovery_ns =
-          std::chrono::duration_cast<std::chrono::nanoseconds>(now() - down_since).count();
-  }
-
-  void on_tick() {
-    auto t = now();
-    switch (link) {
-    case link_state::up:
-      if (t - last_rx >= cfg.silence_timeout)
-        lost();
-      break;
-    case link_state::connecting:
-      if (t - since >= cfg.connect_timeout)
-        lost();
-      break;
-    case link_state::waiting:
-      if (t >= retry_at)
-        authorize();
-      break;
-    case link_state::authorizing:
-      break; // the request has its own timeout
-    }
-    self->delayed_send(self, cfg.tick_interval, caf::tick_atom_v);
-  }
-
-  void send_register(const reg_key& k, bool on) {
-    if (link != link_state::up || !transport)
-      return;
-    transport->send_text(rt::make_subscribe_request(approval, cfg.custtype, k.first, k.second, on));
-  }
-
-  // --- registrations --------------------------------------------------------------------
-
-  subscription describe(const registration& r) const {
-    return {r.channel, r.key, static_cast<std::uint32_t>(r.sharers()),
-            static_cast<std::uint32_t>(regs.size()), cfg.slots_cap};
-  }
-
-  void answer_waiting(registration& r) {
-    for (auto& rp : r.waiting)
-      rp.deliver(describe(r));
-    r.waiting.clear();
-  }
-
-  std::size_t market_regs() const {
-    return static_cast<std::size_t>(std::count_if(regs.begin(), regs.end(), [](const auto& kv) {
-      return kv.second.channel != feed_channel::notices;
-    }));
-  }
-
-  // Finds or makes the registration; nullptr with `err` set when the cap says no.
-  registration* acquire(const subscribe_request& req, caf::error& err) {
-    if (req.key.empty()) {
-      err = make_kis_error(errc::invalid_argument, "subscribe_request without a key");
-      return nullptr;
-    }
-    reg_key k{std::string{rt::tr_id_of(req.channel, cfg.paper)}, req.key};
-    if (auto it = regs.find(k); it != regs.end()) {
-      it->second.priority = std::max(it->second.priority, req.priority);
-      return &it->second;
-    }
-    const bool notice = req.channel == feed_channel::notices;
-    const std::size_t market_cap =
-        cfg.slots_cap > cfg.notice_slots ? cfg.slots_cap - cfg.notice_slots : 0;
-    if (regs.size() >= cfg.slots_cap || (!notice && market_regs() >= market_cap)) {
-      err = make_kis_error(errc::ws_cap_reached,
-                           "WebSocket registrations full (" + std::to_string(regs.size()) + " of " +
-                               std::to_string(cfg.slots_cap) + ", " +
-                               std::to_string(cfg.notice_slots) +
-                               " pinned for notices): poll this symbol over REST");
-      return nullptr;
-    }
-    auto& r = regs[k];
-    r.channel = req.channel;
-    r.key = req.key;
-    r.priority = req.priority;
-    st.slots_used = static_cast<std::uint32_t>(regs.size());
-    send_register(k, true);
-    return &r;
-  }
-
-  caf::result<subscription> reply_for(registration& r) {
-    if (link != link_state::up || r.acked)
-      return describe(r); // held; (re)registered as soon as the session is up
-    auto rp = self->make_response_promise<subscription>();
-    r.waiting.push_back(rp);
-    return rp;
-  }
-
-  void release_if_unused(std::map<reg_key, registration>::iterator it) {
-    if (it->second.sharers() > 0)
-      return;
-    if (it->second.acked)
-      send_register(it->first, false);
-    for (auto& rp : it->second.waiting)
-      rp.deliver(make_kis_error(errc::ws_refused, "registration released before the server acked"));
-    regs.erase(it);
-    st.slots_used = static_cast<std::uint32_t>(regs.size());
-  }
-
-  void forget_sink(const sink_id& who) {
-    fanout.erase(who);
-    for (auto it = regs.begin(); it != regs.end();) {
-      auto next = std::next(it);
-      it->second.market_sinks.erase(who);
-      it->second.notice_sinks.erase(who);
-      release_if_unused(it);
-      it = next;
-    }
-  }
-
-  void watch(const caf::actor_addr& who) {
-    if (who && !fanout.has(who))
-      self->monitor(who);
-  }
-
-  // --- inbound frames -------------------------------------------------------------------
-
-  void on_frame(std::string& text) {
-    last_rx = now();
-    ++st.frames;
-    switch (rt::classify(text)) {
-    case rt::frame_kind::data:
-      on_data(text);
-      break;
-    case rt::frame_kind::control:
-      on_control(text);
-      break;
-    case rt::frame_kind::unknown:
-      ++st.parse_errors;
-      break;
-    }
-  }
-
-  void on_control(const std::string& text) {
-    auto rep = rt::parse_control(text);
-    if (!rep) {
-      ++st.parse_errors;
-      return;
-    }
-    if (rep->kind == rt::control_kind::ping) {
-      // Which answer the server wants is unconfirmed (KIS-PROTOCOL.md §6.6): give both.
-      transport->send_text(text);
-      transport->send_pong(text);
-      ++st.pings_answered;
-      return;
-    }
-    if (rep->kind == rt::control_kind::unsubscribed)
-      return;
-    auto it = find_reg(*rep);
-    if (it == regs.end())
-      return; // an ack for something released meanwhile
-    auto& r = it->second;
-    if (rep->kind == rt::control_kind::refused &&
-        (rep->msg_cd == "OPSP0010" || rep->msg_cd == "OPSP0011")) {
-      // The approval key, not this registration, is at fault: reconnect with a fresh one.
-      key_refused = true;
-      lost();
-      return;
-    }
-    if (rep->kind == rt::control_kind::refused) {
-      for (auto& rp : r.waiting)
-        rp.deliver(
-            make_kis_error(rep->refusal.code, rep->refusal.kis_code, 0, rep->refusal.message));
-      r.waiting.clear();
-      regs.erase(it);
-      st.slots_used = static_cast<std::uint32_t>(regs.size());
-      check_recovered();
-      return;
-    }
-    // OPSP0000 and OPSP0002 alike: the registration holds on this session.
-    if (rt::is_notice_tr(it->first.first) && rep->key.size() == rt::notice_key_size)
-      ciphers[it->first.first] = {rep->key, rep->iv};
-    r.acked = true;
-    answer_waiting(r);
-    check_recovered();
-  }
-
-  std::map<reg_key, registration>::iterator find_reg(const rt::control_reply& rep) {
-    if (auto it = regs.find({rep.tr_id, rep.tr_key}); it != regs.end())
-      return it;
-    // OPSP0017 (bad HTS ID) names no tr_id: it is about the notice registration not yet acked.
-    return std::find_if(regs.begin(), regs.end(), [&](const auto& kv) {
-      return kv.second.channel == feed_channel::notices && !kv.second.acked &&
-             (rep.tr_id == "(null)" || rep.tr_id == kv.first.first);
-    });
-  }
-
-  void on_data(const std::string& text) {
-    auto f = rt::split_frame(text);
-    if (!f) {
-      ++st.parse_errors;
-      return;
-    }
-    const auto ns = now_ns();
-    if (f->tr_id == rt::tr_trades) {
-      trades.clear();
-      if (!count(rt::parse_trades(f->payload, f->count, ns, trades)))
-        return;
-      trade_date = api::kst::date_of(trades.back().exchange_ns);
-      for (auto& t : trades)
-        fan_out(rt::tr_trades, t.symbol, t);
-    } else if (f->tr_id == rt::tr_book) {
-      books.clear();
-      auto date = api::kst::format_date(trade_date != 0 ? trade_date : api::kst::today(*cfg.clock));
-      if (!count(rt::parse_books(f->payload, f->count, date, ns, books)))
-        return;
-      for (auto& b : books)
-        fan_out(rt::tr_book, b.symbol, b);
-    } else if (rt::is_notice_tr(f->tr_id)) {
-      on_notices(*f, ns);
-    } else {
-      ++st.parse_errors;
-    }
-  }
-
-  bool count(const api::result<std::size_t>& n) {
-    if (!n) {
-      ++st.parse_errors;
-      return false;
-    }
-    st.records += *n;
-    return true;
-  }
-
-  void on_notices(const rt::data_frame& f, std::int64_t ns) {
-    std::string plain;
-    if (f.encrypted) {
-      auto c = ciphers.find(std::string{f.tr_id});
-      if (c == ciphers.end()) {
-        ++st.parse_errors; // no key from an ack on this session
-        return;
-      }
-      auto dec = rt::decrypt_notice(f.payload, c->second);
-      if (!dec) {
-        ++st.parse_errors;
-        return;
-      }
-      plain = std::move(*dec);
-    } else {
-      plain.assign(f.payload);
-    }
-    notices.clear();
-    if (!count(rt::parse_notices(plain, f.count, ns, notices)))
-      return;
-    for (auto& n : notices) {
-      auto it = regs.find({std::string{f.tr_id}, n.hts_id});
-      if (it == regs.end()) // one notice registration per session in practice
-        it = std::find_if(regs.begin(), regs.end(), [](const auto& kv) {
-          return kv.second.channel == feed_channel::notices;
-        });
-      if (it == regs.end())
-        continue;
-      for (auto& [who, sink] : it->second.notice_sinks)
-        self->send(sink, n);
-    }
-  }
-
-  // --- metrics -------------------------------------------------------------------------
-
-  void add_figures(actor_sample& s) {
-    namespace m = metric_names;
-    auto point = [&s](const char* series, metric_type type, double v, std::vector<label> ls = {}) {
-      s.values.push_back({series, type, std::move(ls), v});
-    };
-    auto t = now();
-    auto secs = published_at ? std::chrono::duration<double>(t - *published_at).count() : 0.0;
-    double rate = secs > 0 ? static_cast<double>(st.frames - frames_at_publish) / secs : 0;
-    frames_at_publish = st.frames;
-    published_at = t;
-    point(m::ws_registrations, metric_type::gauge, static_cast<double>(regs.size()));
-    point(m::ws_registrations_limit, metric_type::gauge, static_cast<double>(cfg.slots_cap));
-    point(m::ws_reconnects, metric_type::counter, static_cast<double>(st.reconnects));
-    point(m::ws_frames, metric_type::counter, static_cast<double>(st.frames));
-    point(m::ws_frames_per_second, metric_type::gauge, rate);
-    point(m::ws_drops, metric_type::counter, static_cast<double>(st.dropped),
-          {{"reason", "slow_subscriber"}});
-    point("ws_records_total", metric_type::counter, static_cast<double>(st.records));
-    point("ws_parse_errors_total", metric_type::counter, static_cast<double>(st.parse_errors));
-    point("ws_pings_answered_total", metric_type::counter, static_cast<double>(st.pings_answered));
-    point("ws_connected", metric_type::gauge, st.connected ? 1 : 0);
-    point("ws_subscribers", metric_type::gauge, static_cast<double>(fanout.size()));
-    point("ws_last_recovery_seconds", metric_type::gauge,
-          static_cast<double>(st.last_recovery_ns) / 1e9);
-  }
-
-  // --- fan-out -------------------------------------------------------------------------
-
-  template <class T>
-  void fan_out(std::string_view tr, const std::string& symbol, const T& value) {
-    auto it = regs.find({std::string{tr}, symbol});
-    if (it == regs.end())
-      return;
-    for (const auto& who : it->second.market_sinks)
-      if (!fanout.offer(who, value))
-        ++st.dropped;
-  }
-};
+using namespace feed_impl;
 
 ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
                                           token_keeper_actor keeper) {
@@ -477,6 +16,10 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
   s.rng.seed(static_cast<std::minstd_rand::result_type>(cfg.seed));
   s.st.slots_cap = cfg.slots_cap;
   s.fanout.set_window(cfg.window);
+  if (cfg.rerank_interval.count() > 0) {
+    s.ranker.emplace(cfg.ranking, [self] { return self->clock().now(); });
+    s.next_rerank = self->clock().now() + cfg.rerank_interval;
+  }
   s.cfg = std::move(cfg);
   s.keeper = std::move(keeper);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -495,12 +38,18 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
           return make_kis_error(errc::invalid_argument, "notices go to a notice sink");
         caf::error err;
         auto* r = st.acquire(req, err);
-        if (r == nullptr)
-          return err;
         auto who = sink.address();
+        if (r == nullptr) {
+          if (st.ranker && view(err).code == errc::ws_cap_reached) {
+            st.watch(who);
+            st.wait_for_slot(req, sink);
+          }
+          return err;
+        }
         st.watch(who);
         st.fanout.add(sink);
         r->market_sinks.insert(who);
+        st.update_want(req.key);
         return st.reply_for(*r);
       },
       [self](const subscribe_request& req,
@@ -522,11 +71,26 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
       [self](caf::unsubscribe_atom, const subscribe_request& req, const market_sink_actor& sink) {
         auto& st = self->state;
         auto m = st.rec.measure(self);
+        if (auto sb = st.standby.find(req.key); sb != st.standby.end()) {
+          if (auto ch = sb->second.find(req.channel); ch != sb->second.end()) {
+            ch->second.erase(sink.address());
+            if (ch->second.empty())
+              sb->second.erase(ch);
+          }
+          if (sb->second.empty())
+            st.standby.erase(sb);
+          st.update_want(req.key);
+        }
         auto it = st.regs.find({std::string{rt::tr_id_of(req.channel, st.cfg.paper)}, req.key});
         if (it == st.regs.end())
           return;
         it->second.market_sinks.erase(sink.address());
         st.release_if_unused(it);
+      },
+      [self](const interest_report& r) {
+        auto m = self->state.rec.measure(self);
+        if (self->state.ranker)
+          self->state.ranker->report(r);
       },
       [self](status_atom) {
         auto m = self->state.rec.measure(self);

@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
+#include "actors/feed/slot_ranker.hpp"
 #include "kis/clock.hpp"
 #include "messages/interfaces.hpp"
 
@@ -44,6 +45,13 @@ struct ws_feed_config {
   caf::timespan backoff_min = std::chrono::milliseconds{500};
   caf::timespan backoff_max = std::chrono::seconds{30};
   std::uint64_t seed = 1; // reconnect jitter
+  // Slots that follow interest: every rerank_interval the slot_ranker decides which wanted
+  // symbols hold market-data registrations; a symbol refused for lack of room waits for one
+  // (its subscriber polls it meanwhile) and one that loses its slot is told so and polled.
+  // 0 = no re-ranking: the first subscribers keep the slots.
+  caf::timespan rerank_interval{0};
+  slot_ranker_config ranking;
+  caf::timespan release_timeout = std::chrono::seconds{5}; // an unanswered unsubscribe frees
   // Calendar date for order-book records before the first trade of the day names it.
   std::shared_ptr<const wall_clock> clock = default_wall_clock();
   ws_transport_factory transport; // required: runtime/ injects the Beast client, tests a fake

@@ -53,7 +53,7 @@ struct metrics_state {
   process_usage usage;
   double cpu_percent = 0;
   std::optional<std::pair<time_point, double>> last_probe; // when, cpu seconds then
-  std::set<std::string> episodes;                          // warnings currently raised
+  warning_rules rules{warning_thresholds{}}; // set from cfg.warn when the actor starts
   actor_recorder rec{"metrics", "metrics"};
   metric_handle samples = rec.counter("metric_samples_total");
   metric_handle reporting = rec.gauge("metric_actors_reporting");
@@ -73,11 +73,12 @@ metrics_snapshot make_snapshot(self_ptr self) {
   for (const auto& [name, e] : st.actors)
     out.actors.push_back(e.sample);
   st.rec.set(st.reporting, static_cast<double>(st.actors.size()));
-  st.rec.set(st.active, static_cast<double>(st.episodes.size()));
+  st.rec.set(st.active, static_cast<double>(st.rules.active()));
   out.actors.push_back(st.rec.sample(out.at_ns));
   out.rss_bytes = st.usage.rss_bytes;
   out.cpu_seconds = st.usage.cpu_seconds;
   out.cpu_percent = st.cpu_percent;
+  out.warnings.assign(st.rules.recent().begin(), st.rules.recent().end());
   return out;
 }
 
@@ -94,66 +95,18 @@ void probe(self_ptr self) {
   st.last_probe = {now, st.usage.cpu_seconds};
 }
 
-// Raises a warning when `over` first holds, clears it once `back` holds; logs both edges.
-void episode(metrics_state& st, const std::string& key, bool over, bool back,
-             const std::string& message) {
-  bool was = st.episodes.contains(key);
-  if (over && !was) {
-    st.episodes.insert(key);
-    st.rec.add(st.raised);
-    if (st.cfg.log)
-      st.cfg.log({key, message, true});
-  } else if (was && back) {
-    st.episodes.erase(key);
-    if (st.cfg.log)
-      st.cfg.log({key, key + " is back to normal", false});
-  }
-}
-
-// A figure that must stay below `limit`.
-void ceiling(metrics_state& st, const std::string& key, double value, double limit,
-             const std::string& what) {
-  if (limit <= 0)
-    return;
-  episode(st, key, value >= limit, value < limit * (1 - st.cfg.warn.hysteresis),
-          what + " at " + std::to_string(value) + " (threshold " + std::to_string(limit) + ")");
-}
-
-void evaluate(self_ptr self) {
+// Applies the warning rules to a fresh snapshot; returns it with this round's edges in it.
+metrics_snapshot evaluate(self_ptr self) {
   auto& st = self->state;
-  const auto& w = st.cfg.warn;
-  ceiling(st, "process_cpu", st.cpu_percent, w.cpu_percent, "process CPU percent");
-  if (st.usage.memory_bytes > 0)
-    ceiling(st, "process_rss",
-            100.0 * static_cast<double>(st.usage.rss_bytes) /
-                static_cast<double>(st.usage.memory_bytes),
-            w.rss_percent, "process memory percent");
-  namespace m = metric_names;
-  for (const auto& [name, e] : st.actors) {
-    const auto& s = e.sample;
-    ceiling(st, "mailbox_depth:" + name, static_cast<double>(s.mailbox_depth_max),
-            static_cast<double>(w.mailbox_depth), name + " mailbox depth");
-    if (auto q = find_total(s, m::executor_queue_depth))
-      ceiling(st, "executor_queue:" + name, *q, w.executor_queue_depth,
-              name + " executor queue depth");
-    auto calls = find_total(s, m::api_calls_last_second);
-    auto limit = find_total(s, m::api_rate_limit);
-    if (calls && limit && *limit > 0)
-      ceiling(st, "budget:" + name, *calls / *limit, w.budget_saturation,
-              name + " API budget use (calls in the last second / limit)");
-    auto slots = find_total(s, m::ws_registrations);
-    auto cap = find_total(s, m::ws_registrations_limit);
-    if (slots && cap && *cap > 0)
-      ceiling(st, "ws_slots:" + name, *slots / *cap, w.ws_slots_ratio,
-              name + " WebSocket registrations used");
-    // A floor: warn when little life is left; no token yet (0) is not an episode.
-    if (auto left = find_total(s, m::token_remaining);
-        left && *left > 0 && w.token_life_seconds > 0)
-      episode(st, "token_life:" + name, *left < w.token_life_seconds,
-              *left >= w.token_life_seconds * (1 + w.hysteresis),
-              name + " token life left " + std::to_string(*left) + " s (threshold " +
-                  std::to_string(w.token_life_seconds) + " s)");
+  auto snap = make_snapshot(self);
+  for (const auto& w : st.rules.evaluate(snap, st.usage.memory_bytes, self->clock().now())) {
+    if (w.raised)
+      st.rec.add(st.raised);
+    if (st.cfg.log)
+      st.cfg.log(w);
   }
+  snap.warnings.assign(st.rules.recent().begin(), st.rules.recent().end());
+  return snap;
 }
 
 metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg) {
@@ -161,6 +114,7 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
     cfg.probe = read_process_usage;
   if (!cfg.clock)
     cfg.clock = default_wall_clock();
+  self->state.rules = warning_rules{cfg.warn};
   self->state.cfg = std::move(cfg);
   probe(self);
   self->delayed_send(self, self->state.cfg.collect_every, collect_atom_v);
@@ -187,9 +141,9 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
         auto& st = self->state;
         auto m = st.rec.measure(self);
         probe(self);
-        evaluate(self);
+        auto snap = evaluate(self);
         if (st.cfg.publish)
-          st.cfg.publish(std::make_shared<const metrics_snapshot>(make_snapshot(self)));
+          st.cfg.publish(std::make_shared<const metrics_snapshot>(std::move(snap)));
         // Only the timer's own message re-arms it, so extra collects add no timers.
         if (self->current_sender() == self->ctrl())
           self->delayed_send(self, st.cfg.collect_every, collect_atom_v);

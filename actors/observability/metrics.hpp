@@ -1,6 +1,6 @@
 // The metrics actor: collects every actor's samples, keeps the latest per actor, adds the
-// process's RSS and CPU, answers get_atom with a metrics_snapshot, and warns (once per episode)
-// when something is about to hurt.
+// process's RSS and CPU, answers get_atom with a metrics_snapshot, and warns (once per episode,
+// by warning_rules) when something needs a person.
 //
 // Data flow (push, no shared mutable state): each actor's recorder sends actor_samples here;
 // on every collect tick this actor builds an immutable snapshot and hands it to `publish`
@@ -17,6 +17,7 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
+#include "actors/observability/warning_rules.hpp"
 #include "kis/clock.hpp"
 #include "messages/interfaces.hpp"
 
@@ -30,24 +31,6 @@ struct process_usage {
   unsigned cores = 1;
 };
 process_usage read_process_usage();
-
-// Warn when a figure crosses its threshold; clear when it is back inside by `hysteresis`.
-struct warning_thresholds {
-  double cpu_percent = 80;            // of all cores
-  double rss_percent = 80;            // of physical memory
-  std::uint64_t mailbox_depth = 1000; // any actor
-  double executor_queue_depth = 500;  // the seed warns at a signal queue over 500
-  double budget_saturation = 0.9;     // API calls in the last second / limit
-  double ws_slots_ratio = 0.9;        // registrations / 41
-  double token_life_seconds = 600;    // remaining life of the access token
-  double hysteresis = 0.1;            // 10 %: clears at 90 % of a ceiling, 110 % of a floor
-};
-
-struct metrics_warning {
-  std::string key;     // what and where, e.g. "mailbox_depth:analyzer-3"
-  std::string message; // for a person
-  bool raised = true;  // false: the episode is over
-};
 
 struct metrics_config {
   caf::timespan collect_every = std::chrono::seconds{1};

@@ -33,6 +33,9 @@ struct symbol_state {
   steady_time next_poll{};
   milliseconds interval{0};
   std::int64_t last_acc_volume = 0;
+  // activity since the last interest report (the feed's slot ranking)
+  double turnover = 0;
+  std::int64_t window_high = 0, window_low = 0;
   // bars and indicators
   bar cur;
   bool has_bar = false;
@@ -82,6 +85,8 @@ public:
       symbols_[sym].interval = cfg_.poll_interval;
       subscribe(sym);
     }
+    if (feed_ && cfg_.interest_interval.count() > 0)
+      delayed_send(this, cfg_.interest_interval, interest_atom_v);
     return {
         [this](const trade_tick& t) {
           auto m = rec_.measure(this);
@@ -90,6 +95,15 @@ public:
         [this](const order_book& b) {
           auto m = rec_.measure(this);
           on_book(b);
+        },
+        [this](slot_atom, const std::string& sym, bool on_ws) {
+          auto m = rec_.measure(this);
+          on_slot(sym, on_ws);
+        },
+        [this](interest_atom) {
+          auto m = rec_.measure(this);
+          report_interest();
+          delayed_send(this, cfg_.interest_interval, interest_atom_v);
         },
         [this](follow_atom, const std::string& sym, strategy_actor st) {
           auto m = rec_.measure(this);
@@ -136,6 +150,37 @@ private:
                 ++cap_fallbacks_;
               start_polling(sym); // any refusal: the symbol is still watched, over REST
             });
+  }
+
+  // The feed re-ranked its slots: a symbol that got one streams (its poll loop stops at the
+  // next due time), one that lost it is polled from now on.
+  void on_slot(const std::string& sym, bool on_ws) {
+    auto i = symbols_.find(sym);
+    if (i == symbols_.end())
+      return;
+    if (on_ws)
+      i->second.src = source::ws;
+    else if (i->second.src != source::poll)
+      start_polling(sym);
+  }
+
+  // What the feed ranks slots by: who is followed, turnover and price range since last time.
+  void report_interest() {
+    interest_report r{cfg_.name, {}};
+    r.symbols.reserve(symbols_.size());
+    for (auto& [sym, s] : symbols_) {
+      symbol_interest i;
+      i.symbol = sym;
+      i.followed = !s.followers.empty();
+      i.turnover = s.turnover;
+      if (s.window_low > 0)
+        i.range_pct = 100.0 * static_cast<double>(s.window_high - s.window_low) /
+                      static_cast<double>(s.window_low);
+      r.symbols.push_back(std::move(i));
+      s.turnover = 0;
+      s.window_high = s.window_low = s.last_price;
+    }
+    send(feed_, std::move(r));
   }
 
   void start_polling(const std::string& sym) {
@@ -386,6 +431,9 @@ private:
     s.cur.close = px;
     s.cur.volume += qty;
     s.last_price = px;
+    s.turnover += static_cast<double>(px) * static_cast<double>(qty);
+    s.window_high = s.window_high == 0 ? px : std::max(s.window_high, px);
+    s.window_low = s.window_low == 0 ? px : std::min(s.window_low, px);
     s.ind.day_high = std::max(s.ind.day_high, px);
     s.ind.day_low = std::min(s.ind.day_low, px);
     if (acc_volume > 0) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 #include "actors/observability/instrumentation.hpp"
 #include "actors/trading/account_view.hpp"
+#include "actors/trading/executor_report.hpp"
 #include "actors/trading/market_view.hpp"
 #include "actors/trading/open_orders.hpp"
 #include "actors/trading/order_journal.hpp"
@@ -72,6 +74,9 @@ private:
   void set_status(tracked_order& o, order_status s, std::int64_t last_qty = 0,
                   std::int64_t last_px = 0);
   void notify(const order_update& up);
+  // Tells the feed which symbols hold orders or positions (they keep WebSocket slots) and how
+  // many signals each got; sent when the pinned set changes or a signal arrived.
+  void report_interest(bool signalled);
   void apply_fill(tracked_order& o, std::int64_t qty, std::int64_t price, const char* source);
   void release_hold(tracked_order& o, std::int64_t qty);
   void check_loss_limit();
@@ -117,6 +122,9 @@ private:
   position_ledger ledger_;
   std::map<std::string, strategy_actor> strategies_;
   std::map<std::string, std::uint64_t> refused_;
+  std::map<std::string, std::uint64_t> signals_by_symbol_;
+  std::set<std::string> pinned_reported_;
+  order_blotter blotter_; // the latest orders, for the console
   std::uint64_t signals_ = 0, accepted_ = 0, fills_ = 0, journal_errors_ = 0;
   std::uint64_t orders_sent_ = 0, pretrade_calls_ = 0;
   std::uint64_t strategies_lost_ = 0, strategy_settled_ = 0;

@@ -42,6 +42,43 @@ void add_executor_figures(actor_sample& s, const executor_summary& sum, const ex
   point("executor_journal_errors_total", metric_type::counter,
         static_cast<double>(x.journal_errors));
   point("executor_killed", metric_type::gauge, sum.killed ? 1 : 0);
+  // The console's positions and blotter: a bounded set of series (positions held, 20 orders).
+  for (const auto& p : sum.positions) {
+    const std::vector<label> sym{{"symbol", p.symbol}};
+    point("position_qty", metric_type::gauge, static_cast<double>(p.qty), sym);
+    point("position_avg_price", metric_type::gauge, static_cast<double>(p.avg_price), sym);
+    point("position_last_price", metric_type::gauge, static_cast<double>(p.last_price), sym);
+    point("position_realized_pnl_krw", metric_type::gauge, static_cast<double>(p.realized_pnl),
+          sym);
+  }
+  if (x.blotter == nullptr)
+    return;
+  for (const auto& r : x.blotter->rows()) {
+    const auto& u = r.last;
+    const std::vector<label> id{{"id", u.client_id}};
+    point("blotter_qty", metric_type::gauge, static_cast<double>(u.qty),
+          {{"id", u.client_id},
+           {"symbol", u.symbol},
+           {"side", u.dir == side::buy ? "buy" : "sell"},
+           {"status", std::string{to_string_view(u.status)}}});
+    point("blotter_filled_qty", metric_type::gauge, static_cast<double>(u.filled_qty), id);
+    point("blotter_avg_price", metric_type::gauge, static_cast<double>(u.avg_fill_price), id);
+    point("blotter_life_seconds", metric_type::gauge,
+          static_cast<double>(u.at_ns - r.first_ns) / 1e9, id);
+  }
+}
+
+void order_blotter::note(const order_update& up) {
+  if (up.client_id.empty())
+    return;
+  for (auto& r : rows_)
+    if (r.last.client_id == up.client_id) {
+      r.last = up;
+      return;
+    }
+  rows_.push_back({up, up.at_ns});
+  while (rows_.size() > keep)
+    rows_.pop_front();
 }
 
 std::string describe_error(const caf::actor_system& sys, const caf::error& err) {

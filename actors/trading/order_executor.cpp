@@ -110,6 +110,10 @@ void executor::on_exit() {
 
 caf::result<signal_ack> executor::on_signal(signal s) {
   ++signals_;
+  if (!s.symbol.empty()) {
+    ++signals_by_symbol_[s.symbol];
+    report_interest(true);
+  }
   if (s.created_ns == 0)
     s.created_ns = clock_->now_ns();
   if (draining_)
@@ -464,6 +468,34 @@ void executor::notify(const order_update& up) {
   auto i = strategies_.find(up.strategy_id);
   if (i != strategies_.end())
     send(i->second, up);
+  blotter_.note(up);
+  report_interest(false);
+}
+
+void executor::report_interest(bool signalled) {
+  if (!feed_)
+    return;
+  std::set<std::string> pinned;
+  for (const auto& [cid, o] : book_.all())
+    pinned.insert(o.e.symbol);
+  for (const auto& p : ledger_.positions())
+    if (p.qty != 0)
+      pinned.insert(p.symbol);
+  if (!signalled && pinned == pinned_reported_)
+    return;
+  interest_report r{"executor", {}};
+  for (const auto& sym : pinned)
+    r.symbols.push_back({sym, true, false, 0, 0, 0});
+  for (const auto& [sym, n] : signals_by_symbol_) {
+    auto it = std::find_if(r.symbols.begin(), r.symbols.end(),
+                           [&](const symbol_interest& x) { return x.symbol == sym; });
+    if (it == r.symbols.end())
+      r.symbols.push_back({sym, false, false, 0, 0, n});
+    else
+      it->signals = n;
+  }
+  pinned_reported_ = std::move(pinned);
+  send(feed_, std::move(r));
 }
 
 void executor::release_hold(tracked_order& o, std::int64_t qty) {
@@ -573,7 +605,7 @@ void executor::maybe_finish_drain() {
 // --- reporting -------------------------------------------------------------------------------
 
 void executor::add_figures(actor_sample& s) const {
-  add_executor_figures(s, summary(), {book_.size(), in_flight_, journal_errors_});
+  add_executor_figures(s, summary(), {book_.size(), in_flight_, journal_errors_, &blotter_});
 }
 
 executor_summary executor::summary() const {

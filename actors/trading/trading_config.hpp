@@ -38,6 +38,8 @@ struct analyzer_config {
   std::int32_t sma_slow = 20;
   std::int32_t ema_period = 20;
   std::int32_t ws_priority = 0;
+  // How often the analyzer tells the feed how active its symbols are (0: never).
+  std::chrono::milliseconds interest_interval{0};
   std::shared_ptr<const wall_clock> clock; // dates of the history query; null = system
   // FID_COND_MRKT_DIV_CODE of polled quotes: J (KRX), NX (Nextrade), UN (both combined).
   std::string poll_market = "J";

@@ -39,7 +39,8 @@ struct tick_count {
 };
 
 kis::market_sink_actor::behavior_type counting_sink(std::shared_ptr<tick_count> c) {
-  return {[c](const kis::trade_tick&) { ++c->ticks; }, [](const kis::order_book&) {}};
+  return {[c](const kis::trade_tick&) { ++c->ticks; }, [](const kis::order_book&) {},
+          [](kis::slot_atom, const std::string&, bool) {}};
 }
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 15s) {

@@ -68,11 +68,15 @@ struct sink_log {
   std::vector<trade_tick> ticks;
   std::vector<order_book> books;
   std::vector<execution_notice> notices;
+  std::vector<std::pair<std::string, bool>> slots; // slot gained (true) or lost
 };
 
 market_sink_actor::behavior_type market_sink(std::shared_ptr<sink_log> log) {
   return {[log](const trade_tick& t) { log->ticks.push_back(t); },
-          [log](const order_book& b) { log->books.push_back(b); }};
+          [log](const order_book& b) { log->books.push_back(b); },
+          [log](slot_atom, const std::string& sym, bool on_ws) {
+            log->slots.emplace_back(sym, on_ws);
+          }};
 }
 
 notice_sink_actor::behavior_type notice_sink(std::shared_ptr<sink_log> log) {
@@ -507,3 +511,58 @@ TEST_F(FeedTest, ReportsDropsForASlowSubscriber) {
 }
 
 } // namespace
+
+// Slots that follow interest: with re-ranking on, a symbol the cap refused waits; when it
+// becomes more active than a holder, the holder is unregistered (and told), and the newcomer
+// registers only once the server has answered the unsubscribe (KIS counts until then).
+TEST_F(FeedTest, ReRankGivesTheSlotOfAQuietSymbolToAnActiveOne) {
+  cfg.rerank_interval = 10s;
+  cfg.silence_timeout = 300s; // the fake server sends no PINGPONG
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  for (auto sym : {"000001", "000002", "000003", "000004"})
+    ASSERT_TRUE(subscribe(sink, feed_channel::trades, sym, "OPSP0000"));
+  auto refused = subscribe(sink, feed_channel::trades, "000005");
+  ASSERT_FALSE(refused); // polled by its subscriber meanwhile
+  EXPECT_EQ(refused.error(), errc::ws_cap_reached);
+  auto texts_with = [&](const std::string& key, const char* type) {
+    auto& t = session().texts;
+    return std::count_if(t.begin(), t.end(), [&](const std::string& s) {
+      return s.find(R"("tr_key":")" + key + "\"") != std::string::npos &&
+             s.find(std::string{R"("tr_type":")"} + type + "\"") != std::string::npos;
+    });
+  };
+  interest_report r{"analyzer-1", {}};
+  for (auto sym : {"000001", "000002", "000003", "000004"})
+    r.symbols.push_back({sym, false, true, 1e6, 0.1, 0});
+  r.symbols.push_back({"000005", false, true, 5e9, 3.0, 0});
+  self->send(feed, r);
+  sched.run();
+  for (int i = 0; i < 10; ++i) { // one re-rank period of watchdog ticks
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  // The weakest holder (equal scores: the last code) goes; the newcomer waits for the answer.
+  EXPECT_EQ(texts_with("000004", "2"), 1);
+  EXPECT_EQ(texts_with("000005", "1"), 0);
+  ASSERT_EQ(log->slots.size(), 1u);
+  EXPECT_EQ(log->slots[0], std::make_pair(std::string{"000004"}, false));
+  server(ack("H0STCNT0", "000004", "OPSP0001"));
+  EXPECT_EQ(texts_with("000005", "1"), 1);
+  server(ack("H0STCNT0", "000005", "OPSP0000"));
+  ASSERT_EQ(log->slots.size(), 2u);
+  EXPECT_EQ(log->slots[1], std::make_pair(std::string{"000005"}, true));
+  server(trade_frame("000005"));
+  EXPECT_EQ(log->ticks.size(), 1u);
+  EXPECT_EQ(status().slots_used, 4u);
+  // Nothing changes while the figures stay: no flapping back at the next re-ranks.
+  self->send(feed, r);
+  sched.run();
+  for (int i = 0; i < 30; ++i) {
+    sched.advance_time(cfg.tick_interval);
+    sched.run();
+  }
+  EXPECT_EQ(log->slots.size(), 2u);
+}

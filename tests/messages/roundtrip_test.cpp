@@ -249,6 +249,18 @@ kis::feed_status sample() {
   return {true, 41, 41, 2, 100, 400, 1, 0, 9, 12345};
 }
 template <>
+kis::symbol_interest sample() {
+  return {"005930", true, true, 2.5e9, 1.75, 4};
+}
+template <>
+kis::interest_report sample() {
+  return {"analyzer-2", {sample<kis::symbol_interest>()}};
+}
+template <>
+kis::warning_record sample() {
+  return {42, "journal:order_executor", "the order journal failed to write", true};
+}
+template <>
 kis::bar sample() {
   return sample_bar();
 }
@@ -288,7 +300,7 @@ kis::actor_sample sample() {
 }
 template <>
 kis::metrics_snapshot sample() {
-  return {1, {sample<kis::actor_sample>()}, 1 << 20, 1.5, 12.5};
+  return {1, {sample<kis::actor_sample>()}, 1 << 20, 1.5, 12.5, {sample<kis::warning_record>()}};
 }
 
 template <class T>
@@ -307,8 +319,8 @@ using all_types = ::testing::Types<
     kis::call_outcome, kis::access_token, kis::approval_key, kis::token_info, kis::field,
     kis::rest_call, kis::rest_reply, kis::price_query, kis::chart_query, kis::balance_query,
     kis::buyable_query, kis::fills_query, kis::api_stats, kis::http_exchange,
-    kis::subscribe_request, kis::subscription, kis::feed_status, kis::bar, kis::indicators,
-    kis::market_event, kis::label, kis::metric_point, kis::histogram_point, kis::actor_sample,
+    kis::subscribe_request, kis::subscription, kis::feed_status, kis::symbol_interest, kis::interest_report, kis::bar, kis::indicators,
+    kis::market_event, kis::label, kis::metric_point, kis::histogram_point, kis::actor_sample, kis::warning_record,
     kis::metrics_snapshot>;
 TYPED_TEST_SUITE(RoundTrip, all_types);
 

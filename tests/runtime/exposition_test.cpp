@@ -170,9 +170,13 @@ TEST(Exposition, AMetricNameWithTwoTypesKeepsTheFirst) {
 TEST(Json, RoundTripsASnapshot) {
   // Boost 1.81 parses numbers to within an ulp, so doubles compare nearly.
   auto snap = sample_snapshot();
+  snap.warnings.push_back({42, "journal:order_executor", "the order journal failed \"x\"", true});
   std::string error;
   auto back = kis::snapshot_from_json(kis::to_json(snap), &error);
   ASSERT_TRUE(back) << error;
+  ASSERT_EQ(back->warnings.size(), 1u); // the console's list travels in the JSON
+  EXPECT_EQ(back->warnings[0].message, snap.warnings[0].message);
+  EXPECT_TRUE(back->warnings[0].raised);
   EXPECT_EQ(back->at_ns, snap.at_ns);
   EXPECT_EQ(back->rss_bytes, snap.rss_bytes);
   EXPECT_DOUBLE_EQ(back->cpu_percent, snap.cpu_percent);

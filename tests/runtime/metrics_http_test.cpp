@@ -69,6 +69,17 @@ TEST_F(MetricsHttpTest, ServesJson) {
   EXPECT_EQ(snap->actors.size(), 4u);
 }
 
+// The console: one page, nothing loaded from elsewhere, reading /metrics.json.
+TEST_F(MetricsHttpTest, ServesTheConsolePageAtTheRoot) {
+  auto r = get(server.url() + "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<title>kis-engine console</title>"), std::string::npos);
+  EXPECT_NE(r.body.find("fetch(\"/metrics.json\""), std::string::npos);
+  EXPECT_EQ(r.body.find("src="), std::string::npos);
+  EXPECT_EQ(r.body.find("http://"), std::string::npos);
+  EXPECT_EQ(r.body.find("https://"), std::string::npos);
+}
+
 TEST_F(MetricsHttpTest, AnswersUnknownPathsWith404) {
   EXPECT_EQ(get(server.url() + "/nope").status, 404);
 }

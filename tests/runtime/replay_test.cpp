@@ -51,6 +51,9 @@ engine_config recording_config(const fs::path& dir) {
   cfg.analyzers.bar_seconds = 1;
   cfg.analyzers.history_days = 20;
   cfg.feed.max_registrations = 10;
+  // The first subscribers keep their slots (no re-ranking), so the recording's WebSocket
+  // symbols are a fixed nine that the tests below can name.
+  cfg.feed.rerank_interval = std::chrono::milliseconds{0};
   cfg.strategies_configured = true;
   auto syms = watched();
   strategy_entry ma;

@@ -171,6 +171,34 @@ TEST_F(AnalyzerTest, FallsBackToPollingWhenTheFeedIsFull) {
   EXPECT_EQ(events(kis::event_kind::quote).back().symbol, "B");
 }
 
+// The feed re-ranked: a symbol that gains a slot stops being polled, one that loses it is
+// polled from then on; every interest_interval the feed hears how active each symbol was.
+TEST_F(AnalyzerTest, FollowsTheFeedsSlotChangesAndReportsActivity) {
+  fd->cap = 1;
+  cfg.symbols = {"A", "B"};
+  cfg.interest_interval = 5000ms;
+  start();
+  ASSERT_EQ(quote_calls("B"), 1);
+  caf::anon_send(an, kis::slot_atom_v, std::string{"B"}, true);
+  caf::anon_send(an, kis::slot_atom_v, std::string{"A"}, false);
+  sched.run();
+  EXPECT_EQ(quote_calls("A"), 1); // polled at once
+  EXPECT_EQ(metric("analyzer_symbols", "ws"), 1);
+  EXPECT_EQ(metric("analyzer_symbols", "poll"), 1);
+  for (int i = 0; i < 5; ++i) {
+    sched.advance_time(1000ms);
+    sched.run();
+  }
+  EXPECT_EQ(quote_calls("B"), 1); // streamed now: no more polls
+  EXPECT_GE(quote_calls("A"), 4);
+  ASSERT_FALSE(fd->reports.empty());
+  const auto& r = fd->reports.back();
+  EXPECT_EQ(r.source, "a0");
+  ASSERT_EQ(r.symbols.size(), 2u);
+  EXPECT_TRUE(r.symbols[0].followed);
+  EXPECT_EQ(r.symbols[0].symbol, "A");
+}
+
 TEST_F(AnalyzerTest, PollsOneAtATimePerSymbolAndWaitsForTheAnswer) {
   cfg.symbols = {"A", "B"};
   gw->hold_quotes = true; // the governor is slow to grant

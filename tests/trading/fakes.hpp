@@ -163,6 +163,7 @@ struct feed_record {
   std::vector<subscribe_request> notices;
   std::vector<market_sink_actor> sinks;
   std::vector<notice_sink_actor> notice_sinks;
+  std::vector<interest_report> reports;
 };
 
 inline ws_feed_actor spawn_fake_feed(caf::actor_system& sys, std::shared_ptr<feed_record> rec) {
@@ -182,6 +183,7 @@ inline ws_feed_actor spawn_fake_feed(caf::actor_system& sys, std::shared_ptr<fee
           return subscription{r.channel, r.key, 1, rec->used, rec->cap};
         },
         [](caf::unsubscribe_atom, const subscribe_request&, const market_sink_actor&) {},
+        [rec](const interest_report& r) { rec->reports.push_back(r); },
         [rec](status_atom) {
           return feed_status{true, rec->used, rec->cap};
         },

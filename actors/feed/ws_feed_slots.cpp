@@ -1,0 +1,128 @@
+#include "actors/feed/ws_feed_state.hpp"
+
+#include <algorithm>
+
+namespace kis::feed_impl {
+
+// --- slots that follow interest ----------------------------------------------------------------
+
+std::uint32_t feed_state::channels_of(const std::string& symbol) const {
+  std::set<feed_channel> chans;
+  for (const auto& [k, r] : regs)
+    if (r.key == symbol && r.channel != feed_channel::notices)
+      chans.insert(r.channel);
+  if (auto it = standby.find(symbol); it != standby.end())
+    for (const auto& kv : it->second)
+      chans.insert(kv.first);
+  return static_cast<std::uint32_t>(chans.size());
+}
+
+void feed_state::update_want(const std::string& symbol) {
+  if (!ranker)
+    return;
+  if (auto n = channels_of(symbol); n > 0)
+    ranker->want(symbol, n);
+  else
+    ranker->unwant(symbol);
+}
+
+std::size_t feed_state::market_cap() const {
+  return cfg.slots_cap > cfg.notice_slots ? cfg.slots_cap - cfg.notice_slots : 0;
+}
+
+void feed_state::rerank() {
+  std::set<std::string> holders(pending_grants.begin(), pending_grants.end());
+  for (const auto& [k, r] : regs)
+    if (r.channel != feed_channel::notices)
+      holders.insert(r.key);
+  const auto cap = market_cap() > releasing.size() ? market_cap() - releasing.size() : 0;
+  auto plan = ranker->rerank(holders, cap);
+  for (const auto& sym : plan.release)
+    evict(sym);
+  pending_grants.insert(pending_grants.end(), plan.grant.begin(), plan.grant.end());
+  slot_moves += plan.release.size();
+  grant_pending();
+}
+
+// The symbol's registrations go; their subscribers wait in standby and poll meanwhile.
+void feed_state::evict(const std::string& symbol) {
+  pending_grants.erase(std::remove(pending_grants.begin(), pending_grants.end(), symbol),
+                       pending_grants.end());
+  for (auto it = regs.begin(); it != regs.end();) {
+    auto& r = it->second;
+    if (r.key != symbol || r.channel == feed_channel::notices) {
+      ++it;
+      continue;
+    }
+    for (auto& rp : r.waiting)
+      rp.deliver(make_kis_error(errc::ws_cap_reached, "slot given to a more active symbol"));
+    auto& waiting_sinks = standby[symbol][r.channel];
+    for (const auto& who : r.market_sinks) {
+      waiting_sinks.insert(who);
+      fanout.tell_slot(who, symbol, false);
+    }
+    if (link == link_state::up)
+      unregister(it->first);
+    it = regs.erase(it);
+  }
+  st.slots_used = static_cast<std::uint32_t>(regs.size());
+}
+
+// Registers granted symbols as room on the server allows (a release frees its room when the
+// server answers it), first granted first.
+void feed_state::grant_pending() {
+  while (!pending_grants.empty()) {
+    const auto symbol = pending_grants.front();
+    auto sb = standby.find(symbol);
+    if (sb == standby.end()) { // nobody waits any more
+      pending_grants.erase(pending_grants.begin());
+      continue;
+    }
+    if (market_regs() + releasing.size() + sb->second.size() > market_cap())
+      return;
+    for (auto& [channel, sinks] : sb->second) {
+      reg_key k{std::string{rt::tr_id_of(channel, cfg.paper)}, symbol};
+      auto& r = regs[k];
+      r.channel = channel;
+      r.key = symbol;
+      r.announce = true;
+      r.market_sinks.insert(sinks.begin(), sinks.end());
+      send_register(k, true);
+    }
+    standby.erase(sb);
+    pending_grants.erase(pending_grants.begin());
+    st.slots_used = static_cast<std::uint32_t>(regs.size());
+  }
+}
+
+// A market subscriber the cap refused waits for a slot (with re-ranking on).
+void feed_state::wait_for_slot(const subscribe_request& req, const market_sink_actor& sink) {
+  standby[req.key][req.channel].insert(sink.address());
+  fanout.add(sink);
+  update_want(req.key);
+}
+
+void feed_state::forget_sink(const sink_id& who) {
+  fanout.erase(who);
+  for (auto it = standby.begin(); it != standby.end();) {
+    auto symbol = it->first;
+    for (auto& kv : it->second)
+      kv.second.erase(who);
+    std::erase_if(it->second, [](const auto& kv) { return kv.second.empty(); });
+    it = it->second.empty() ? standby.erase(it) : std::next(it);
+    update_want(symbol);
+  }
+  for (auto it = regs.begin(); it != regs.end();) {
+    auto next = std::next(it);
+    it->second.market_sinks.erase(who);
+    it->second.notice_sinks.erase(who);
+    release_if_unused(it);
+    it = next;
+  }
+}
+
+void feed_state::watch(const caf::actor_addr& who) {
+  if (who && !fanout.has(who))
+    self->monitor(who);
+}
+} // namespace kis::feed_impl
