@@ -26,9 +26,10 @@ class Strategy:
     def on_bar(self, event: "MarketEvent") -> None:
         """An intraday bar closed (event.last_bar)."""
 
-    def on_session(self, event: object) -> None:
-        """A market session event (open, close, halt). Not delivered yet: the hook is here so
-        that a strategy written today keeps working when the engine starts sending them."""
+    def on_session(self, event: "SessionChange") -> None:
+        """A venue's session changed (event.previous -> event.now.phase, on event.now.venue);
+        event.now.takes(kind) says whether it accepts that order kind now. Sent once per venue
+        at start, then at every change, when the engine runs with a session calendar."""
 
     def on_order_update(self, update: "OrderUpdate") -> None:
         """What became of an emitted signal: queued, sent, filled, rejected (with the reason),

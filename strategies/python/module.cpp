@@ -46,6 +46,31 @@ void bind_enums(py::module_& m) {
       .value("UNKNOWN", order_status::unknown)
       .value("EXPIRED", order_status::expired)
       .value("UNREACHABLE", order_status::unreachable);
+  py::enum_<session_kind>(m, "SessionKind")
+      .value("CLOSED", session_kind::closed)
+      .value("PRE_MARKET", session_kind::pre_market)
+      .value("PRE_CLOSE_PRICE", session_kind::pre_close_price)
+      .value("OPENING_AUCTION", session_kind::opening_auction)
+      .value("REGULAR", session_kind::regular)
+      .value("CLOSING_AUCTION", session_kind::closing_auction)
+      .value("POST_CLOSE_PRICE", session_kind::post_close_price)
+      .value("SINGLE_PRICE", session_kind::single_price)
+      .value("AFTER_MARKET", session_kind::after_market);
+}
+
+// What on_session receives: a venue's phase changed (KST calendar, see docs/sessions.md).
+void bind_sessions(py::module_& m) {
+  py::class_<venue_status>(m, "VenueStatus")
+      .def_readonly("venue", &venue_status::where)
+      .def_readonly("phase", &venue_status::phase)
+      .def_readonly("since_ns", &venue_status::since_ns)
+      .def_readonly("until_ns", &venue_status::until_ns)
+      .def("takes",
+           [](const venue_status& v, order_kind k) { return (v.order_kinds & mask_of(k)) != 0; });
+  py::class_<session_change>(m, "SessionChange")
+      .def_readonly("previous", &session_change::previous)
+      .def_readonly("now", &session_change::now)
+      .def_readonly("at_ns", &session_change::at_ns);
 }
 
 void bind_events(py::module_& m) {
@@ -180,6 +205,7 @@ PYBIND11_EMBEDDED_MODULE(kis, m) {
   m.doc() = "kis-engine's strategy API (embedded in the engine; see kis.pyi for the types)";
   kis::python::bind_enums(m);
   kis::python::bind_events(m);
+  kis::python::bind_sessions(m);
   kis::python::bind_orders(m);
   kis::python::bind_host(m);
   py::exec(kis::python::kis_api_source, m.attr("__dict__"));

@@ -96,13 +96,14 @@ python_strategy::python_strategy(py::object instance, std::string id)
   on_quote_ = handler("on_quote");
   on_bar_ = handler("on_bar");
   on_order_update_ = handler("on_order_update");
+  on_session_ = handler("on_session");
   slot_.label = "strategy '" + id_ + "'";
 }
 
 python_strategy::~python_strategy() {
   link_->owner = nullptr;
   gil_hold gil; // Python objects are released under the GIL
-  on_history_ = on_tick_ = on_quote_ = on_bar_ = on_order_update_ = py::object{};
+  on_history_ = on_tick_ = on_quote_ = on_bar_ = on_order_update_ = on_session_ = py::object{};
   instance_ = py::object{};
 }
 
@@ -158,6 +159,9 @@ void python_strategy::on_bar(const market_event& ev) {
 }
 void python_strategy::on_order_update(const order_update& up) {
   call(on_order_update_, "on_order_update", up);
+}
+void python_strategy::on_session(const session_change& ev) {
+  call(on_session_, "on_session", ev);
 }
 
 caf::expected<std::unique_ptr<strategy>> load_strategy(const strategy_source& src) {

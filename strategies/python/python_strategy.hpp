@@ -38,6 +38,7 @@ public:
   void on_quote(const market_event& ev) override;
   void on_bar(const market_event& ev) override;
   void on_order_update(const order_update& up) override;
+  void on_session(const session_change& ev) override;
 
   // For kis.Strategy's emit / now_ns / id.
   bool emit_signal(signal s) { return emit(std::move(s)); }
@@ -56,7 +57,7 @@ private:
   pybind11::object instance_;
   std::string id_;
   std::shared_ptr<host_link> link_;
-  pybind11::object on_history_, on_tick_, on_quote_, on_bar_, on_order_update_;
+  pybind11::object on_history_, on_tick_, on_quote_, on_bar_, on_order_update_, on_session_;
   call_slot slot_;
   std::uint64_t errors_ = 0;
 };

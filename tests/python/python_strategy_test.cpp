@@ -127,6 +127,37 @@ TEST(PythonStrategy, LoadsAFileReadsParamsAndEmitsThroughItsContext) {
   EXPECT_EQ(ctx.signals.size(), 2u);
 }
 
+// on_session gets the venue's new phase; this one sells nothing in the regular session and
+// buys once the after-market opens, if the venue takes limit orders then.
+TEST(PythonStrategy, OnSessionSeesTheVenuesPhase) {
+  scratch s;
+  auto file = s.write("sessions.py", R"(
+import kis
+
+class AfterHours(kis.Strategy):
+    def on_session(self, ev):
+        if ev.now.phase == kis.SessionKind.AFTER_MARKET and ev.now.takes(kis.OrderKind.LIMIT):
+            self.emit(kis.limit_order("005930", kis.Side.BUY, 1, 70000,
+                                      f"{ev.previous.name}->{ev.now.venue.name}"))
+)");
+  auto st = make_strategy(python_config(file));
+  ASSERT_TRUE(st) << to_string(st.error());
+  recording_context ctx;
+  (*st)->bind(&ctx);
+  session_change ev;
+  ev.previous = session_kind::closing_auction;
+  ev.now.where = venue::nxt;
+  ev.now.phase = session_kind::regular;
+  ev.now.order_kinds = mask_of(order_kind::limit);
+  (*st)->on_session(ev);
+  EXPECT_TRUE(ctx.signals.empty());
+  ev.previous = session_kind::regular;
+  ev.now.phase = session_kind::after_market;
+  (*st)->on_session(ev);
+  ASSERT_EQ(ctx.signals.size(), 1u);
+  EXPECT_EQ(ctx.signals[0].reason, "REGULAR->NXT");
+}
+
 TEST(PythonStrategy, AnUnreadParameterIsAConfigErrorLikeCpp) {
   scratch s;
   auto file = s.write("level.py", level_cross_py);
