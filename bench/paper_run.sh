@@ -29,16 +29,17 @@ KIS_REST_URL=$(python3 -c 'import json; print(json.loads(open("sim.out").readlin
 KIS_WS_URL=$(python3 -c 'import json; print(json.loads(open("sim.out").readline())["ws_url"])')
 export KIS_REST_URL KIS_WS_URL
 
-# 60 symbols (the simulated market's largest), the moving-average strategy on ten of them.
-universe=$("$sim" --list-symbols | head -n 60 | tr '\n' ' ')
+# 60 symbols (the simulated market's largest); exec_tester trades ten of them: a marketable buy
+# every 2 s at most (a signal stream a strategy could produce), so the order path has work.
+universe=$("$sim" --list-symbols | sed -n '1,60p' | tr '\n' ' ') # sed reads it all: no SIGPIPE
 python3 - "$universe" <<'PY' >engine.toml
 import sys
 syms = sys.argv[1].split()
 q = lambda xs: ", ".join(f'"{s}"' for s in xs)
 print('data_dir = "data"')
 print(f'[analyzers]\nsymbols = [{q(syms)}]')
-print(f'[[strategy]]\nname = "ma_cross"\nid = "paper"\nsymbols = [{q(syms[:10])}]')
-print('params = { fast = 2, slow = 5, qty = 1 }\ntrade = true')
+print(f'[[strategy]]\nname = "exec_tester"\nid = "paper"\nsymbols = [{q(syms[:10])}]')
+print('params = { count = 1000, per_event = 1, interval_ms = 2000, offset_ticks = -1 }')
 PY
 
 run() { # NAME SECONDS
@@ -58,6 +59,7 @@ run() { # NAME SECONDS
   echo "== $name ($s s): $(grep -m1 'budget ' "$name.err" | sed 's/.*\] //')"
   python3 "$here/paper_figures.py" "$name.json"
   grep -E "^(signals|orders|REST by class)" "$name.out" | sed 's/^/   /'
+  python3 -c "import sqlite3; print('   history cache rows after the run:', sqlite3.connect('data/history-paper.sqlite').execute('select count(*) from daily_history').fetchone()[0])"
 }
 
 run first "$secs"
