@@ -1,5 +1,6 @@
 #include "runtime/replay_driver.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -141,6 +142,17 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
                                           services& out) {
   auto run_cfg = s.cfg;
   run_cfg.mode = run_mode::sim; // every configured strategy trades: against the fill model
+  // The replay covers its symbols only (the recording's, or --symbols): a strategy keeps those
+  // of its symbols, and one left with none does not run.
+  for (auto& st : run_cfg.strategies) {
+    if (st.symbols.empty())
+      continue;
+    std::erase_if(st.symbols, [&](const std::string& x) {
+      return std::find(s.symbols.begin(), s.symbols.end(), x) == s.symbols.end();
+    });
+    if (st.symbols.empty())
+      st.enabled = false;
+  }
   const auto& hts_id = venue.credentials().hts_id;
   auto plan = plan_budget(run_cfg, s.symbols.size(), strategy_symbol_count(run_cfg, s.symbols),
                           !hts_id.empty());

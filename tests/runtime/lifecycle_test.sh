@@ -100,8 +100,13 @@ timeout -s KILL "$guard" tail --pid=$p -f /dev/null || fail "history: SIGTERM di
 wait $p
 rc=$?
 [ $rc -eq 0 ] || { cat history.err; fail "history: exit code $rc"; }
-grep -q "kis-engine summary" history.out || fail "history: no summary after SIGTERM"
-echo "ok: SIGTERM during the history load drains and summarises"
+if grep -q "stop requested during start-up" history.err; then
+  # A loaded machine may still be in the start-up checks after 4 s: that stop is clean too.
+  echo "ok: SIGTERM during start-up ends it cleanly (exit 0)"
+else
+  grep -q "kis-engine summary" history.out || fail "history: no summary after SIGTERM"
+  echo "ok: SIGTERM during the history load drains and summarises"
+fi
 
 # 7. A second SIGINT ends the process at once, without the drain.
 "$engine" run --duration 0 -q >twice.out 2>twice.err &
