@@ -24,9 +24,9 @@ inline std::string join(const std::vector<std::string>& fields) {
 
 // A fill notice in the current 26-field layout; ORD_EXG_GB (field 19) as given.
 inline std::vector<std::string> notice_26(std::string ord_exg_gb = "1") {
-  return {"hts1", "12345678", "0000012345", "0000000000", "02", "0",  "00",       "0",    "005930",
-          "10",   "70100",    "093015",     "0",          "2",  "2",  "06590",    "10",   "홍길동",
-          "0",    ord_exg_gb, "N",          "",           "",   "",   "삼성전자", "70100"};
+  return {"hts1", "12345678", "0000012345", "0000000000", "02", "0", "00",       "0",    "005930",
+          "10",   "70100",    "093015",     "0",          "2",  "2", "06590",    "10",   "홍길동",
+          "0",    ord_exg_gb, "N",          "",           "",   "",  "삼성전자", "70100"};
 }
 
 } // namespace kis::rt::test

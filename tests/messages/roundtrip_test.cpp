@@ -319,8 +319,9 @@ using all_types = ::testing::Types<
     kis::call_outcome, kis::access_token, kis::approval_key, kis::token_info, kis::field,
     kis::rest_call, kis::rest_reply, kis::price_query, kis::chart_query, kis::balance_query,
     kis::buyable_query, kis::fills_query, kis::api_stats, kis::http_exchange,
-    kis::subscribe_request, kis::subscription, kis::feed_status, kis::symbol_interest, kis::interest_report, kis::bar, kis::indicators,
-    kis::market_event, kis::label, kis::metric_point, kis::histogram_point, kis::actor_sample, kis::warning_record,
+    kis::subscribe_request, kis::subscription, kis::feed_status, kis::symbol_interest,
+    kis::interest_report, kis::bar, kis::indicators, kis::market_event, kis::label,
+    kis::metric_point, kis::histogram_point, kis::actor_sample, kis::warning_record,
     kis::metrics_snapshot>;
 TYPED_TEST_SUITE(RoundTrip, all_types);
 

@@ -27,9 +27,8 @@ inline std::string header_of(const http_response& r, std::string_view name) {
 }
 
 // The headers of a uapi call with the server's own credentials and a token.
-inline std::map<std::string, std::string> uapi_headers(const options& opts,
-                                                       const std::string& token,
-                                                       const std::string& tr) {
+inline std::map<std::string, std::string>
+uapi_headers(const options& opts, const std::string& token, const std::string& tr) {
   return {{"authorization", "Bearer " + token},
           {"appkey", opts.cred.app_key},
           {"appsecret", opts.cred.app_secret},
