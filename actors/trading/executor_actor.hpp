@@ -31,6 +31,7 @@ namespace kis {
 struct journal_restore {
   std::vector<journal_entry> open;
   std::vector<journal_fill> fills;
+  std::vector<std::pair<std::int32_t, std::string>> order_numbers; // (trading day, ODNO)
   std::int64_t next_seq = 1;
   std::string path;
 };

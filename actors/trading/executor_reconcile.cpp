@@ -190,6 +190,12 @@ void executor::restore(journal_restore restored) {
     status_of_[e.client_id] = o.e.status;
     book_.add(std::move(o));
   }
+  // Numbers earlier runs already journaled (orders since settled included): an unknown outcome
+  // whose terms match one of those orders is not that order.
+  const auto from = book_.earliest_day(api::kst::date_of(clock_->now_ns()));
+  for (const auto& [day, order_no] : restored.order_numbers)
+    if (day >= from)
+      book_.claim(order_no);
   ready_ = book_.empty(); // otherwise the first ccld pass (make_behavior) sets it
 }
 

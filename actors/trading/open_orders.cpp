@@ -42,6 +42,10 @@ void open_orders::index(const tracked_order& o) {
     by_order_no_[o.e.order_no] = o.e.client_id;
 }
 
+void open_orders::claim(const std::string& order_no) {
+  by_order_no_.try_emplace(order_no); // no client id: reports about it are ignored
+}
+
 bool open_orders::known(const std::string& order_no) const {
   return by_order_no_.count(order_no) != 0;
 }

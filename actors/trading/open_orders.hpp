@@ -48,6 +48,8 @@ public:
   void erase(const std::string& client_id);
   // Records the order number KIS gave the order.
   void index(const tracked_order& o);
+  // Marks an order number as ours without an open order (journaled by an earlier run).
+  void claim(const std::string& order_no);
 
   // Whether KIS's order number belongs to an order of ours (open or not), and the open one.
   bool known(const std::string& order_no) const;

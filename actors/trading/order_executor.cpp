@@ -644,8 +644,8 @@ caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system&
   auto journal = std::make_shared<order_journal>();
   if (auto err = journal->open(cfg.journal_path))
     return err;
-  journal_restore restored{journal->open_entries(), journal->fills(), journal->next_seq(),
-                           journal->path()};
+  journal_restore restored{journal->open_entries(), journal->fills(),
+                           journal->recent_order_numbers(), journal->next_seq(), journal->path()};
   auto writer = spawn_journal_writer(sys, journal, cfg.journal_detached);
   return sys.spawn<executor>(std::move(cfg), std::move(writer), std::move(restored),
                              std::move(gateway), std::move(feed));

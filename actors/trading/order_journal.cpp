@@ -250,6 +250,17 @@ std::vector<journal_entry> order_journal::all_entries() {
   return select_entries("");
 }
 
+std::vector<std::pair<std::int32_t, std::string>> order_journal::recent_order_numbers() {
+  std::vector<std::pair<std::int32_t, std::string>> out;
+  sqlite_statement st{db_, "SELECT trading_day, order_no FROM orders WHERE order_no <> '' AND "
+                           "trading_day >= MIN((SELECT MAX(trading_day) FROM orders), "
+                           "COALESCE((SELECT MIN(trading_day) FROM orders WHERE status IN "
+                           "(1, 2, 3, 7)), 99999999))"};
+  while (st.ok() && st.step() == SQLITE_ROW)
+    out.emplace_back(static_cast<std::int32_t>(st.i64(0)), st.text(1));
+  return out;
+}
+
 std::vector<journal_fill> order_journal::fills() {
   std::vector<journal_fill> out;
   sqlite_statement st{db_, "SELECT client_id, symbol, side, qty, price, at_ns, source, "

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -44,6 +45,10 @@ public:
   std::vector<journal_entry> open_entries();
   std::vector<journal_fill> fills();
   std::vector<journal_entry> all_entries();
+  // The order numbers KIS gave the intents of the latest trading day in the file and of every
+  // day an open entry belongs to, with their day: claimed numbers a restarted executor must not
+  // hand to an unknown outcome again.
+  std::vector<std::pair<std::int32_t, std::string>> recent_order_numbers();
 
   // Folds the WAL into the main file (graceful drain).
   caf::error checkpoint();

@@ -232,6 +232,57 @@ TEST_F(ExecutorTest, RestartReconcilesOpenEntriesBeforeSendingAnything) {
   EXPECT_EQ(all[0].order_no, "0000000041");
 }
 
+// kill -9 after an order on the same terms had already filled in an earlier run: that order's
+// row in inquire-daily-ccld is not the crashed intent's, so it stays unclaimed and ends "not
+// placed" instead of one order number in two journal rows.
+TEST_F(ExecutorTest, RestartDoesNotHandASettledOrdersNumberToAnUnknownOnTheSameTerms) {
+  cfg.reconcile_attempts = 2;
+  kis::journal_entry settled;
+  {
+    kis::order_journal j;
+    ASSERT_FALSE(j.open(path));
+    settled.strategy_id = "s1";
+    settled.symbol = "A";
+    settled.qty = 2;
+    settled.price = 10000;
+    settled.trading_day = 20260101;
+    settled.intent_time = "090000";
+    ASSERT_FALSE(j.record_intent(settled));
+    settled.status = kis::order_status::filled;
+    settled.order_no = "0000000041";
+    settled.filled_qty = 2;
+    ASSERT_FALSE(j.update(settled));
+    kis::journal_entry crashed = settled; // a later run's intent, then kill -9
+    crashed.seq = 0;
+    crashed.client_id.clear();
+    crashed.status = kis::order_status::journaled;
+    crashed.order_no.clear();
+    crashed.filled_qty = 0;
+    crashed.intent_time = "090010";
+    ASSERT_FALSE(j.record_intent(crashed));
+  }
+  kis::order_request a{"", "A", kis::side::buy, kis::order_kind::limit, 2, 10000};
+  gw->ccld = {ccld_row(a, "0000000041", 2)};
+  gw->ccld[0].order_time = "090001";
+  auto e = kis::spawn_order_executor(sys, cfg, gateway, kis::ws_feed_actor{});
+  ASSERT_TRUE(e);
+  exec = *e;
+  sched.run();
+  for (int i = 0; i < 3; ++i) {
+    sched.advance_time(cfg.reconcile_interval);
+    sched.run();
+  }
+  kis::order_journal j;
+  ASSERT_FALSE(j.open(path));
+  auto all = j.all_entries();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].order_no, "0000000041");
+  EXPECT_EQ(all[1].order_no, "");
+  EXPECT_EQ(all[1].status, kis::order_status::rejected);
+  EXPECT_NE(all[1].message.find("not placed"), std::string::npos);
+  EXPECT_TRUE(gw->orders.empty());
+}
+
 TEST_F(ExecutorTest, WithoutNoticesAnAcknowledgedOrderLearnsItsFillsByPolling) {
   start();
   auto r = submit_one(sig("A", kis::side::buy, 2, 10000));
