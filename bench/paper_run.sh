@@ -20,7 +20,7 @@ cd "$work"
 export KIS_APP_KEY=PSkisSimDefaultAppKey000000000000001
 export KIS_APP_SECRET=b5dea1f3f69fbb0ed6baf96b79410ce63f9732cc359d88c8398601c3476bf7dc2ccd6b18cc59f7502935824416aff45eb3edecd39d5f6dbf57c4a489457ec50703686ffa9d3fbbc23e4ec84ef5e9b3cd764f24bd3108d4768b56
 export KIS_ACCOUNT=50000000-01
-export KIS_HTS_ID=kissimuser
+export KIS_HTS_ID=kissim # kis-sim's HTS id: execution notices over the WebSocket
 
 "$sim" --env paper >sim.out 2>sim.err &
 simpid=$!

@@ -94,13 +94,25 @@ std::int64_t permit_scheduler::class_due(permit_class cls, std::int64_t now_ns) 
 }
 
 bool permit_scheduler::first_waiting(permit_class* cls) const noexcept {
+  const auto first_below = index_of(permit_class::pretrade);
+  std::optional<std::size_t> best;
   for (std::size_t i = 0; i < permit_class_count; ++i) {
-    if (queues_[i].waiting > 0) {
+    if (queues_[i].waiting == 0)
+      continue;
+    if (i < first_below) { // orders and cancels: strict priority
       *cls = static_cast<permit_class>(i);
       return true;
     }
+    if (cfg_.floor_every > 0 && passed_over_[i] >= cfg_.floor_every) {
+      best = i; // the highest class owed its floor share
+      break;
+    }
+    if (!best)
+      best = i;
   }
-  return false;
+  if (best)
+    *cls = static_cast<permit_class>(*best);
+  return best.has_value();
 }
 
 std::uint64_t permit_scheduler::enqueue(permit_class cls, std::string requester,
@@ -108,6 +120,8 @@ std::uint64_t permit_scheduler::enqueue(permit_class cls, std::string requester,
   auto& q = queues_[index_of(cls)];
   const auto id = next_ticket_++;
   auto& fifo = q.by_requester[requester];
+  if (q.waiting == 0)
+    passed_over_[index_of(cls)] = 0; // the floor counts from when the class starts waiting
   if (fifo.empty())
     q.turn.push_back(requester);
   fifo.push_back(ticket{id, now_ns});
@@ -152,6 +166,12 @@ void permit_scheduler::record_grant(std::uint64_t id, permit_class cls, std::int
   ++unsent_;
   ++total_;
   ++granted_[index_of(cls)];
+  if (index_of(cls) >= index_of(permit_class::pretrade)) {
+    for (std::size_t i = index_of(permit_class::pretrade); i < permit_class_count; ++i)
+      if (queues_[i].waiting > 0)
+        ++passed_over_[i];
+    passed_over_[index_of(cls)] = 0;
+  }
   auto& h = waits_[index_of(cls)];
   const double secs = static_cast<double>(waited_ns) / ns_per_s;
   const auto& b = wait_bounds();

@@ -20,6 +20,10 @@
 // Spacing rule: classes below `order` are also spread evenly, one per slot, so the server sees
 // a steady stream instead of bursts whose tails jitter into the next second.
 //
+// Floor rule: orders and cancels go strictly first, but among the classes below them a class
+// with waiters that has been passed over floor_every times in a row goes next, so polling that
+// fills what orders leave cannot starve account queries or a strategy's history warm-up.
+//
 // In-flight rule: at most max_in_flight permits are between grant and answer (the transport
 // can send no more at once; more would wait inside it and leave late, in a burst). Orders and
 // cancels may use all of them, other classes all but order_lanes, so an order still leaves
@@ -61,6 +65,9 @@ struct governor_config {
   // a burst of grants reaches the server as a burst, and the tail of one delayed burst plus
   // the next one would overfill a second on the server's side. 0 allows bursts.
   double query_spacing = 1.0;
+  // Floor rule: a waiting class below cancel_revise gets at least one of every floor_every + 1
+  // grants made to those classes. 0 = strict priority.
+  std::uint32_t floor_every = 2;
   std::chrono::nanoseconds backoff_pause = std::chrono::seconds{1};
   double decrease_factor = 0.5;       // multiplicative decrease on EGW00201
   double recovery_per_success = 0.25; // calls/s regained per successful call
@@ -191,6 +198,7 @@ private:
   std::uint64_t total_ = 0, successes_ = 0, failures_ = 0, rate_limited_ = 0, unused_ = 0;
   std::uint32_t max_in_window_ = 0;
   std::uint64_t granted_[permit_class_count] = {};
+  std::uint32_t passed_over_[permit_class_count] = {}; // floor rule, while waiting
   wait_histogram waits_[permit_class_count];
 };
 

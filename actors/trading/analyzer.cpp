@@ -46,6 +46,7 @@ struct symbol_state {
   std::int64_t last_price = 0, bid = 0, ask = 0;
   quote last_quote; // what the executor's market view gets, conflated
   bool price_dirty = false;
+  std::int64_t price_sent_ns = 0; // when the executor last got this symbol's price (clock_)
   std::vector<bar> history;
   bool history_asked = false;
   bool history_loaded = false;
@@ -323,9 +324,20 @@ private:
 
   // --- the executor's market view ---
 
+  // A followed symbol whose price the executor lacks (never sent, or half its validity gone)
+  // goes at once, ahead of the strategy's event: a signal on it then finds the price in the
+  // market view instead of costing a REST quote. Everything else is conflated per price_flush.
   void mark_price(symbol_state& s) {
     if (!cfg_.price_sink || s.last_quote.price <= 0)
       return;
+    const auto now = clock_->now_ns();
+    if (!s.followers.empty() &&
+        (s.price_sent_ns == 0 || now - s.price_sent_ns >= price_valid_ns(s) / 2)) {
+      s.price_dirty = false;
+      s.price_sent_ns = now;
+      send(cfg_.price_sink, std::vector<price_update>{price_of(s)});
+      return;
+    }
     s.price_dirty = true;
     if (!flush_armed_) {
       flush_armed_ = true;
@@ -333,17 +345,26 @@ private:
     }
   }
 
+  std::int64_t price_valid_ns(const symbol_state& s) const {
+    auto valid = s.src == source::poll ? 2 * s.interval : cfg_.ws_price_valid;
+    return std::chrono::nanoseconds{valid}.count();
+  }
+
+  price_update price_of(const symbol_state& s) const {
+    return price_update{s.last_quote, s.bid, s.ask, price_valid_ns(s)};
+  }
+
   // The newest price of every symbol that moved since the last flush, in one message.
   void flush_prices() {
     flush_armed_ = false;
     std::vector<price_update> out;
+    const auto now = clock_->now_ns();
     for (auto& [sym, s] : symbols_) {
       if (!s.price_dirty)
         continue;
       s.price_dirty = false;
-      auto valid = s.src == source::poll ? 2 * s.interval : cfg_.ws_price_valid;
-      out.push_back(
-          price_update{s.last_quote, s.bid, s.ask, std::chrono::nanoseconds{valid}.count()});
+      s.price_sent_ns = now;
+      out.push_back(price_of(s));
     }
     if (!out.empty())
       send(cfg_.price_sink, std::move(out));

@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include <caf/actor_cast.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/trading/executor_actor.hpp"
 #include "actors/trading/order_records.hpp"
@@ -204,7 +205,15 @@ void executor::subscribe_notices() {
     return;
   subscribe_request req{feed_channel::notices, cfg_.hts_id, 100};
   request(feed_, cfg_.request_timeout, req, caf::actor_cast<notice_sink_actor>(this))
-      .then([this](subscription&) { notices_ = true; }, [this](caf::error&) { notices_ = false; });
+      .then([this](subscription&) { notices_ = true; },
+            [this](caf::error& err) {
+              // Still correct without them (fills come from inquire-daily-ccld), but each open
+              // order then costs a call every fill_poll_interval: the user should know.
+              notices_ = false;
+              spdlog::warn("order_executor: execution notices refused ({}); fills are polled "
+                           "through inquire-daily-ccld every {} ms while orders are open",
+                           describe(err), cfg_.fill_poll_interval.count());
+            });
 }
 
 } // namespace kis

@@ -16,7 +16,10 @@ void market_view::apply(const price_update& u, time_point now) {
     q.upper_limit = band.upper;
     q.lower_limit = band.lower;
   }
-  by_symbol_[q.symbol] = entry{std::move(q), now, std::chrono::nanoseconds{u.valid_for_ns}};
+  // Not by_symbol_[q.symbol] = entry{std::move(q), ...}: the right side is evaluated first
+  // (C++17), so the key would be the moved-from, empty symbol.
+  auto& slot = by_symbol_[q.symbol];
+  slot = entry{std::move(q), now, std::chrono::nanoseconds{u.valid_for_ns}};
 }
 
 void market_view::apply_quote(const quote& q, std::chrono::nanoseconds max_age, time_point now) {

@@ -138,6 +138,55 @@ TEST(PermitScheduler, HigherClassesGoFirst) {
   EXPECT_EQ(grants[3].value.cls, permit_class::market_data);
 }
 
+// Polling that fills every slot left over must not starve history: among the classes below
+// cancels each waiting class gets at least one of every floor_every + 1 grants; orders still
+// go strictly first.
+TEST(PermitScheduler, HistoryKeepsAFloorShareUnderFullPollingAndOrdersStillGoFirst) {
+  auto cfg = real_limits();
+  cfg.limit = 1; // paper
+  cfg.floor_every = 2;
+  permit_scheduler s{cfg};
+  std::int64_t now = 0;
+  for (int i = 0; i < 30; ++i)
+    s.enqueue(permit_class::market_data, "poll", now);
+  for (int i = 0; i < 5; ++i)
+    s.enqueue(permit_class::history, "warm-up", now);
+  std::vector<permit_class> order;
+  bool order_sent = false;
+  while (order.size() < 36) {
+    for (const auto& g : poll_left(s, now)) {
+      order.push_back(g.value.cls);
+      if (!order_sent && order.size() == 7) { // an order arrives mid-way: it is next
+        s.enqueue(permit_class::order, "exec", now);
+        order_sent = true;
+      }
+    }
+    auto due = s.next_due(now);
+    if (!due)
+      break;
+    now = *due;
+  }
+  ASSERT_EQ(order.size(), 36u);
+  EXPECT_EQ(order[7], permit_class::order);
+  std::vector<std::size_t> history_at;
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (order[i] == permit_class::history)
+      history_at.push_back(i);
+  ASSERT_EQ(history_at.size(), 5u);
+  EXPECT_EQ(history_at.front(), 2u); // after two polls
+  for (std::size_t k = 1; k < history_at.size(); ++k)
+    EXPECT_LE(history_at[k] - history_at[k - 1], 4u) << "at most two polls (and the order) between";
+  cfg.floor_every = 0; // strict priority: history after every poll
+  permit_scheduler strict{cfg};
+  now = 0;
+  strict.enqueue(permit_class::history, "warm-up", now);
+  for (int i = 0; i < 5; ++i)
+    strict.enqueue(permit_class::market_data, "poll", now);
+  auto all = drain(strict, now);
+  ASSERT_EQ(all.size(), 6u);
+  EXPECT_EQ(all.back().value.cls, permit_class::history);
+}
+
 TEST(PermitScheduler, ReserveKeepsOrderWaitNearOneSlotUnderFullQueryLoad) {
   auto cfg = real_limits();
   permit_scheduler s{cfg};

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "actors/trading/analyzer.hpp"
 #include "actors/trading/order_executor.hpp"
@@ -153,6 +154,43 @@ TEST_F(AnalyzerTest, BuildsBarsAndIndicatorsFromTicks) {
   EXPECT_EQ(last.day_low, 95);
   EXPECT_EQ(last.day_volume, 70);
   EXPECT_DOUBLE_EQ(last.vwap, (1000 + 1050 + 1900 + 1100 + 1200 + 1300) / 70.0);
+}
+
+// The executor's market view: a followed symbol's first price goes to it at once (before the
+// strategy's event, so a signal on that tick needs no REST quote); later ticks, and symbols no
+// strategy follows, are conflated into one update per price_flush.
+TEST_F(AnalyzerTest, AFollowedSymbolsPriceReachesTheExecutorBeforeTheConflationPeriod) {
+  auto got = std::make_shared<std::vector<kis::price_update>>();
+  cfg.price_sink = sys.spawn([got]() -> kis::price_sink_actor::behavior_type {
+    return {[got](const std::vector<kis::price_update>& us) {
+      got->insert(got->end(), us.begin(), us.end());
+    }};
+  });
+  cfg.price_flush = 100ms;
+  cfg.symbols = {"A", "B"};
+  an = kis::spawn_analyzer(sys, cfg, gateway, feed);
+  sched.run();
+  self->send(an, kis::follow_atom_v, std::string{"A"}, strategy); // B: watched, not followed
+  sched.run();
+  self->send(an, trade("A", 100, 1, t0));
+  self->send(an, trade("B", 200, 1, t0));
+  sched.run();
+  ASSERT_EQ(got->size(), 1u) << "A at once, B waits for the flush";
+  EXPECT_EQ(got->at(0).q.symbol, "A");
+  EXPECT_EQ(got->at(0).q.price, 100);
+  EXPECT_EQ(got->at(0).valid_for_ns, std::chrono::nanoseconds{cfg.ws_price_valid}.count());
+  self->send(an, trade("A", 101, 1, t0 + s_ns)); // fresh at the executor: conflated
+  sched.run();
+  EXPECT_EQ(got->size(), 1u);
+  sched.advance_time(cfg.price_flush);
+  sched.run();
+  ASSERT_EQ(got->size(), 3u);
+  std::map<std::string, std::int64_t> last;
+  for (const auto& u : *got)
+    last[u.q.symbol] = u.q.price;
+  EXPECT_EQ(last["A"], 101);
+  EXPECT_EQ(last["B"], 200);
+  caf::anon_send_exit(cfg.price_sink, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(AnalyzerTest, FallsBackToPollingWhenTheFeedIsFull) {
