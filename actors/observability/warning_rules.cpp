@@ -101,15 +101,18 @@ void warning_rules::feed_rule(const actor_sample& s) {
             "by itself ([feed] silence_timeout)");
 }
 
-// An order that waited longer than one budget slot (1/rate) for its permit: something holds
-// the order lane, or the reserve is too small. Counted from the governor's order-class
+// An order that waited longer than one budget slot for its permit: something holds the order
+// lane, or the reserve is too small. A slot is the governor's: its window (1 s plus the safety
+// margin it reports) over the rate, so at 1/s an order that came just after a grant and
+// waited the whole slot is the design, not trouble. Counted from the governor's order-class
 // histogram at the first bound at or above the slot.
 void warning_rules::order_wait_rule(const actor_sample& s) {
   namespace m = metric_names;
   auto rate = find_total(s, m::api_rate_limit);
   if (!rate || *rate <= 0)
     return;
-  const double slot = 1.0 / *rate;
+  const double margin = find_total(s, "rest_safety_margin_seconds").value_or(0.0);
+  const double slot = (1.0 + margin) / *rate;
   for (const auto& h : s.histograms) {
     if (h.name != m::permit_wait || h.labels.empty() || h.labels.front().value != "order")
       continue;

@@ -26,7 +26,9 @@ using pending_write = std::variant<pending_intent, journal_entry, journal_fill>;
 struct writer_state {
   std::shared_ptr<order_journal> journal;
   std::vector<pending_write> batch;
-  bool flush_armed = false;
+  bool flush_armed = false;  // a flush is on its way (at once or after linger)
+  bool flush_urgent = false; // ... and it is the immediate one an intent asked for
+  std::chrono::milliseconds linger{0};
   std::uint64_t errors = 0;
   actor_recorder rec{"order_journal", "order_journal"};
   metric_handle commits = rec.counter("journal_commits_total");
@@ -35,14 +37,34 @@ struct writer_state {
   metric_handle largest_batch = rec.gauge("journal_batch_max"); // writes per commit: see writes
   std::size_t largest = 0;                                      // / commits for the mean
   static inline const char* name = "order_journal";
+
+  writer_state() = default;
+  writer_state(const writer_state&) = delete;
+  writer_state& operator=(const writer_state&) = delete;
+  // Lingering writes of an actor that goes without a drain (the system stops) still land.
+  ~writer_state() {
+    if (journal && !batch.empty())
+      (void)commit(batch);
+  }
+
+  // One transaction for the whole batch: nothing of it is durable when this fails.
+  caf::error commit(std::vector<pending_write>& ws);
 };
 
 using writer_ptr = journal_actor::stateful_pointer<writer_state>;
 
-void arm(writer_ptr self) {
-  if (!self->state.flush_armed) {
-    self->state.flush_armed = true;
-    self->send(self, flush_atom_v);
+// An intent flushes at once; other writes wait up to linger for one. A lingering flush still
+// on its way when an intent comes is overtaken by an immediate one (the later is a no-op).
+void arm(writer_ptr self, bool urgent) {
+  auto& st = self->state;
+  if (urgent || st.linger.count() == 0) {
+    if (!st.flush_urgent) {
+      st.flush_armed = st.flush_urgent = true;
+      self->send(self, flush_atom_v);
+    }
+  } else if (!st.flush_armed) {
+    st.flush_armed = true;
+    self->delayed_send(self, st.linger, flush_atom_v);
   }
 }
 
@@ -54,31 +76,35 @@ caf::error write_one(order_journal& j, pending_write& w) {
   return j.record_fill(std::get<journal_fill>(w));
 }
 
-// One transaction for the whole batch; on failure nothing of it is durable and every intent
-// hears so (its order must not leave).
+caf::error writer_state::commit(std::vector<pending_write>& ws) {
+  auto err = journal->begin();
+  for (auto& w : ws)
+    if (!err)
+      err = write_one(*journal, w);
+  if (!err)
+    err = journal->commit();
+  else
+    journal->rollback();
+  rec.add(commits);
+  rec.add(writes, static_cast<double>(ws.size()));
+  largest = std::max(largest, ws.size());
+  rec.set(largest_batch, static_cast<double>(largest));
+  if (err) {
+    ++errors;
+    rec.add(failures);
+  }
+  return err;
+}
+
+// Commits what has arrived; on failure every intent of it hears so (its order must not leave).
 void flush(writer_ptr self) {
   auto& st = self->state;
-  st.flush_armed = false;
+  st.flush_armed = st.flush_urgent = false;
   if (st.batch.empty())
     return;
   auto batch = std::move(st.batch);
   st.batch.clear();
-  auto err = st.journal->begin();
-  for (auto& w : batch)
-    if (!err)
-      err = write_one(*st.journal, w);
-  if (!err)
-    err = st.journal->commit();
-  else
-    st.journal->rollback();
-  st.rec.add(st.commits);
-  st.rec.add(st.writes, static_cast<double>(batch.size()));
-  st.largest = std::max(st.largest, batch.size());
-  st.rec.set(st.largest_batch, static_cast<double>(st.largest));
-  if (err) {
-    ++st.errors;
-    st.rec.add(st.failures);
-  }
+  auto err = st.commit(batch);
   for (auto& w : batch)
     if (auto* i = std::get_if<pending_intent>(&w)) {
       if (err)
@@ -94,18 +120,18 @@ journal_actor::behavior_type writer(writer_ptr self) {
         auto m = self->state.rec.measure(self);
         auto rp = self->make_response_promise<std::int64_t>();
         self->state.batch.emplace_back(pending_intent{std::move(e), rp});
-        arm(self);
+        arm(self, true);
         return rp;
       },
       [self](journal_entry& e) {
         auto m = self->state.rec.measure(self);
         self->state.batch.emplace_back(std::move(e));
-        arm(self);
+        arm(self, false);
       },
       [self](journal_fill& f) {
         auto m = self->state.rec.measure(self);
         self->state.batch.emplace_back(std::move(f));
-        arm(self);
+        arm(self, false);
       },
       [self](drain_atom) {
         auto m = self->state.rec.measure(self);
@@ -124,9 +150,10 @@ journal_actor::behavior_type writer(writer_ptr self) {
 } // namespace
 
 journal_actor spawn_journal_writer(caf::actor_system& sys, std::shared_ptr<order_journal> journal,
-                                   bool detached) {
-  auto init = [journal = std::move(journal)](writer_ptr self) mutable {
+                                   bool detached, std::chrono::milliseconds linger) {
+  auto init = [journal = std::move(journal), linger](writer_ptr self) mutable {
     self->state.journal = std::move(journal);
+    self->state.linger = linger;
     return writer(self);
   };
   if (detached)

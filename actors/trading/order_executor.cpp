@@ -646,7 +646,7 @@ caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system&
     return err;
   journal_restore restored{journal->open_entries(), journal->fills(),
                            journal->recent_order_numbers(), journal->next_seq(), journal->path()};
-  auto writer = spawn_journal_writer(sys, journal, cfg.journal_detached);
+  auto writer = spawn_journal_writer(sys, journal, cfg.journal_detached, cfg.journal_linger);
   return sys.spawn<executor>(std::move(cfg), std::move(writer), std::move(restored),
                              std::move(gateway), std::move(feed));
 }

@@ -86,6 +86,10 @@ struct executor_config {
   std::chrono::milliseconds balance_refresh{60000};
   double account_margin = 0.1;
   bool journal_detached = true;            // false: on the scheduler (deterministic tests)
+  // How long an order's later state (sent, filled, ...) may wait to share the next intent's
+  // commit: without it an intent arriving just after an answer waits behind that answer's own
+  // fsync. A crash inside it loses nothing KIS cannot tell again (see executor_reconcile.cpp).
+  std::chrono::milliseconds journal_linger{50};
   std::shared_ptr<const wall_clock> clock; // trading day and timestamps; null = system
   // The environment (paper: KRX only) and the calendar of sessions (null: always open).
   venue_rules venues;

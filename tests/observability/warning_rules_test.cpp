@@ -89,6 +89,27 @@ TEST_F(RulesTest, AnOrderThatWaitedLongerThanABudgetSlotWarns) {
   EXPECT_NE(all.back().message.find("order_reserve"), std::string::npos);
 }
 
+// At paper's 1 call/s an order that arrives just after a grant waits the whole window plus
+// the margin: that is one slot, not a warning; two slots are.
+TEST_F(RulesTest, AtOneCallASecondAWholeSlotPlusTheMarginIsNoWarning) {
+  auto gov = [](std::uint64_t slow) {
+    histogram_point h;
+    h.name = m::permit_wait;
+    h.labels = {{"class", "order"}};
+    h.bounds = {0.5, 1, 2, 5};
+    h.count = 10 + slow;
+    h.counts = {2, 4, 10, 10 + slow, 10 + slow}; // 6 waits of 1-2 s, `slow` of 2-5 s
+    auto s = sample("rate_governor", {{m::api_rate_limit, gauge, {}, 1},
+                                      {"rest_safety_margin_seconds", gauge, {}, 0.01}});
+    s.histograms = {h};
+    return s;
+  };
+  eval({gov(0)});
+  EXPECT_TRUE(all.empty());
+  eval({gov(1)});
+  EXPECT_EQ(raised("order_wait:rate_governor"), 1u);
+}
+
 TEST_F(RulesTest, ASilentFeedWarnsOnlyWhileItHoldsRegistrations) {
   auto feed = [](double frames, double regs) {
     return sample("ws_feed",

@@ -30,13 +30,16 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 [ -n "$url" ] || fail "the engine never said where its metrics are"
-# Wait (a condition, not a timed assertion) until the engine has sent orders and re-ranked.
+# Wait (a condition, not a timed assertion) until the engine has orders, a position and has
+# re-ranked its slots.
 for _ in $(seq 1 120); do
   curl -sf "$url/metrics.json" >snap.json || true
-  grep -q '"blotter_qty"' snap.json && grep -q '"ws_slot_score"' snap.json && break
+  grep -q '"blotter_qty"' snap.json && grep -q '"ws_slot_score"' snap.json &&
+    grep -q '"position_qty"' snap.json && break
   sleep 0.5
 done
 grep -q '"blotter_qty"' snap.json || fail "no order reached the blotter series"
+grep -q '"position_qty"' snap.json || fail "no position after a minute of trading"
 curl -sf "$url/" >page.html || fail "/ does not answer"
 grep -q '<title>kis-engine console</title>' page.html || fail "/ does not serve the console"
 grep -Eq 'src=|https?://' page.html && fail "the page loads something from elsewhere"
@@ -58,7 +61,14 @@ for actor in rate_governor ws_feed order_executor; do
 done
 grep -Eq '<td>K[0-9]{8}-[0-9]+</td><td>[0-9]{6}</td><td>(buy|sell)</td>' dom.html ||
   fail "no order in the blotter"
-grep -Eq 'id="pnl-text">-?[0-9,]+ KRW realised' dom.html || fail "no P&L line"
+grep -Eq 'id="pnl-text">-?[0-9,]+ KRW realised, -?[0-9,]+ unrealised' dom.html || fail "no P&L line"
+grep -Eq '<td>[0-9]{6}</td><td>-?[0-9,]+</td><td>[0-9,]+</td><td>[0-9,]+</td><td><span class="?(pos|neg)"?>-?[0-9,]+</span></td>' dom.html ||
+  fail "no position with its unrealised P&L"
+# Calls per second by class: a row per permit class (the rate is "-" until the page has two
+# snapshots a second apart, which virtual time does not give).
+for cls in order cancel_revise pretrade account_query market_data history; do
+  grep -Eq "<td>$cls</td><td>(-|[0-9,]+\.[0-9])</td><td>[0-9,]+</td>" dom.html || fail "no row for $cls"
+done
 if [ -n "${CONSOLE_SCREENSHOT:-}" ]; then
   # Real time (not virtual), so the page has two snapshots a second apart for its rates.
   shoot png --timeout=5000 --screenshot="$CONSOLE_SCREENSHOT" >/dev/null || fail "no screenshot"

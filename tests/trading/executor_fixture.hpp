@@ -60,6 +60,8 @@ struct ExecutorTest : ::testing::Test, test_coordinator_fixture<> {
       std::filesystem::remove(path + ext);
     cfg.journal_path = path;
     cfg.journal_detached = false; // the journal actor runs on the test coordinator too
+    cfg.journal_linger = std::chrono::milliseconds{0}; // tests read each state at once (the
+                                                       // linger: journal_writer_test.cpp)
     cfg.check_buyable = false;
     cfg.max_in_flight = 1;
     cfg.clock = std::make_shared<kis::manual_wall_clock>(); // 2026-01-01 09:00 KST
