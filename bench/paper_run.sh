@@ -39,7 +39,7 @@ q = lambda xs: ", ".join(f'"{s}"' for s in xs)
 print('data_dir = "data"')
 print(f'[analyzers]\nsymbols = [{q(syms)}]')
 print(f'[[strategy]]\nname = "exec_tester"\nid = "paper"\nsymbols = [{q(syms[:10])}]')
-print('params = { count = 1000, per_event = 1, interval_ms = 2000, offset_ticks = -1 }')
+print('params = { count = 1000, per_event = 1, interval_ms = 2000, offset_ticks = -1, distinct_qty = false }')
 PY
 
 run() { # NAME SECONDS

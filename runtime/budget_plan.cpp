@@ -40,9 +40,11 @@ budget_plan plan_budget(const engine_config& cfg, std::size_t symbols, std::size
   p.poll_interval = std::max(cfg.analyzers.poll_interval, needed);
 
   p.history_symbols = history_symbols;
-  // One chart call returns up to 100 daily rows: below 3 calls/s one call per symbol.
+  // One chart call returns up to 100 daily rows: below 3 calls/s one call per symbol. The
+  // analyzer asks for history_days * 7/5 + 10 calendar days, which for 90 trading days is about
+  // 97 of them (one page) and for 100 about 104 (a second call for a handful of rows).
   p.history_days = cfg.analyzers.history_days >= 0 ? cfg.analyzers.history_days
-                   : p.rate < 3                    ? 100
+                   : p.rate < 3                    ? 90
                                                    : 120;
   return p;
 }

@@ -78,7 +78,7 @@ struct analyzer_section {
   std::chrono::milliseconds poll_interval{2000};
   int bar_seconds =
       0; // 0 = 60 against KIS, 2 against the simulator (its market trades 4x a second)
-  int history_days = -1;    // -1 = by the budget: 120 at 18/s, 100 (one call a symbol) below 3/s
+  int history_days = -1;    // -1 = by the budget: 120 at 18/s, 90 (one call a symbol) below 3/s
   std::string market = "J"; // polled quotes: J (KRX), NX (Nextrade), UN (combined)
 };
 

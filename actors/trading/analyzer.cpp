@@ -50,6 +50,7 @@ struct symbol_state {
   std::vector<bar> history;
   bool history_asked = false;
   bool history_loaded = false;
+  steady_time history_retry{}; // when a failed history call is asked again ({}: none due)
 };
 
 double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
@@ -226,6 +227,14 @@ private:
     auto now = clock().now();
     std::optional<steady_time> next;
     for (auto& [sym, s] : symbols_) {
+      if (s.history_retry != steady_time{}) {
+        if (s.history_retry <= now) {
+          s.history_retry = {};
+          load_history(sym);
+        } else {
+          next = next ? std::min(*next, s.history_retry) : s.history_retry;
+        }
+      }
       if (s.src != source::poll || s.poll_outstanding)
         continue;
       if (s.next_poll <= now)
@@ -287,7 +296,9 @@ private:
     // history_days counts trading days: ask for enough calendar days to cover them.
     auto from = api::kst::add_days(today, -(cfg_.history_days * 7 / 5 + 10));
     ++history_calls_;
-    request(gateway_, cfg_.request_timeout, chart_query{sym, from, today, 'D', true, "J"})
+    // Its own, long timeout: history is the lowest class and at paper's 1 call/s the pages of
+    // many symbols take minutes; a caller that gave up earlier would waste every call made.
+    request(gateway_, cfg_.history_timeout, chart_query{sym, from, today, 'D', true, "J"})
         .then(
             [this, sym, today](std::vector<daily_bar>& rows) {
               auto m = rec_.measure(this);
@@ -310,7 +321,10 @@ private:
               auto m = rec_.measure(this);
               m.fail();
               ++history_errors_;
-              symbols_[sym].history_asked = false; // the next follower asks again
+              auto& st = symbols_[sym];
+              st.history_asked = false;
+              st.history_retry = clock().now() + cfg_.history_retry; // see poll_due
+              poll_due();
             });
   }
 

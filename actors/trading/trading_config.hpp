@@ -27,6 +27,8 @@ struct analyzer_config {
   std::chrono::milliseconds request_timeout{30000};   // a gateway call may queue for a permit
   std::int32_t bar_seconds = 60;
   std::int32_t history_days = 120; // per followed symbol; 0 = no history request
+  std::chrono::milliseconds history_timeout{600000}; // one symbol's history, all its pages
+  std::chrono::milliseconds history_retry{30000};    // after a failed history call
   // Today's cached history (read at start) and where fetched history goes; both optional.
   std::shared_ptr<const history_snapshot> history_cache;
   history_store_actor history_store;

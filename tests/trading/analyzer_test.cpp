@@ -293,6 +293,28 @@ TEST_F(AnalyzerTest, LoadsDailyHistoryAndHandsItToFollowers) {
   EXPECT_EQ(h[0].price, 3);
 }
 
+// A failed history call is asked again after history_retry (no new follower needed), and its
+// followers get the history then.
+TEST_F(AnalyzerTest, AFailedHistoryCallIsAskedAgainLater) {
+  cfg.symbols = {"A"};
+  cfg.history_days = 2;
+  cfg.history_retry = 30s;
+  gw->history = {{"A", 20251231, 2, 3, 2, 3, 10, 0}};
+  gw->chart_failures = 1;
+  start();
+  ASSERT_EQ(gw->charts.size(), 1u);
+  EXPECT_TRUE(events(kis::event_kind::history).empty());
+  sched.advance_time(29s);
+  sched.run();
+  EXPECT_EQ(gw->charts.size(), 1u) << "not before history_retry";
+  sched.advance_time(1s);
+  sched.run();
+  ASSERT_EQ(gw->charts.size(), 2u);
+  auto h = events(kis::event_kind::history);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].history.size(), 1u);
+}
+
 // A strategy that buys on every tick it sees, for the host tests.
 class buy_every_tick final : public kis::strategy {
 public:

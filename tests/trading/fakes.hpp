@@ -33,6 +33,7 @@ struct gateway_record {
   std::set<std::string> nxt_symbols; // what search-stock-info says Nextrade trades
   bool hold_quotes = false;          // park price queries until release (done_atom)
   bool quote_error = false;          // answer price queries with rate_limited
+  int chart_failures = 0;            // answer this many chart queries with HTTP 500 first
   std::function<void(const order_request&)> on_order; // runs when an order arrives
   // records
   std::vector<order_request> orders;
@@ -88,6 +89,10 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
             },
             [rec](const chart_query& q) -> caf::result<std::vector<daily_bar>> {
               rec->charts.push_back(q);
+              if (rec->chart_failures > 0) {
+                --rec->chart_failures;
+                return make_kis_error(errc::server_error, "", 500, "server error");
+              }
               return rec->history;
             },
             [self, rec](const order_request& o) -> caf::result<order_ack> {
