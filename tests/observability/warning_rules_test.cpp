@@ -32,6 +32,21 @@ struct RulesTest : ::testing::Test {
     s.values = std::move(values);
     return s;
   }
+  // The rate governor's sample: its rate, its window margin, and its order-class permit waits
+  // (cumulative counts per bound, then +Inf).
+  static actor_sample order_waits(double rate, double margin, std::vector<double> bounds,
+                                  std::vector<std::uint64_t> counts) {
+    histogram_point h;
+    h.name = m::permit_wait;
+    h.labels = {{"class", "order"}};
+    h.bounds = std::move(bounds);
+    h.count = counts.back();
+    h.counts = std::move(counts);
+    auto s = sample("rate_governor", {{m::api_rate_limit, gauge, {}, rate},
+                                      {"rest_safety_margin_seconds", gauge, {}, margin}});
+    s.histograms = {h};
+    return s;
+  }
   std::size_t raised(const std::string& key) const {
     return static_cast<std::size_t>(std::count_if(
         all.begin(), all.end(), [&](const auto& w) { return w.raised && w.key == key; }));
@@ -71,16 +86,8 @@ TEST_F(RulesTest, Egw00201WarnsOnceSaysWhatToDoAndClearsWhenQuiet) {
 }
 
 TEST_F(RulesTest, AnOrderThatWaitedLongerThanABudgetSlotWarns) {
-  auto gov = [](std::uint64_t slow) {
-    histogram_point h;
-    h.name = m::permit_wait;
-    h.labels = {{"class", "order"}};
-    h.bounds = {0.01, 0.05, 0.1, 1};
-    h.count = 10 + slow;
-    h.counts = {10, 10, 10, 10 + slow, 10 + slow}; // `slow` waits between 0.1 and 1 s
-    auto s = sample("rate_governor", {{m::api_rate_limit, gauge, {}, 18}});
-    s.histograms = {h};
-    return s;
+  auto gov = [](std::uint64_t slow) { // `slow` waits between 0.1 and 1 s
+    return order_waits(18, 0, {0.01, 0.05, 0.1, 1}, {10, 10, 10, 10 + slow, 10 + slow});
   };
   eval({gov(0)});
   EXPECT_TRUE(all.empty()); // 18/s: one slot is 55.6 ms, counted above the 100 ms bound
@@ -92,17 +99,8 @@ TEST_F(RulesTest, AnOrderThatWaitedLongerThanABudgetSlotWarns) {
 // At paper's 1 call/s an order that arrives just after a grant waits the whole window plus
 // the margin: that is one slot, not a warning; two slots are.
 TEST_F(RulesTest, AtOneCallASecondAWholeSlotPlusTheMarginIsNoWarning) {
-  auto gov = [](std::uint64_t slow) {
-    histogram_point h;
-    h.name = m::permit_wait;
-    h.labels = {{"class", "order"}};
-    h.bounds = {0.5, 1, 2, 5};
-    h.count = 10 + slow;
-    h.counts = {2, 4, 10, 10 + slow, 10 + slow}; // 6 waits of 1-2 s, `slow` of 2-5 s
-    auto s = sample("rate_governor", {{m::api_rate_limit, gauge, {}, 1},
-                                      {"rest_safety_margin_seconds", gauge, {}, 0.01}});
-    s.histograms = {h};
-    return s;
+  auto gov = [](std::uint64_t slow) { // 6 waits of 1-2 s, `slow` of 2-5 s
+    return order_waits(1, 0.01, {0.5, 1, 2, 5}, {2, 4, 10, 10 + slow, 10 + slow});
   };
   eval({gov(0)});
   EXPECT_TRUE(all.empty());

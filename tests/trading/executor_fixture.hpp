@@ -27,6 +27,19 @@ struct outcome {
   kis::error_view err;
 };
 
+// An intent as the executor would journal it: a limit buy of qty at 10,000 on 2026-01-01.
+inline kis::journal_entry intent_of(std::string symbol, std::int64_t qty = 2,
+                                    std::string intent_time = "090000") {
+  kis::journal_entry e;
+  e.strategy_id = "s1";
+  e.symbol = std::move(symbol);
+  e.qty = qty;
+  e.price = 10000;
+  e.trading_day = 20260101;
+  e.intent_time = std::move(intent_time);
+  return e;
+}
+
 // The journal row of a client id as another process would read it (status, order number).
 inline std::pair<int, std::string> journal_row(const std::string& path, const std::string& cid) {
   sqlite3* db = nullptr;

@@ -191,13 +191,7 @@ TEST_F(ExecutorTest, RestartReconcilesOpenEntriesBeforeSendingAnything) {
   {
     kis::order_journal j;
     ASSERT_FALSE(j.open(path));
-    kis::journal_entry crashed; // intent written, then kill -9 before the answer
-    crashed.strategy_id = "s1";
-    crashed.symbol = "A";
-    crashed.qty = 2;
-    crashed.price = 10000;
-    crashed.trading_day = 20260101;
-    crashed.intent_time = "090000";
+    auto crashed = intent_of("A"); // intent written, then kill -9 before the answer
     ASSERT_FALSE(j.record_intent(crashed));
     kis::journal_entry live = crashed; // acknowledged, still working
     live.seq = 0;
@@ -237,16 +231,10 @@ TEST_F(ExecutorTest, RestartReconcilesOpenEntriesBeforeSendingAnything) {
 // placed" instead of one order number in two journal rows.
 TEST_F(ExecutorTest, RestartDoesNotHandASettledOrdersNumberToAnUnknownOnTheSameTerms) {
   cfg.reconcile_attempts = 2;
-  kis::journal_entry settled;
+  auto settled = intent_of("A");
   {
     kis::order_journal j;
     ASSERT_FALSE(j.open(path));
-    settled.strategy_id = "s1";
-    settled.symbol = "A";
-    settled.qty = 2;
-    settled.price = 10000;
-    settled.trading_day = 20260101;
-    settled.intent_time = "090000";
     ASSERT_FALSE(j.record_intent(settled));
     settled.status = kis::order_status::filled;
     settled.order_no = "0000000041";

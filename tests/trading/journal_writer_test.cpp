@@ -36,13 +36,7 @@ struct JournalWriterTest : ::testing::Test, test_coordinator_fixture<> {
 
   // Journals an intent and returns it as the writer numbered it (its answer came).
   kis::journal_entry intent(std::string symbol) {
-    kis::journal_entry e;
-    e.strategy_id = "s";
-    e.symbol = std::move(symbol);
-    e.qty = 1;
-    e.price = 10000;
-    e.trading_day = 20260101;
-    e.intent_time = "090000";
+    auto e = executor_testing::intent_of(std::move(symbol));
     auto h = self->request(writer, caf::infinite, kis::intent_atom_v, e);
     sched.run();
     h.receive([&](std::int64_t seq) { e.seq = seq; }, [](caf::error&) { ADD_FAILURE(); });
