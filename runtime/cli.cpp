@@ -14,6 +14,7 @@
 #include "runtime/logging.hpp"
 #include "runtime/backtest_command.hpp"
 #include "runtime/metrics_cli.hpp"
+#include "runtime/python_host.hpp"
 #include "runtime/replay_command.hpp"
 
 namespace kis::runtime {
@@ -193,6 +194,10 @@ int run_cli(int argc, char** argv) {
   replay->add_option("--speed", pf.speed, "max (default) or N times real time");
   replay->add_option("--out", pf.out, "output directory (orders.csv, fills.csv, summary.txt)");
   replay->add_flag("-q,--quiet", pf.quiet, "no progress line");
+  std::string replay_hang = "30s";
+  replay->add_option("--handler-timeout", replay_hang,
+                     "a Python handler running longer than this ends the replay with exit code 1 "
+                     "(default 30s; 0 = never)");
   replay->add_option("--metrics-port", pf.metrics_port,
                      "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
@@ -213,6 +218,10 @@ int run_cli(int argc, char** argv) {
   backtest->add_flag("--refresh", bf.refresh, "fetch the bars again even when cached");
   backtest->add_option("--out", bf.out, "output directory");
   backtest->add_flag("-q,--quiet", bf.quiet, "no progress line");
+  std::string backtest_hang = "30s";
+  backtest->add_option("--handler-timeout", backtest_hang,
+                       "a Python handler running longer than this ends the backtest with exit "
+                       "code 1 (default 30s; 0 = never)");
   backtest->add_option(
       "--metrics-port", bf.metrics_port,
       "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
@@ -279,10 +288,24 @@ int run_cli(int argc, char** argv) {
     return do_node(nf);
   if (*cert)
     return do_cert(cf, cert_ca->parsed());
-  if (*replay)
+  // Replay and backtest run their strategies on this thread: a hung Python handler ends them.
+  auto watch = [](const std::string& flag, const char* who) -> std::optional<int> {
+    auto hang = parse_duration(flag);
+    if (!hang)
+      return fail({"--handler-timeout", "malformed duration \"" + flag + "\""});
+    exit_on_hung_handler(*hang, who, "stopped (--handler-timeout)", 1);
+    return std::nullopt;
+  };
+  if (*replay) {
+    if (auto code = watch(replay_hang, "kis-engine replay"))
+      return *code;
     return run_replay_command(pf, std::cout, std::cerr);
-  if (*backtest)
+  }
+  if (*backtest) {
+    if (auto code = watch(backtest_hang, "kis-engine backtest"))
+      return *code;
     return run_backtest_command(bf, std::cout, std::cerr);
+  }
   if (*metrics)
     return run_metrics_command(url, json, std::cout, std::cerr);
   if (*top)

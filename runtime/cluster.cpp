@@ -168,7 +168,8 @@ int run_node(const engine_config& cfg_in, const std::string& core, const node_op
     return 2;
   }
   if (python_strategy_count(cfg) > 0)
-    exit_on_hung_handler(opts.handler_timeout);
+    exit_on_hung_handler(opts.handler_timeout, "kis-engine node",
+                         "exiting (the core keeps trading)", 3);
   auto symbols = watched_symbols(cfg, {});
   if (symbols.empty()) {
     std::cerr << "kis-engine: config error: analyzers.symbols: a node needs symbols to watch "

@@ -45,12 +45,14 @@ engine_config only_python_strategies(const engine_config& cfg) {
   return out;
 }
 
-void exit_on_hung_handler(std::chrono::milliseconds limit) {
-  python::watch_handlers(limit, [](const std::string& what) {
-    log::error("python strategy host: {}; exiting so that the core settles its signals", what);
-    std::cerr << "kis-engine node: " << what << "; exiting (the core keeps trading)" << std::endl;
-    std::_Exit(3);
-  });
+void exit_on_hung_handler(std::chrono::milliseconds limit, std::string who, std::string then,
+                          int code) {
+  python::watch_handlers(
+      limit, [who = std::move(who), then = std::move(then), code](const std::string& what) {
+        log::error("{}: {}; {}", who, what, then);
+        std::cerr << who << ": " << what << "; " << then << std::endl;
+        std::_Exit(code);
+      });
 }
 
 namespace {

@@ -31,10 +31,12 @@ engine_config without_python_strategies(const engine_config& cfg);
 // errc-free: a Python strategy without symbols is reported by the caller.
 engine_config only_python_strategies(const engine_config& cfg);
 
-// In a strategy-host process: a Python handler running longer than `limit` ends the process
-// (exit code 3, one line on stderr), so that the core sees the node go instead of a strategy
-// that silently stopped. 0 turns it off.
-void exit_on_hung_handler(std::chrono::milliseconds limit);
+// A Python handler running longer than `limit` ends the process with one line on stderr
+// ("<who>: <what>; <then>") and `code`: in a strategy-host node (3) the core sees the node go
+// instead of a strategy that silently stopped; in replay and backtest (1), whose strategies run
+// on the caller's thread, a hung handler would otherwise hang the command. 0 turns it off.
+void exit_on_hung_handler(std::chrono::milliseconds limit, std::string who, std::string then,
+                          int code);
 
 // The strategy-host process `kis-engine run` starts in sim mode: this executable's `node
 // --python-host`, same config, against the core's directory on 127.0.0.1:port.

@@ -309,22 +309,33 @@ TEST_F(Replay, TheIndexFindsADayAndASymbolWithoutAScan) {
   EXPECT_LE(ws.size(), 9u); // nine WebSocket slots for market data
 }
 
+// A backtest config with the recorded run's strategies, as C++ or as their Python ports.
+std::string backtest_toml(const std::vector<std::string>& w, bool python) {
+  auto list = [&](std::size_t from) {
+    std::string out;
+    for (auto i = from; i < from + 6; ++i)
+      out += (out.empty() ? "\"" : ", \"") + w[i] + "\"";
+    return out;
+  };
+  auto file = [&](const char* name) {
+    return python ? "file = \"" + std::string{KIS_PYTHON_EXAMPLES} + "/" + name + ".py\"\n"
+                  : std::string{};
+  };
+  return "[analyzers]\ncount = 2\nbar_seconds = 1\nhistory_days = 20\n"
+         "[feed]\nmax_registrations = 10\n"
+         "[backtest]\nslippage_ticks = 1\nmark_every = \"1s\"\n"
+         "[[strategy]]\nname = \"ma_cross\"\n" +
+         file("ma_cross") + "symbols = [" + list(0) +
+         "]\nparams = { fast = 2, slow = 4, qty = 1 }\n"
+         "[[strategy]]\nname = \"orb\"\n" +
+         file("orb") + "symbols = [" + list(6) + "]\nparams = { range_bars = 3, qty = 1 }\n";
+}
+
 TEST_F(Replay, ABacktestOnTheRecordingWritesItsReport) {
   ASSERT_EQ(exit_code_, 0);
   // The same strategies as the recorded run, from a config file this time.
   auto toml = *dir_ / "bt.toml";
-  std::ofstream{toml} << "[analyzers]\ncount = 2\nbar_seconds = 1\nhistory_days = 20\n"
-                         "[feed]\nmax_registrations = 10\n"
-                         "[backtest]\nslippage_ticks = 1\nmark_every = \"1s\"\n"
-                         "[[strategy]]\nname = \"ma_cross\"\nsymbols = [\"" +
-                             watched()[0] + "\", \"" + watched()[1] + "\", \"" + watched()[2] +
-                             "\", \"" + watched()[3] + "\", \"" + watched()[4] + "\", \"" +
-                             watched()[5] +
-                             "\"]\nparams = { fast = 2, slow = 4, qty = 1 }\n"
-                             "[[strategy]]\nname = \"orb\"\nsymbols = [\"" +
-                             watched()[6] + "\", \"" + watched()[7] + "\", \"" + watched()[8] +
-                             "\", \"" + watched()[9] + "\", \"" + watched()[10] + "\", \"" +
-                             watched()[11] + "\"]\nparams = { range_bars = 3, qty = 1 }\n";
+  std::ofstream{toml} << backtest_toml(watched(), false);
   backtest_flags f;
   f.recording = recording().string();
   f.config_path = toml.string();
@@ -341,6 +352,17 @@ TEST_F(Replay, ABacktestOnTheRecordingWritesItsReport) {
   // The same orders as a plain replay with the same strategies: the backtest only adds costs.
   auto plain = replay(recording(), "out-plain");
   EXPECT_NE(out.str().find("digest    " + plain.digest), std::string::npos) << out.str();
+
+  // The Python ports, unchanged, in the same backtest: the same orders, trades and summary.
+  auto py_toml = *dir_ / "bt-py.toml";
+  std::ofstream{py_toml} << backtest_toml(watched(), true);
+  f.config_path = py_toml.string();
+  f.out = (*dir_ / "bt-py").string();
+  std::ostringstream py_out, py_err;
+  ASSERT_EQ(run_backtest_command(f, py_out, py_err), 0) << py_err.str();
+  EXPECT_NE(py_out.str().find("digest    " + plain.digest), std::string::npos) << py_out.str();
+  EXPECT_EQ(read_file(*dir_ / "bt-py" / "trades.csv"), trades);
+  EXPECT_EQ(read_file(*dir_ / "bt-py" / "backtest.txt"), summary);
 }
 
 // The Python ports of the examples, hosted in-process on the replay's virtual clock, send the
