@@ -126,14 +126,17 @@ int main(int argc, char** argv) {
       next_expiry += 2min;
     }
     if (now >= next_drop) {
-      const auto held = sim.realtime_stats().registrations;
+      const auto before = sim.realtime_stats();
       sim.drop_ws_sessions();
       ++f.drops;
       const auto dropped_at = steady::now();
-      // Back when a session holds as many registrations as before (sampled every 10 ms).
+      // Back when a session opened after the drop holds as many registrations as before
+      // (sampled every 10 ms). The drop itself runs on the server's strand a moment later, so
+      // the old session must not count: only one the engine opened since.
       while (steady::now() - dropped_at < 30s) {
         auto rs = sim.realtime_stats();
-        if (rs.sessions > 0 && rs.registrations >= held)
+        if (rs.drops > before.drops && rs.sessions_total > before.sessions_total &&
+            rs.sessions > 0 && rs.registrations >= before.registrations)
           break;
         std::this_thread::sleep_for(10ms);
       }
