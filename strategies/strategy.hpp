@@ -95,6 +95,20 @@ public:
   virtual const std::string& strategy_id() const = 0;
 };
 
+// A limit order signal; what strategy::limit_order and Python's kis.limit_order build.
+inline signal make_limit_order(std::string symbol, side dir, std::int64_t qty, std::int64_t price,
+                               std::string reason, std::int32_t priority = 0) {
+  signal s;
+  s.symbol = std::move(symbol);
+  s.dir = dir;
+  s.qty = qty;
+  s.price = price;
+  s.kind = order_kind::limit;
+  s.priority = priority;
+  s.reason = std::move(reason);
+  return s;
+}
+
 // Base class of every strategy. Override the handlers you need; all default to no-ops.
 // Handlers run one at a time (the host is an actor): no locking, ever. A handler that
 // throws is caught and counted by the host; the strategy keeps receiving events.
@@ -130,22 +144,17 @@ protected:
     return ctx_ != nullptr ? std::string_view{ctx_->strategy_id()} : std::string_view{};
   }
 
-  // Shorthands for the common signals.
+  // Shorthands for the common signals (the free function below, for handlers).
   static signal limit_order(std::string symbol, side dir, std::int64_t qty, std::int64_t price,
-                            std::string reason, std::int32_t priority = 0) {
-    signal s;
-    s.symbol = std::move(symbol);
-    s.dir = dir;
-    s.qty = qty;
-    s.price = price;
-    s.kind = order_kind::limit;
-    s.priority = priority;
-    s.reason = std::move(reason);
-    return s;
-  }
+                            std::string reason, std::int32_t priority = 0);
 
 private:
   strategy_context* ctx_ = nullptr;
 };
+
+inline signal strategy::limit_order(std::string symbol, side dir, std::int64_t qty,
+                                    std::int64_t price, std::string reason, std::int32_t priority) {
+  return make_limit_order(std::move(symbol), dir, qty, price, std::move(reason), priority);
+}
 
 } // namespace kis

@@ -120,19 +120,6 @@ void bind_events(py::module_& m) {
       .def_readonly("at_ns", &order_update::at_ns);
 }
 
-signal make_limit_order(std::string symbol, side dir, std::int64_t qty, std::int64_t price,
-                        std::string reason, std::int32_t priority) {
-  signal s;
-  s.symbol = std::move(symbol);
-  s.dir = dir;
-  s.qty = qty;
-  s.price = price;
-  s.kind = order_kind::limit;
-  s.priority = priority;
-  s.reason = std::move(reason);
-  return s;
-}
-
 void bind_orders(py::module_& m) {
   py::class_<signal>(m, "Signal")
       .def(py::init<>())
