@@ -124,8 +124,9 @@ void warning_rules::order_wait_rule(const actor_sample& s) {
     const double over = static_cast<double>(h.count - h.counts[i]);
     event("order_wait:" + s.actor, over,
           "orders waited longer than one budget slot (" + fixed(h.bounds[i] * 1000) +
-              " ms) for their permit: lower polling ([analyzers] symbol_count, poll_interval) or "
-              "raise [budget] order_reserve");
+              " ms) for their permit: orders come faster than the budget (send fewer at once), or "
+              "other calls hold the slots (lower [analyzers] symbol_count or poll_interval, or "
+              "raise [budget] order_reserve where the rate allows one)");
   }
 }
 
