@@ -21,6 +21,7 @@ namespace kis {
 // detached = false runs it on the scheduler (deterministic tests on the test coordinator).
 journal_actor spawn_journal_writer(caf::actor_system& sys, std::shared_ptr<order_journal> journal,
                                    bool detached = true,
-                                   std::chrono::milliseconds linger = std::chrono::milliseconds{50});
+                                   std::chrono::milliseconds linger = std::chrono::milliseconds{
+                                       50});
 
 } // namespace kis

@@ -26,7 +26,7 @@ struct analyzer_config {
   std::chrono::milliseconds poll_max_interval{30000}; // back-off cap when the budget is short
   std::chrono::milliseconds request_timeout{30000};   // a gateway call may queue for a permit
   std::int32_t bar_seconds = 60;
-  std::int32_t history_days = 120; // per followed symbol; 0 = no history request
+  std::int32_t history_days = 120;                   // per followed symbol; 0 = no history request
   std::chrono::milliseconds history_timeout{600000}; // one symbol's history, all its pages
   std::chrono::milliseconds history_retry{30000};    // after a failed history call
   // Today's cached history (read at start) and where fetched history goes; both optional.
@@ -87,7 +87,7 @@ struct executor_config {
   std::optional<balance> initial_account;
   std::chrono::milliseconds balance_refresh{60000};
   double account_margin = 0.1;
-  bool journal_detached = true;            // false: on the scheduler (deterministic tests)
+  bool journal_detached = true; // false: on the scheduler (deterministic tests)
   // How long an order's later state (sent, filled, ...) may wait to share the next intent's
   // commit: without it an intent arriving just after an answer waits behind that answer's own
   // fsync. A crash inside it loses nothing KIS cannot tell again (see executor_reconcile.cpp).
