@@ -81,6 +81,11 @@ result<hh_mm_ss<seconds>> parse_hms(std::string_view text, std::size_t h, std::s
 } // namespace
 
 result<std::int64_t> parse_datetime(std::string_view text) {
+  if (text.size() == 16) { // YYYY-MM-DD HH:MM: a person's way to write a start time
+    std::string full{text};
+    full += ":00";
+    return parse_datetime(full);
+  }
   // YYYY-MM-DD HH:MM:SS, 19 characters exactly.
   if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
       text[16] != ':')

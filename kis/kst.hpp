@@ -15,7 +15,7 @@ namespace kis::api::kst {
 
 inline constexpr std::chrono::hours utc_offset{9};
 
-// "YYYY-MM-DD HH:MM:SS" (access_token_token_expired) -> UTC ns.
+// "YYYY-MM-DD HH:MM:SS" (access_token_token_expired) or "YYYY-MM-DD HH:MM" (KST) -> UTC ns.
 result<std::int64_t> parse_datetime(std::string_view text);
 
 // YYYYMMDD (+ optional HHMMSS) -> UTC ns. An empty hhmmss means midnight.

@@ -191,6 +191,14 @@ bool calendar::any_open(std::span<const venue> venues, std::int64_t utc_ns) cons
   });
 }
 
+bool calendar::open_or_opening(std::span<const venue> venues, std::int64_t utc_ns,
+                               std::int64_t lead_ns) const {
+  if (any_open(venues, utc_ns))
+    return true;
+  const auto next = next_open(venues, utc_ns);
+  return next != 0 && next - utc_ns <= lead_ns;
+}
+
 bool calendar::allows_code(venue v, unsigned ord_dvsn, std::int64_t utc_ns) const {
   if (ord_dvsn >= 32)
     return false;

@@ -81,6 +81,10 @@ public:
   bool trading(venue v, std::int64_t utc_ns) const;          // continuous trading now
   std::vector<venue> open_venues(std::int64_t utc_ns) const; // of krx, nxt
   bool any_open(std::span<const venue> venues, std::int64_t utc_ns) const;
+  // Open at t or opening within lead_ns: whoever goes quiet while closed (analyzers, the feed)
+  // wakes that long before an open to warm up.
+  bool open_or_opening(std::span<const venue> venues, std::int64_t utc_ns,
+                       std::int64_t lead_ns) const;
 
   // Whether the venue takes this order kind now. SOR takes it when either venue does and SOR
   // routes the kind (00, 01, 03, 04, 11-16); unset counts as KRX.

@@ -99,13 +99,14 @@ struct feed_status {
   std::uint64_t parse_errors = 0;
   std::uint64_t pings_answered = 0;
   std::int64_t last_recovery_ns = 0; // time from drop to all registrations back
+  bool market_closed = false;        // market data released until the next open (#14)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, feed_status& x) {
   return f(caf::meta::type_name("feed_status"), x.connected, x.slots_used, x.slots_cap,
            x.reconnects, x.frames, x.records, x.dropped, x.parse_errors, x.pings_answered,
-           x.last_recovery_ns);
+           x.last_recovery_ns, x.market_closed);
 }
 
 } // namespace kis

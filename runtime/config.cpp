@@ -13,6 +13,8 @@
 #include <toml++/toml.h>
 
 #include "runtime/certificates.hpp"
+#include "kis/kst.hpp"
+#include "kis/venues.hpp"
 #include "runtime/duration.hpp"
 
 namespace kis::runtime {
@@ -329,9 +331,15 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("rate_limit", cfg.sim.rate_limit);
     r.read("env", cfg.sim.env);
     r.read("fault_profile", cfg.sim.fault_profile);
+    r.read("start", cfg.sim.start);
+    r.read("speed", cfg.sim.speed);
     r.finish();
     if (!err && !api::parse_environment(cfg.sim.env))
       err = config_error{"sim.env", "expected \"real\" or \"paper\""};
+    if (!err && !cfg.sim.start.empty() && !api::kst::parse_datetime(cfg.sim.start))
+      err = config_error{"sim.start", "expected a KST time \"YYYY-MM-DD HH:MM[:SS]\""};
+    if (!err && !(cfg.sim.speed > 0 && cfg.sim.speed <= 3600))
+      err = config_error{"sim.speed", "must be above 0 and at most 3600"};
   }
   {
     table_reader r{sub_table(top, root, "feed", err), "feed", err};
@@ -353,12 +361,30 @@ config_result parse_config(std::string_view toml_text, std::string_view source) 
     r.read("bar_seconds", cfg.analyzers.bar_seconds);
     r.read("history_days", cfg.analyzers.history_days);
     r.read("market", cfg.analyzers.market);
+    if (const auto* node = r.raw("markets"); node && !err) {
+      if (const auto* t = node->as_table()) {
+        for (auto&& [symbol, code] : *t) {
+          auto value = code.value<std::string>();
+          if (!value) {
+            r.fail("analyzers.markets." + std::string{symbol.str()}, "expected a string");
+            break;
+          }
+          cfg.analyzers.markets[std::string{symbol.str()}] = *value;
+        }
+      } else {
+        r.fail("analyzers.markets", "expected a table of symbol = \"J\" | \"NX\" | \"UN\"");
+      }
+    }
     r.finish();
     if (!err && cfg.analyzers.count < 1)
       err = config_error{"analyzers.count", "must be at least 1"};
-    if (!err && cfg.analyzers.market != "J" && cfg.analyzers.market != "NX" &&
-        cfg.analyzers.market != "UN")
-      err = config_error{"analyzers.market", "expected \"J\", \"NX\" or \"UN\""};
+    auto check_market = [&err](const std::string& key, const std::string& code) {
+      if (!err && !api::parse_market_div_code(code))
+        err = config_error{key, "expected \"J\", \"NX\" or \"UN\""};
+    };
+    check_market("analyzers.market", cfg.analyzers.market);
+    for (const auto& [symbol, code] : cfg.analyzers.markets)
+      check_market("analyzers.markets." + symbol, code);
   }
   {
     table_reader r{sub_table(top, root, "executor", err), "executor", err};

@@ -61,6 +61,11 @@ struct sim_section {
   int rate_limit = 0; // 0 = same as KIS for the simulated environment
   std::string env = "real";
   std::string fault_profile = "none"; // none | flaky
+  // The market's clock (#14): a KST start "YYYY-MM-DD HH:MM[:SS]" and a speed-up. With a start
+  // the sessions and holidays apply in the simulator and the engine alike, and the engine
+  // keeps the market's time ("19:30 on a Tuesday", an hour a minute at speed 60).
+  std::string start;
+  double speed = 1.0;
 };
 
 struct feed_section {
@@ -79,7 +84,8 @@ struct analyzer_section {
   int bar_seconds =
       0; // 0 = 60 against KIS, 2 against the simulator (its market trades 4x a second)
   int history_days = -1;    // -1 = by the budget: 120 at 18/s, 90 (one call a symbol) below 3/s
-  std::string market = "J"; // polled quotes: J (KRX), NX (Nextrade), UN (combined)
+  std::string market = "J"; // quotes and real time: J (KRX), NX (Nextrade), UN (combined)
+  std::map<std::string, std::string> markets; // per symbol, over `market`: {"005930" = "UN"}
 };
 
 struct executor_section {

@@ -12,6 +12,7 @@
 #include "actors/feed/ws_feed.hpp"
 #include "actors/observability/metrics.hpp"
 #include "actors/trading/executor_report.hpp"
+#include "kis/kst.hpp"
 #include "messages/errors.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/metrics_http.hpp"
@@ -69,6 +70,15 @@ std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
     o.env = *api::parse_environment(cfg.sim.env);
     o.rate_limit = cfg.sim.rate_limit;
     o.seed = cfg.sim.seed;
+    if (!cfg.sim.start.empty()) {
+      auto cal = sessions_calendar(cfg.sessions);
+      if (!cal)
+        return startup_error{2, "config error: " + cal.error().message};
+      o.sessions = true;
+      o.start_ns = *api::kst::parse_datetime(cfg.sim.start); // checked when read
+      o.speed = cfg.sim.speed;
+      o.calendar = std::move(cal.value());
+    }
     if (cfg.sim.fault_profile == "flaky") {
       o.fault.error_rate = 0.02;
       o.fault.delay = std::chrono::milliseconds{20};
@@ -86,8 +96,14 @@ std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
     b.ws_url = b.simulator->ws_url();
     b.cred = sim::default_credentials();
     b.universe = b.simulator->symbols();
+    if (!cfg.sim.start.empty()) {
+      b.clock = b.simulator->market_clock();
+      b.market_speed = cfg.sim.speed;
+    }
+    b.calendar = run_calendar(cfg.sessions, cfg.sim.start.empty());
     return b;
   }
+  b.calendar = run_calendar(cfg.sessions, false);
   b.env = cfg.mode == run_mode::live ? api::environment::real : api::environment::paper;
   b.rest_url = cfg.rest_url.empty() ? std::string{api::default_rest_url(b.env)} : cfg.rest_url;
   b.ws_url = cfg.ws_url.empty() ? std::string{api::default_ws_url(b.env)} : cfg.ws_url;
@@ -111,7 +127,10 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
   token_keeper_config kc;
   kc.env = b.env;
   kc.app_key = b.cred.app_key;
-  kc.cache_dir = std::filesystem::path{cfg.data_dir};
+  // The embedded simulator is a new exchange every run: a token cached by the last run is one
+  // it never issued (refused, then a fresh issue waits out the one-a-minute rule).
+  if (!b.simulator)
+    kc.cache_dir = std::filesystem::path{cfg.data_dir};
   core.keeper = owner.own(
       spawn_token_keeper(sys, kc, make_oauth_issuer(transport, b.env, b.rest_url, b.cred)));
 
@@ -124,6 +143,11 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
   gw.quote_ttl = cfg.budget.quote_cache_ttl;
   core.gateway = owner.own(spawn_rest_gateway(sys, gw, core.governor, core.keeper));
 
+  return core;
+}
+
+void start_feed(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
+                const backend& b, core_services& core, const std::shared_ptr<recorder>& rec) {
   if (cfg.feed.enabled) {
     ws_feed_config fc;
     fc.url = b.ws_url + cfg.feed.path;
@@ -133,10 +157,11 @@ start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_con
     fc.notice_slots = b.cred.hts_id.empty() ? 0 : 1;
     fc.silence_timeout = cfg.feed.silence_timeout;
     fc.rerank_interval = cfg.feed.rerank_interval;
+    fc.clock = b.clock;
+    fc.calendar = b.calendar;
     fc.transport = beast_transport_factory(fc, rec ? recording_ws_tap(rec) : ws_tap{});
     core.feed = owner.own(spawn_ws_feed(sys, fc, core.keeper));
   }
-  return core;
 }
 
 namespace {

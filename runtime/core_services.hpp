@@ -48,6 +48,11 @@ struct backend {
   api::credentials cred;
   std::vector<std::string> universe; // every symbol the backend knows (sim only)
   std::shared_ptr<sim::server> simulator;
+  // The market's time: the system clock, or the embedded simulator's when [sim] start sets it.
+  std::shared_ptr<const wall_clock> clock = default_wall_clock();
+  double market_speed = 1.0; // how many times as fast as real time that clock runs
+  // The run's calendar (null: always open); start-up corrects its holidays (market_calendar).
+  std::shared_ptr<const sessions::calendar> calendar;
 };
 
 std::variant<backend, startup_error> start_backend(const engine_config& cfg);
@@ -57,7 +62,7 @@ struct core_services {
   rate_governor_actor governor;
   token_keeper_actor keeper;
   rest_gateway_actor gateway;
-  ws_feed_actor feed; // null when [feed] enabled = false
+  ws_feed_actor feed; // null when [feed] enabled = false; start_feed, after the preflight
 };
 
 // The latest metrics snapshot, handed from the metrics actor to the main thread and the
@@ -72,6 +77,10 @@ std::variant<core_services, startup_error>
 start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
                     const backend& b, const budget_plan& plan, snapshot_sink& sink,
                     const std::shared_ptr<recorder>& rec = nullptr);
+
+// The WebSocket feed, once the calendar is final (it goes quiet while the market is closed).
+void start_feed(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
+                const backend& b, core_services& core, const std::shared_ptr<recorder>& rec);
 
 // Before anything trades: a token, then the account's balance (the executor's first account
 // view). A server that cannot be reached, does not answer within `limit` or refuses the

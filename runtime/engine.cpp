@@ -17,6 +17,7 @@
 #include "runtime/duration.hpp"
 #include "runtime/lifetime.hpp"
 #include "runtime/logging.hpp"
+#include "runtime/market_calendar.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "runtime/metrics_http.hpp"
 #include "runtime/python_host.hpp"
@@ -63,7 +64,7 @@ void attach_history_cache(caf::actor_system& sys, actor_owner& owner, const engi
     return;
   }
   std::shared_ptr<history_cache> shared{std::move(cache.value())};
-  auto today = api::kst::date_of(default_wall_clock()->now_ns());
+  auto today = api::kst::today(ac.clock ? *ac.clock : *default_wall_clock()); // the market's day
   ac.history_cache = std::make_shared<const history_snapshot>(shared->load(today, ac.history_days));
   ac.history_store = owner.own(spawn_history_store(sys, std::move(shared)));
 }
@@ -224,7 +225,13 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
     return 0;
   }
 
+  if (b.calendar && b.env == api::environment::real)
+    b.calendar = with_kis_holidays(sys, owner, core.gateway, b.calendar,
+                                   holiday_cache_path(cfg.data_dir, b.env),
+                                   api::kst::today(*b.clock));
+  start_feed(sys, owner, cfg, b, core, rec);
   auto tcfg = make_trading_config(cfg, b.cred.hts_id, symbols, plan);
+  use_market_time(tcfg, b.calendar, b.clock, b.market_speed);
   attach_history_cache(sys, owner, cfg, tcfg.analyzer);
   auto trading = spawn_trading_actors(sys, tcfg, core.gateway, core.feed);
   if (!trading) {

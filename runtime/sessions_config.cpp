@@ -24,8 +24,9 @@ std::optional<venue> parse_venue_name(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-std::shared_ptr<const sessions::calendar> run_calendar(const sessions_section& s, bool sim_mode) {
-  if (!s.enforce.value_or(!sim_mode))
+std::shared_ptr<const sessions::calendar> run_calendar(const sessions_section& s,
+                                                       bool off_by_default) {
+  if (!s.enforce.value_or(!off_by_default))
     return nullptr;
   auto cal = sessions_calendar(s);
   if (!cal)

@@ -29,8 +29,10 @@ api::result<sessions::calendar> sessions_calendar(const sessions_section& s);
 // "krx", "nxt", "sor" (any case); empty is unset (the signal's own route, else KRX).
 std::optional<venue> parse_venue_name(std::string_view name) noexcept;
 
-// The calendar a run enforces: null when its mode does not (sim without enforce = true), or
-// when the settings are bad (config validation refuses those before a run starts).
-std::shared_ptr<const sessions::calendar> run_calendar(const sessions_section& s, bool sim_mode);
+// The calendar a run enforces: null when it does not (enforce = false, or off_by_default - the
+// simulator's never-closing market - without enforce = true), or when the settings are bad
+// (config validation refuses those before a run starts).
+std::shared_ptr<const sessions::calendar> run_calendar(const sessions_section& s,
+                                                       bool off_by_default);
 
 } // namespace kis::runtime

@@ -144,9 +144,10 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
   e.drain = cfg.executor.drain == "finish" ? drain_policy::finish : drain_policy::cancel;
   e.hts_id = cfg.feed.enabled ? hts_id : std::string{};
   e.venues.env = run_environment(cfg);
-  e.venues.calendar = run_calendar(cfg.sessions, cfg.mode == run_mode::sim);
+  e.venues.calendar = run_calendar(cfg.sessions, cfg.mode == run_mode::sim && cfg.sim.start.empty());
   p.analyzer.calendar = e.venues.calendar; // quiet when closed
   p.analyzer.poll_market = cfg.analyzers.market;
+  p.analyzer.markets = cfg.analyzers.markets;
   for (const auto& st : strategies_to_run(cfg, p.symbols)) {
     if (!st.enabled)
       continue;
@@ -162,6 +163,19 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
     p.strategies.push_back(std::move(sc));
   }
   return p;
+}
+
+void use_market_time(trading_config& p, std::shared_ptr<const sessions::calendar> calendar,
+                     std::shared_ptr<const wall_clock> clock, double speed) {
+  // Timers run in real time: a sped-up market is looked at as often in its own time.
+  if (speed > 1)
+    p.analyzer.closed_check = std::max(
+        std::chrono::milliseconds{1000},
+        std::chrono::duration_cast<std::chrono::milliseconds>(p.analyzer.closed_check / speed));
+  p.executor.venues.calendar = calendar;
+  p.analyzer.calendar = std::move(calendar);
+  p.executor.clock = clock;
+  p.analyzer.clock = std::move(clock);
 }
 
 std::string format_trading_summary(const trading_summary& s, std::size_t watched) {

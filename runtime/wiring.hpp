@@ -40,6 +40,10 @@ std::optional<std::string> retire_sim_journal(const engine_config& cfg);
 
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
                                    std::vector<std::string> symbols, const budget_plan& plan);
+// The run's calendar (holidays from KIS) and the market's clock (the simulator's with a
+// [sim] start) for the executor, the analyzers and the strategy hosts.
+void use_market_time(trading_config& p, std::shared_ptr<const sessions::calendar> calendar,
+                     std::shared_ptr<const wall_clock> clock, double speed = 1.0);
 
 // The symbols to watch: the configured list, else the first symbol_count of the backend's
 // universe (the simulator's); every strategy's symbols are watched too.

@@ -57,7 +57,7 @@ bool apply(const std::vector<duration_flag>& flags) {
 bool apply_market_clock(const std::string& start, const std::vector<std::string>& settings,
                         kis::sim::options& opts) {
   if (!start.empty()) {
-    auto at = kis::api::kst::parse_datetime(start.size() == 16 ? start + ":00" : start);
+    auto at = kis::api::kst::parse_datetime(start);
     if (!at) {
       std::cerr << "kis-sim: --start: expected a KST time such as \"2026-12-01 19:30\"\n";
       return false;

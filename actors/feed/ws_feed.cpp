@@ -27,6 +27,7 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
     self->state.forget_sink(dm.source);
   });
   s.rec.on_publish([self](actor_sample& sample) { self->state.add_figures(sample); });
+  s.check_market(); // a start while closed registers no market data until the next open
   s.authorize();
   self->delayed_send(self, s.cfg.tick_interval, caf::tick_atom_v);
   return {
@@ -40,7 +41,8 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
         auto* r = st.acquire(req, err);
         auto who = sink.address();
         if (r == nullptr) {
-          if (st.ranker && view(err).code == errc::ws_cap_reached) {
+          const auto code = view(err).code;
+          if ((st.ranker && code == errc::ws_cap_reached) || code == errc::session_closed) {
             st.watch(who);
             st.wait_for_slot(req, sink);
           }
@@ -81,7 +83,7 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
             st.standby.erase(sb);
           st.update_want(req.key);
         }
-        auto it = st.regs.find({std::string{rt::tr_id_of(req.channel, st.cfg.paper)}, req.key});
+        auto it = st.regs.find({st.tr_of(req.channel, req.key), req.key});
         if (it == st.regs.end())
           return;
         it->second.market_sinks.erase(sink.address());

@@ -13,6 +13,7 @@
 
 #include "actors/feed/slot_ranker.hpp"
 #include "kis/clock.hpp"
+#include "kis/sessions.hpp"
 #include "messages/interfaces.hpp"
 
 namespace kis {
@@ -54,6 +55,12 @@ struct ws_feed_config {
   caf::timespan release_timeout = std::chrono::seconds{5}; // an unanswered unsubscribe frees
   // Calendar date for order-book records before the first trade of the day names it.
   std::shared_ptr<const wall_clock> clock = default_wall_clock();
+  // Quiet when closed (#14): while none of `venues` is open or opening within wake_before
+  // (on `clock`), market-data registrations are released and their subscribers wait; they are
+  // registered again wake_before the next open. Notices stay registered. Null: always open.
+  std::shared_ptr<const sessions::calendar> calendar;
+  std::vector<venue> venues{venue::krx, venue::nxt};
+  std::chrono::milliseconds wake_before{60000};
   ws_transport_factory transport; // required: runtime/ injects the Beast client, tests a fake
 };
 

@@ -30,6 +30,12 @@ std::size_t feed_state::market_cap() const {
   return cfg.slots_cap > cfg.notice_slots ? cfg.slots_cap - cfg.notice_slots : 0;
 }
 
+std::string feed_state::tr_of(feed_channel ch, const std::string& symbol) const {
+  auto it = markets.find(symbol);
+  const auto market = it == markets.end() ? market_code::krx : it->second;
+  return std::string{rt::tr_id_of(ch, market, cfg.paper)};
+}
+
 void feed_state::rerank() {
   std::set<std::string> holders(pending_grants.begin(), pending_grants.end());
   for (const auto& [k, r] : regs)
@@ -38,14 +44,14 @@ void feed_state::rerank() {
   const auto cap = market_cap() > releasing.size() ? market_cap() - releasing.size() : 0;
   auto plan = ranker->rerank(holders, cap);
   for (const auto& sym : plan.release)
-    evict(sym);
+    evict(sym, "slot given to a more active symbol");
   pending_grants.insert(pending_grants.end(), plan.grant.begin(), plan.grant.end());
   slot_moves += plan.release.size();
   grant_pending();
 }
 
 // The symbol's registrations go; their subscribers wait in standby and poll meanwhile.
-void feed_state::evict(const std::string& symbol) {
+void feed_state::evict(const std::string& symbol, std::string_view why) {
   pending_grants.erase(std::remove(pending_grants.begin(), pending_grants.end(), symbol),
                        pending_grants.end());
   for (auto it = regs.begin(); it != regs.end();) {
@@ -55,7 +61,8 @@ void feed_state::evict(const std::string& symbol) {
       continue;
     }
     for (auto& rp : r.waiting)
-      rp.deliver(make_kis_error(errc::ws_cap_reached, "slot given to a more active symbol"));
+      rp.deliver(make_kis_error(st.market_closed ? errc::session_closed : errc::ws_cap_reached,
+                                std::string{why}));
     auto& waiting_sinks = standby[symbol][r.channel];
     for (const auto& who : r.market_sinks) {
       waiting_sinks.insert(who);
@@ -71,7 +78,7 @@ void feed_state::evict(const std::string& symbol) {
 // Registers granted symbols as room on the server allows (a release frees its room when the
 // server answers it), first granted first.
 void feed_state::grant_pending() {
-  while (!pending_grants.empty()) {
+  while (!st.market_closed && !pending_grants.empty()) {
     const auto symbol = pending_grants.front();
     auto sb = standby.find(symbol);
     if (sb == standby.end()) { // nobody waits any more
@@ -81,7 +88,7 @@ void feed_state::grant_pending() {
     if (market_regs() + releasing.size() + sb->second.size() > market_cap())
       return;
     for (auto& [channel, sinks] : sb->second) {
-      reg_key k{std::string{rt::tr_id_of(channel, cfg.paper)}, symbol};
+      reg_key k{tr_of(channel, symbol), symbol};
       auto& r = regs[k];
       r.channel = channel;
       r.key = symbol;
@@ -97,9 +104,57 @@ void feed_state::grant_pending() {
 
 // A market subscriber the cap refused waits for a slot (with re-ranking on).
 void feed_state::wait_for_slot(const subscribe_request& req, const market_sink_actor& sink) {
+  markets[req.key] = req.market;
   standby[req.key][req.channel].insert(sink.address());
   fanout.add(sink);
   update_want(req.key);
+}
+
+// --- quiet when closed ---------------------------------------------------------------------
+
+void feed_state::check_market() {
+  if (!cfg.calendar)
+    return;
+  const auto lead = std::chrono::nanoseconds{cfg.wake_before}.count();
+  const bool open = cfg.calendar->open_or_opening(cfg.venues, cfg.clock->now_ns(), lead);
+  if (open && st.market_closed)
+    wake();
+  else if (!open && !st.market_closed)
+    quiet();
+}
+
+// Every market registration goes (the server frees the room; a closed market sends nothing on
+// it anyway); the subscribers wait in standby, told they lost the slot, as after a re-rank.
+void feed_state::quiet() {
+  st.market_closed = true;
+  std::vector<std::pair<std::int32_t, std::string>> held; // by priority, to come back in order
+  for (const auto& [k, r] : regs)
+    if (r.channel != feed_channel::notices)
+      held.emplace_back(r.priority, r.key);
+  std::stable_sort(held.begin(), held.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [priority, symbol] : held)
+    if (std::find(pending_grants.begin(), pending_grants.end(), symbol) == pending_grants.end())
+      pending_grants.push_back(symbol);
+  for (const auto& [priority, symbol] : held)
+    evict(symbol, "no traded venue is open: registered before the next open");
+  ++quiet_spells;
+}
+
+// Whoever waits gets a registration again, as room allows: by rank with slots that follow
+// interest, else the released ones first (by priority), then those that came while closed.
+void feed_state::wake() {
+  st.market_closed = false;
+  if (ranker) {
+    pending_grants.clear();
+    next_rerank = now() + cfg.rerank_interval;
+    rerank();
+    return;
+  }
+  for (const auto& [symbol, channels] : standby)
+    if (std::find(pending_grants.begin(), pending_grants.end(), symbol) == pending_grants.end())
+      pending_grants.push_back(symbol);
+  grant_pending();
 }
 
 void feed_state::forget_sink(const sink_id& who) {

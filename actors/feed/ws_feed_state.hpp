@@ -82,8 +82,10 @@ struct feed_state {
   std::map<std::string, std::map<feed_channel, std::set<sink_id>>> standby; // waiting for a slot
   std::map<reg_key, caf::actor_clock::time_point> releasing; // unsubscribes not yet answered
   std::vector<std::string> pending_grants; // given a slot, waiting for room on the server
+  std::map<std::string, market_code> markets; // each symbol's TR family, as its subscriber asked
   caf::actor_clock::time_point next_rerank{};
   std::uint64_t slot_moves = 0;
+  std::uint64_t quiet_spells = 0; // times the market data was released for a close
 
   // Handler counts and times; the role's figures come from `st` at publish (add_figures).
   actor_recorder rec{"ws_feed", "ws_feed"};
@@ -207,10 +209,11 @@ struct feed_state {
     case link_state::authorizing:
       break; // the request has its own timeout
     }
-    if (ranker) {
-      for (auto it = releasing.begin(); it != releasing.end();)
-        it = t - it->second >= cfg.release_timeout ? releasing.erase(it) : std::next(it);
-      grant_pending();
+    for (auto it = releasing.begin(); it != releasing.end();)
+      it = t - it->second >= cfg.release_timeout ? releasing.erase(it) : std::next(it);
+    check_market();
+    grant_pending();
+    if (ranker && !st.market_closed) {
       if (t >= next_rerank) {
         next_rerank = t + cfg.rerank_interval;
         rerank();
@@ -250,12 +253,19 @@ struct feed_state {
       err = make_kis_error(errc::invalid_argument, "subscribe_request without a key");
       return nullptr;
     }
-    reg_key k{std::string{rt::tr_id_of(req.channel, cfg.paper)}, req.key};
+    const bool notice = req.channel == feed_channel::notices;
+    if (!notice)
+      markets[req.key] = req.market;
+    reg_key k{tr_of(req.channel, req.key), req.key};
     if (auto it = regs.find(k); it != regs.end()) {
       it->second.priority = std::max(it->second.priority, req.priority);
       return &it->second;
     }
-    const bool notice = req.channel == feed_channel::notices;
+    if (!notice && st.market_closed) {
+      err = make_kis_error(errc::session_closed,
+                           "no traded venue is open: registered before the next open");
+      return nullptr;
+    }
     const std::size_t market_cap =
         cfg.slots_cap > cfg.notice_slots ? cfg.slots_cap - cfg.notice_slots : 0;
     if (regs.size() + releasing.size() >= cfg.slots_cap ||
@@ -307,9 +317,16 @@ struct feed_state {
   std::uint32_t channels_of(const std::string& symbol) const;
   void update_want(const std::string& symbol);
   std::size_t market_cap() const;
+  // The TR of a channel for a symbol: its market's family (H0ST.., H0NX.., H0UN..).
+  std::string tr_of(feed_channel ch, const std::string& symbol) const;
+  // Quiet when closed: looks at the calendar (every tick); releases every market registration
+  // into standby when no traded venue is open or opening, registers them again when one is.
+  void check_market();
+  void quiet();
+  void wake();
   void rerank();
   // The symbol's registrations go; their subscribers wait in standby and poll meanwhile.
-  void evict(const std::string& symbol);
+  void evict(const std::string& symbol, std::string_view why);
   // Registers granted symbols as room on the server allows (a release frees its room when the
   // server answers it), first granted first.
   void grant_pending();
@@ -405,22 +422,25 @@ struct feed_state {
       return;
     }
     const auto ns = now_ns();
-    if (f->tr_id == rt::tr_trades) {
+    if (rt::is_notice_tr(f->tr_id))
+      return on_notices(*f, ns);
+    const auto tr = rt::describe_tr(f->tr_id);
+    if (!tr) {
+      ++st.parse_errors;
+    } else if (tr->channel == feed_channel::trades) {
       trades.clear();
-      if (!count(rt::parse_trades(f->payload, f->count, ns, trades)))
+      if (!count(rt::parse_trades(f->payload, f->count, ns, trades, tr->market)))
         return;
       trade_date = api::kst::date_of(trades.back().exchange_ns);
       for (auto& t : trades)
-        fan_out(rt::tr_trades, t.symbol, t);
-    } else if (f->tr_id == rt::tr_book) {
+        fan_out(f->tr_id, t.symbol, t);
+    } else if (tr->channel == feed_channel::book) {
       books.clear();
       auto date = api::kst::format_date(trade_date != 0 ? trade_date : api::kst::today(*cfg.clock));
-      if (!count(rt::parse_books(f->payload, f->count, date, ns, books)))
+      if (!count(rt::parse_books(f->payload, f->count, date, ns, books, tr->market)))
         return;
       for (auto& b : books)
-        fan_out(rt::tr_book, b.symbol, b);
-    } else if (rt::is_notice_tr(f->tr_id)) {
-      on_notices(*f, ns);
+        fan_out(f->tr_id, b.symbol, b);
     } else {
       ++st.parse_errors;
     }
@@ -494,6 +514,8 @@ struct feed_state {
     point("ws_subscribers", metric_type::gauge, static_cast<double>(fanout.size()));
     point("ws_last_recovery_seconds", metric_type::gauge,
           static_cast<double>(st.last_recovery_ns) / 1e9);
+    point("ws_market_closed", metric_type::gauge, st.market_closed ? 1 : 0);
+    point("ws_quiet_spells_total", metric_type::counter, static_cast<double>(quiet_spells));
     if (!ranker)
       return;
     point("ws_slot_moves_total", metric_type::counter, static_cast<double>(slot_moves));

@@ -12,6 +12,7 @@
 
 #include "actors/observability/instrumentation.hpp"
 #include "kis/kst.hpp"
+#include "kis/venues.hpp"
 #include "messages/errors.hpp"
 
 namespace kis {
@@ -51,6 +52,7 @@ struct symbol_state {
   bool history_asked = false;
   bool history_loaded = false;
   steady_time history_retry{}; // when a failed history call is asked again ({}: none due)
+  bool history_at_wake = false; // followed while the market was closed: asked at the wake-up
 };
 
 double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
@@ -139,7 +141,8 @@ private:
       start_polling(sym);
       return;
     }
-    subscribe_request req{feed_channel::trades, sym, cfg_.ws_priority};
+    subscribe_request req{feed_channel::trades, sym, cfg_.ws_priority,
+                          api::parse_market_div_code(market_of(sym)).value_or(market_code::krx)};
     request(feed_, cfg_.request_timeout, req, caf::actor_cast<market_sink_actor>(this))
         .then(
             [this, sym](subscription&) {
@@ -199,13 +202,17 @@ private:
     delayed_send(this, delay, poll_atom_v);
   }
 
+  const std::string& market_of(const std::string& sym) const {
+    auto it = cfg_.markets.find(sym);
+    return it == cfg_.markets.end() ? cfg_.poll_market : it->second;
+  }
+
   // Whether a traded venue is open now or within wake_before (always without a calendar).
   bool awake() const {
     if (!cfg_.calendar)
       return true;
-    const auto soon = clock_->now_ns() + std::chrono::nanoseconds{cfg_.wake_before}.count();
-    return cfg_.calendar->any_open(cfg_.venues, clock_->now_ns()) ||
-           cfg_.calendar->any_open(cfg_.venues, soon);
+    return cfg_.calendar->open_or_opening(cfg_.venues, clock_->now_ns(),
+                                          std::chrono::nanoseconds{cfg_.wake_before}.count());
   }
 
   // Closed: no polling; the timer looks again when the wake-up comes, or after closed_check.
@@ -227,6 +234,8 @@ private:
     auto now = clock().now();
     std::optional<steady_time> next;
     for (auto& [sym, s] : symbols_) {
+      if (std::exchange(s.history_at_wake, false))
+        load_history(sym);
       if (s.history_retry != steady_time{}) {
         if (s.history_retry <= now) {
           s.history_retry = {};
@@ -251,7 +260,7 @@ private:
   void poll(const std::string& sym, symbol_state& s) {
     s.poll_outstanding = true;
     ++polls_;
-    request(gateway_, cfg_.request_timeout, price_query{sym, cfg_.poll_market, true})
+    request(gateway_, cfg_.request_timeout, price_query{sym, market_of(sym), true})
         .then(
             [this, sym](quote& q) {
               auto m = rec_.measure(this);
@@ -291,6 +300,12 @@ private:
         history_arrived(sym, hit->second);
         return;
       }
+    }
+    if (!awake()) { // warm-up is for the wake-up: poll_due asks when the market is near
+      s.history_asked = false;
+      s.history_at_wake = true;
+      sleep_until_open();
+      return;
     }
     auto today = api::kst::date_of(clock_->now_ns());
     // history_days counts trading days: ask for enough calendar days to cover them.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -44,7 +45,9 @@ struct analyzer_config {
   std::chrono::milliseconds interest_interval{0};
   std::shared_ptr<const wall_clock> clock; // dates of the history query; null = system
   // FID_COND_MRKT_DIV_CODE of polled quotes: J (KRX), NX (Nextrade), UN (both combined).
+  // The same family on the WebSocket (H0ST.., H0NX.., H0UN..); markets overrides per symbol.
   std::string poll_market = "J";
+  std::map<std::string, std::string> markets;
   // Quiet when closed (#14): with a calendar, no polling while none of `venues` is open; the
   // analyzer wakes wake_before the next open, looking again at least every closed_check (a
   // clock may be sped up or jump). Null calendar: always open.

@@ -27,6 +27,14 @@ TEST(Kst, EarlyMorningKstIsPreviousUtcDay) {
   EXPECT_EQ(kst::format_datetime(*t), "2023-12-22 08:16:59");
 }
 
+TEST(Kst, AStartTimeMayOmitTheSeconds) {
+  auto t = kst::parse_datetime("2026-03-10 19:30");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t, utc_ns(sys_days{2026y / March / 10}, 10h, 30min));
+  EXPECT_FALSE(kst::parse_datetime("2026-03-10 19:3x"));
+  EXPECT_FALSE(kst::parse_datetime("2026-03-10T19:30"));
+}
+
 TEST(Kst, DateAndTimeFieldsCombine) {
   auto t = kst::parse_date_time("20260724", "115214");
   ASSERT_TRUE(t);

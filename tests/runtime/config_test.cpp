@@ -297,3 +297,27 @@ TEST(Config, BadSessionsAndVenuesAreNamed) {
   EXPECT_EQ(hours.key, "sessions");
   EXPECT_NE(hours.message.find("nxt.regular"), std::string::npos) << hours.message;
 }
+
+TEST(Config, MarketsPerSymbolAndTheSimulatorsClock) {
+  auto c = parse_ok(R"([analyzers]
+market = "J"
+[analyzers.markets]
+"005930" = "UN"
+"000660" = "NX"
+[sim]
+start = "2026-03-10 19:30"
+speed = 60
+)");
+  EXPECT_EQ(c.analyzers.markets.at("005930"), "UN");
+  EXPECT_EQ(c.analyzers.markets.at("000660"), "NX");
+  EXPECT_EQ(c.sim.start, "2026-03-10 19:30");
+  EXPECT_DOUBLE_EQ(c.sim.speed, 60.0);
+  EXPECT_EQ(parse_bad("[analyzers.markets]\n\"005930\" = \"KRX\"\n").key,
+            "analyzers.markets.005930");
+  EXPECT_EQ(parse_bad("[analyzers.markets]\n\"005930\" = 1\n").key, "analyzers.markets.005930");
+  EXPECT_EQ(parse_bad("[analyzers]\nmarkets = 3\n").key, "analyzers.markets");
+  EXPECT_EQ(parse_bad("[sim]\nstart = \"19:30\"\n").key, "sim.start");
+  EXPECT_EQ(parse_bad("[sim]\nstart = \"2026-02-30 19:30\"\n").key, "sim.start");
+  EXPECT_EQ(parse_bad("[sim]\nspeed = 0\n").key, "sim.speed");
+  EXPECT_EQ(parse_bad("[sim]\nspeed = 100000\n").key, "sim.speed");
+}

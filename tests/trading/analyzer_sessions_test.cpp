@@ -1,6 +1,7 @@
 // Quiet when closed (issue #14): an analyzer with the calendar polls nothing while no traded
 // venue is open (a whole closed hour: zero REST calls), wakes shortly before the next open and
-// polls again; it polls the configured market (J / NX / UN).
+// polls again, asking for daily history only then; it polls and streams each symbol's
+// configured market (J / NX / UN).
 #include "support/caf_gtest.hpp"
 
 #include <gtest/gtest.h>
@@ -24,6 +25,7 @@ struct AnalyzerSessions : ::testing::Test, test_coordinator_fixture<> {
   kis::rest_gateway_impl_actor gateway;
   kis::analyzer_actor an;
   kis::analyzer_config cfg;
+  std::vector<caf::actor> others; // a test's own fakes, stopped with the rest
 
   void SetUp() override {
     gateway = kis::test::spawn_fake_gateway(sys, gw);
@@ -42,7 +44,9 @@ struct AnalyzerSessions : ::testing::Test, test_coordinator_fixture<> {
   }
 
   void TearDown() override {
-    for (auto a : {caf::actor_cast<caf::actor>(an), caf::actor_cast<caf::actor>(gateway)})
+    others.push_back(caf::actor_cast<caf::actor>(an));
+    others.push_back(caf::actor_cast<caf::actor>(gateway));
+    for (const auto& a : others)
       if (a)
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     sched.run();
@@ -105,6 +109,46 @@ TEST_F(AnalyzerSessions, PollsTheConfiguredMarket) {
   ASSERT_FALSE(gw->markets.empty());
   for (const auto& m : gw->markets)
     EXPECT_EQ(m, "UN");
+}
+
+TEST_F(AnalyzerSessions, HistoryIsAskedAtTheWakeUpNotAtANightStart) {
+  cfg.history_days = 20;
+  clock->set(at_kst(20260310, 3, 0));
+  start();
+  auto st = std::make_shared<kis::test::strategy_record>();
+  auto strategy = kis::test::spawn_fake_strategy(sys, st);
+  others.push_back(caf::actor_cast<caf::actor>(strategy));
+  self->send(an, kis::follow_atom_v, std::string{"A"}, strategy);
+  sched.run();
+  pass(3600s, 10s);
+  EXPECT_TRUE(gw->charts.empty()) << "history is warm-up for the open, not work for the night";
+  clock->set(at_kst(20260310, 7, 58, 30));
+  pass(20s, 10s);
+  EXPECT_TRUE(gw->charts.empty());
+  pass(60s, 10s); // 07:59 passed: awake at the next look (every closed_check, 60 s)
+  ASSERT_EQ(gw->charts.size(), 1u);
+  EXPECT_EQ(gw->charts[0].symbol, "A");
+}
+
+TEST_F(AnalyzerSessions, EachSymbolPollsAndStreamsItsOwnMarket) {
+  cfg.poll_market = "UN";
+  cfg.markets = {{"B", "NX"}};
+  cfg.symbols = {"A", "B", "C"};
+  clock->set(at_kst(20260310, 10, 0));
+  auto fd = std::make_shared<kis::test::feed_record>();
+  fd->cap = 1; // A streams; B and C are polled
+  auto feed = kis::test::spawn_fake_feed(sys, fd);
+  others.push_back(caf::actor_cast<caf::actor>(feed));
+  an = kis::spawn_analyzer(sys, cfg, gateway, feed);
+  sched.run();
+  ASSERT_EQ(fd->asked.size(), 3u);
+  for (const auto& r : fd->asked)
+    EXPECT_EQ(r.market, r.key == "B" ? kis::market_code::nxt : kis::market_code::combined)
+        << r.key;
+  ASSERT_EQ(gw->markets.size(), gw->calls.size());
+  for (std::size_t i = 0; i < gw->calls.size(); ++i)
+    EXPECT_EQ(gw->markets[i], gw->calls[i] == "quote:B" ? "NX" : "UN") << gw->calls[i];
+  EXPECT_GE(gw->calls.size(), 2u);
 }
 
 } // namespace

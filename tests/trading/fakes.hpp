@@ -164,7 +164,8 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
 struct feed_record {
   std::uint32_t cap = 41;
   std::uint32_t used = 0;
-  std::vector<subscribe_request> trades;
+  std::vector<subscribe_request> trades; // registered
+  std::vector<subscribe_request> asked;  // every market-data request, registered or refused
   std::vector<subscribe_request> notices;
   std::vector<market_sink_actor> sinks;
   std::vector<notice_sink_actor> notice_sinks;
@@ -175,6 +176,7 @@ inline ws_feed_actor spawn_fake_feed(caf::actor_system& sys, std::shared_ptr<fee
   return sys.spawn([rec]() -> ws_feed_actor::behavior_type {
     return {
         [rec](const subscribe_request& r, market_sink_actor sink) -> caf::result<subscription> {
+          rec->asked.push_back(r);
           if (rec->used >= rec->cap)
             return make_kis_error(errc::ws_cap_reached, "OPSP0008", 0, "MAX SUBSCRIBE OVER");
           ++rec->used;
