@@ -226,9 +226,9 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   }
 
   if (b.calendar && b.env == api::environment::real)
-    b.calendar = with_kis_holidays(sys, owner, core.gateway, b.calendar,
-                                   holiday_cache_path(cfg.data_dir, b.env),
-                                   api::kst::today(*b.clock));
+    b.calendar =
+        with_kis_holidays(sys, owner, core.gateway, b.calendar,
+                          holiday_cache_path(cfg.data_dir, b.env), api::kst::today(*b.clock));
   start_feed(sys, owner, cfg, b, core, rec);
   auto tcfg = make_trading_config(cfg, b.cred.hts_id, symbols, plan);
   use_market_time(tcfg, b.calendar, b.clock, b.market_speed);

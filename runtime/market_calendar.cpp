@@ -16,8 +16,8 @@ namespace kis::runtime {
 
 std::filesystem::path holiday_cache_path(const std::filesystem::path& data_dir,
                                          api::environment env) {
-  return data_dir / (std::string{"holidays-"} + (env == api::environment::real ? "real" : "paper") +
-                     ".txt");
+  return data_dir /
+         (std::string{"holidays-"} + (env == api::environment::real ? "real" : "paper") + ".txt");
 }
 
 std::optional<std::vector<market_day>> read_holiday_cache(const std::filesystem::path& file,
@@ -68,9 +68,9 @@ namespace {
 using days_result = api::result<std::vector<market_day>>;
 
 // One page, then the next while KIS says there are more.
-void ask_page(caf::event_based_actor* self, const rest_gateway_actor& gateway,
-              std::int32_t today, std::chrono::seconds limit, api::continuation next,
-              int page, std::shared_ptr<std::vector<market_day>> days,
+void ask_page(caf::event_based_actor* self, const rest_gateway_actor& gateway, std::int32_t today,
+              std::chrono::seconds limit, api::continuation next, int page,
+              std::shared_ptr<std::vector<market_day>> days,
               std::shared_ptr<std::promise<days_result>> done) {
   auto params = api::holiday_params(today, next.fk, next.nk);
   if (!params) {
@@ -118,8 +118,7 @@ api::result<std::vector<market_day>> ask_holidays(caf::actor_system& sys, actor_
   auto done = std::make_shared<std::promise<days_result>>();
   auto result = done->get_future();
   owner.own(sys.spawn([=](caf::event_based_actor* self) {
-    ask_page(self, gateway, today, limit, {}, 0, std::make_shared<std::vector<market_day>>(),
-             done);
+    ask_page(self, gateway, today, limit, {}, 0, std::make_shared<std::vector<market_day>>(), done);
   }));
   while (result.wait_for(std::chrono::milliseconds{100}) != std::future_status::ready)
     if (signal_guard::stop_requested())

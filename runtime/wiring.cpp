@@ -144,7 +144,8 @@ trading_config make_trading_config(const engine_config& cfg, const std::string& 
   e.drain = cfg.executor.drain == "finish" ? drain_policy::finish : drain_policy::cancel;
   e.hts_id = cfg.feed.enabled ? hts_id : std::string{};
   e.venues.env = run_environment(cfg);
-  e.venues.calendar = run_calendar(cfg.sessions, cfg.mode == run_mode::sim && cfg.sim.start.empty());
+  e.venues.calendar =
+      run_calendar(cfg.sessions, cfg.mode == run_mode::sim && cfg.sim.start.empty());
   p.analyzer.calendar = e.venues.calendar; // quiet when closed
   p.analyzer.poll_market = cfg.analyzers.market;
   p.analyzer.markets = cfg.analyzers.markets;

@@ -51,7 +51,7 @@ struct symbol_state {
   std::vector<bar> history;
   bool history_asked = false;
   bool history_loaded = false;
-  steady_time history_retry{}; // when a failed history call is asked again ({}: none due)
+  steady_time history_retry{};  // when a failed history call is asked again ({}: none due)
   bool history_at_wake = false; // followed while the market was closed: asked at the wake-up
 };
 

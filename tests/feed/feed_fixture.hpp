@@ -194,6 +194,17 @@ struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
   market_sink_actor spawn_sink(std::shared_ptr<sink_log> log) {
     return sys.spawn(market_sink, std::move(log));
   }
+
+  // Started, linked, one sink streaming 005930's trades and 000660's book (both acked).
+  std::shared_ptr<sink_log> start_streaming_two() {
+    start();
+    link_up();
+    auto log = std::make_shared<sink_log>();
+    auto sink = spawn_sink(log);
+    EXPECT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
+    EXPECT_TRUE(subscribe(sink, feed_channel::book, "000660", "OPSP0000"));
+    return log;
+  }
 };
 
 } // namespace kis::feed_test

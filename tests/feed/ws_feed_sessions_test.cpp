@@ -70,13 +70,8 @@ TEST_F(FeedSessionsTest, AClosedMarketRegistersNoMarketDataUntilJustBeforeTheOpe
 
 TEST_F(FeedSessionsTest, TheCloseReleasesMarketDataAndTheNextOpenBringsItBack) {
   market->set(wall_time{std::chrono::nanoseconds{kst("19:58:00")}}); // Nextrade's after-market
-  start();
-  link_up();
-  auto log = std::make_shared<sink_log>();
-  auto sink = spawn_sink(log);
-  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
-  ASSERT_TRUE(subscribe(sink, feed_channel::book, "000660", "OPSP0000"));
-  EXPECT_EQ(status().slots_used, 2u);
+  auto log = start_streaming_two();
+  ASSERT_EQ(status().slots_used, 2u);
 
   at(kst("20:00:01"));
   EXPECT_TRUE(status().market_closed);
@@ -112,8 +107,8 @@ TEST_F(FeedSessionsTest, EachSymbolStreamsOnItsMarketsTrFamily) {
   auto log = std::make_shared<sink_log>();
   auto sink = spawn_sink(log);
   auto ask = [&](const std::string& symbol, market_code m) {
-    auto h = self->request(feed, caf::infinite, subscribe_request{feed_channel::trades, symbol, 0, m},
-                           sink);
+    auto h = self->request(feed, caf::infinite,
+                           subscribe_request{feed_channel::trades, symbol, 0, m}, sink);
     sched.run();
     return h;
   };

@@ -108,12 +108,8 @@ TEST_F(FeedTest, ServerRefusalReachesTheRequester) {
 }
 
 TEST_F(FeedTest, ReconnectsWithBackoffAndReRegistersEverything) {
-  start();
-  link_up();
-  auto log = std::make_shared<sink_log>();
-  auto sink = spawn_sink(log);
-  ASSERT_TRUE(subscribe(sink, feed_channel::trades, "005930", "OPSP0000"));
-  ASSERT_TRUE(subscribe(sink, feed_channel::book, "000660", "OPSP0000"));
+  auto log = start_streaming_two();
+  ASSERT_FALSE(HasFailure());
   caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
   sched.run();
   EXPECT_FALSE(session().alive);

@@ -27,8 +27,8 @@ using namespace kis::rec;
 const fs::path& scratch() {
   static const fs::path p = [] {
     std::error_code ec;
-    const fs::path dir = fs::is_directory("/dev/shm", ec) ? fs::path{"/dev/shm"}
-                                                          : fs::temp_directory_path();
+    const fs::path dir =
+        fs::is_directory("/dev/shm", ec) ? fs::path{"/dev/shm"} : fs::temp_directory_path();
     return dir / ("kis-recording-fuzz-" + std::to_string(::getpid()) + ".seg");
   }();
   return p;

@@ -44,9 +44,9 @@ TEST(HolidayCache, ADamagedFileIsAskedAgain) {
   const auto dir = kis::test::unique_temp_path("kis-holidays");
   fs::create_directories(dir);
   const auto file = dir / "holidays-real.txt";
-  for (const char* text : {"asked 20261202\n", "asked 20261202\n20261225 maybe\n",
-                           "asked 20261202\n2026122 Y\n", "asked 20261202\n20261225 Y\ntrailing",
-                           "20261225 Y\n", ""}) {
+  for (const char* text :
+       {"asked 20261202\n", "asked 20261202\n20261225 maybe\n", "asked 20261202\n2026122 Y\n",
+        "asked 20261202\n20261225 Y\ntrailing", "20261225 Y\n", ""}) {
     std::ofstream{file, std::ios::trunc} << text;
     EXPECT_FALSE(read_holiday_cache(file, 20261202)) << text;
   }

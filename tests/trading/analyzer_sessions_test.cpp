@@ -143,8 +143,7 @@ TEST_F(AnalyzerSessions, EachSymbolPollsAndStreamsItsOwnMarket) {
   sched.run();
   ASSERT_EQ(fd->asked.size(), 3u);
   for (const auto& r : fd->asked)
-    EXPECT_EQ(r.market, r.key == "B" ? kis::market_code::nxt : kis::market_code::combined)
-        << r.key;
+    EXPECT_EQ(r.market, r.key == "B" ? kis::market_code::nxt : kis::market_code::combined) << r.key;
   ASSERT_EQ(gw->markets.size(), gw->calls.size());
   for (std::size_t i = 0; i < gw->calls.size(); ++i)
     EXPECT_EQ(gw->markets[i], gw->calls[i] == "quote:B" ? "NX" : "UN") << gw->calls[i];
