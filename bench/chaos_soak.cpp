@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   std::ofstream{dir / "engine.toml"}
       << "mode = \"live\"\ndata_dir = \"" << (dir / "data").string() << "\"\n"
       << "[budget]\nrate_limit = 18\n[analyzers]\nsymbols = [" << list << "]\nhistory_days = 0\n"
+      << "[sessions]\nenforce = false\n" // kis-sim never closes, whatever the hour
       << "[executor]\nmax_position_qty = 100000000\n"
       << "[[strategy]]\nname = \"exec_tester\"\nid = \"soak\"\nsymbols = [" << list << "]\n"
       << "params = { count = 1000000, per_event = 1, interval_ms = 400, offset_ticks = -1 }\n";

@@ -38,6 +38,7 @@ syms = sys.argv[1].split()
 q = lambda xs: ", ".join(f'"{s}"' for s in xs)
 print('data_dir = "data"')
 print(f'[analyzers]\nsymbols = [{q(syms)}]')
+print('[sessions]\nenforce = false')  # kis-sim without --start never closes
 print(f'[[strategy]]\nname = "exec_tester"\nid = "paper"\nsymbols = [{q(syms[:10])}]')
 print('params = { count = 1000, per_event = 1, interval_ms = 2000, offset_ticks = -1, distinct_qty = false }')
 PY

@@ -76,6 +76,8 @@ protected:
         << "[budget]\nrate_limit = 18\nsafety_margin = \"60ms\"\n"
         << "[analyzers]\ncount = 2\nsymbols = [" << list << "]\nhistory_days = 0\n"
         << "[executor]\nmax_position_qty = 1000000\n"
+        << "[sessions]\nenforce = false\n" // this kis-sim never closes, whatever the hour
+
         << "[[strategy]]\nname = \"exec_tester\"\nid = \"burst\"\nsymbols = [" << list << "]\n"
         << "params = { count = 200, qty = 1, offset_ticks = 10 }\n";
     const auto cred = kis::sim::default_credentials();

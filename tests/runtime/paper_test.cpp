@@ -39,7 +39,10 @@ TEST(PaperOutOfTheBox, TradesAtOneCallASecondAndRestartsWithoutHistoryCalls) {
     list += (list.empty() ? "\"" : ", \"") + s + "\"";
   std::ofstream{dir / "engine.toml"}
       << "mode = \"paper\"\ndata_dir = \"" << (dir / "data").string() << "\"\n"
-      << "[analyzers]\nsymbols = [" << list << "]\n"
+      << "[analyzers]\nsymbols = [" << list
+      << "]\n"
+      // This kis-sim's market never closes: the test must not depend on the hour it runs at.
+      << "[sessions]\nenforce = false\n"
       << "[[strategy]]\nname = \"exec_tester\"\nid = \"paper\"\nsymbols = [" << list << "]\n"
       << "params = { count = 3, per_event = 1, offset_ticks = -2 }\n";
   const auto cred = kis::sim::default_credentials();

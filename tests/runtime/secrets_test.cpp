@@ -67,6 +67,7 @@ TEST(SecretsAtTraceLevel, NoSecretReachesAnyOutput) {
                                      << (dir / "engine.log").string() << "\"\ndata_dir = \""
                                      << (dir / "data").string() << "\"\n"
                                      << "[budget]\nrate_limit = 18\n"
+                                     << "[sessions]\nenforce = false\n" // kis-sim never closes
                                      << "[analyzers]\ncount = 2\nsymbols = [" << list
                                      << "]\npoll_interval = \"1s\"\nhistory_days = 5\n"
                                      << "[metrics]\nport = 0\ninterval = \"500ms\"\n"
