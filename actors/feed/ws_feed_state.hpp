@@ -81,7 +81,7 @@ struct feed_state {
   std::optional<slot_ranker> ranker;
   std::map<std::string, std::map<feed_channel, std::set<sink_id>>> standby; // waiting for a slot
   std::map<reg_key, caf::actor_clock::time_point> releasing; // unsubscribes not yet answered
-  std::vector<std::string> pending_grants; // given a slot, waiting for room on the server
+  std::vector<std::string> pending_grants;    // given a slot, waiting for room on the server
   std::map<std::string, market_code> markets; // each symbol's TR family, as its subscriber asked
   caf::actor_clock::time_point next_rerank{};
   std::uint64_t slot_moves = 0;

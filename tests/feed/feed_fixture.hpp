@@ -102,8 +102,8 @@ inline std::string book_frame(const std::string& symbol, int ask1) {
 }
 
 inline std::string ack(const std::string& tr, const std::string& key, const std::string& code,
-                const std::string& k = "0123456789abcdefghijklmnopqrstuv",
-                const std::string& iv = "ABCDEFGHIJKLMNOP") {
+                       const std::string& k = "0123456789abcdefghijklmnopqrstuv",
+                       const std::string& iv = "ABCDEFGHIJKLMNOP") {
   return R"({"header":{"tr_id":")" + tr + R"(","tr_key":")" + key +
          R"(","encrypt":"N"},"body":{"rt_cd":"0","msg_cd":")" + code +
          R"(","msg1":"x","output":{"iv":")" + iv + R"(","key":")" + k + R"("}}})";
