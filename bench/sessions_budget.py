@@ -5,8 +5,8 @@ chosen market times. Two runs:
   night  03:00 KST at speed 60: one market hour in one real minute, after start-up;
   open   07:58:00 KST at speed 1, 120 symbols: the minute before Nextrade's pre-market (the
          wake-up at 07:59 and its warm-up) and the first minute after the 08:00 open;
-  span   19:58:00 KST at speed 1200: Nextrade's last minutes, the 20:00 close, the night and
-         the next morning's open in about 40 real seconds.
+  close  19:59:00 KST at speed 1: Nextrade's last minute of after-market, then the 20:00 close
+         and the first closed minute.
 The market time of a scrape is the start plus speed x the real time since the engine was
 launched (the simulator's clock starts within a few ms of that).
 
@@ -79,9 +79,8 @@ def main():
         opening = run(engine, work, "open", "07:58:00", 1, 120,
                       [("07:58:30", 30), ("07:59:00 (wake-up)", 60), ("08:00:00 (NXT open)", 120),
                        ("08:01:00", 180)])
-        span = run(engine, work, "span", "19:58:00", 1200, 120,
-                   [("19:59:30", 90), ("20:01:00 (closed)", 180), ("07:58:00 next day", 43200),
-                    ("08:30:00 next day", 45120)])
+        close = run(engine, work, "close", "19:59:00", 1, 120,
+                    [("19:59:20", 20), ("20:00:00 (the close)", 60), ("20:01:00", 120)])
     hour = delta(night[0][1], night[1][1])
     print("| stretch | " + " | ".join(CLASSES) + " | total | registrations at its end |")
     print("|---" * (len(CLASSES) + 3) + "|")
@@ -96,10 +95,9 @@ def main():
     row("07:59-08:00: wake-up and warm-up", delta(opening[1][1], opening[2][1]), opening[2][2])
     row("08:00-08:01: the first minute of the open", delta(opening[2][1], opening[3][1]),
         opening[3][2])
-    row("speed 1200: start at 19:58 to 19:59:30 (after-market)", span[0][1], span[0][2])
-    row("speed 1200: 20:01-07:58 next day (closed)", delta(span[1][1], span[2][1]), span[2][2])
-    row("speed 1200: 07:58-08:30 next day (woken, open)", delta(span[2][1], span[3][1]),
-        span[3][2])
+    row("start at 19:59:00 to 19:59:20 (start-up, after-market)", close[0][1], close[0][2])
+    row("19:59:20-20:00:00: Nextrade's last 40 s", delta(close[0][1], close[1][1]), close[1][2])
+    row("20:00-20:01: the first closed minute", delta(close[1][1], close[2][1]), close[2][2])
 
 
 if __name__ == "__main__":
