@@ -134,10 +134,10 @@ void feed_state::quiet() {
   std::stable_sort(held.begin(), held.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& [priority, symbol] : held)
+    evict(symbol, "no traded venue is open: registered before the next open");
+  for (const auto& [priority, symbol] : held) // after evict, which takes a symbol off the list
     if (std::find(pending_grants.begin(), pending_grants.end(), symbol) == pending_grants.end())
       pending_grants.push_back(symbol);
-  for (const auto& [priority, symbol] : held)
-    evict(symbol, "no traded venue is open: registered before the next open");
   ++quiet_spells;
 }
 

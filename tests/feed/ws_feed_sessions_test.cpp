@@ -100,6 +100,31 @@ TEST_F(FeedSessionsTest, TheCloseReleasesMarketDataAndTheNextOpenBringsItBack) {
   EXPECT_EQ(status().slots_used, 2u);
 }
 
+TEST_F(FeedSessionsTest, AtTheWakeUpTheHigherPriorityRegistersFirst) {
+  market->set(wall_time{std::chrono::nanoseconds{kst("19:58:00")}});
+  start();
+  link_up();
+  auto log = std::make_shared<sink_log>();
+  auto sink = spawn_sink(log);
+  for (auto [symbol, priority] : {std::pair{"000001", 0}, std::pair{"000002", 5}}) {
+    auto h = self->request(feed, caf::infinite,
+                           subscribe_request{feed_channel::trades, symbol, priority}, sink);
+    sched.run();
+    server(ack("H0STCNT0", symbol, "OPSP0000"));
+    ASSERT_FALSE(self->mailbox().empty());
+    h.receive([](subscription&) {}, [](caf::error&) { FAIL(); });
+  }
+  at(kst("20:00:01"));
+  server(ack("H0STCNT0", "000001", "OPSP0001"));
+  server(ack("H0STCNT0", "000002", "OPSP0001"));
+  const auto before = session().texts.size();
+  at(*kis::api::kst::parse_datetime("2026-03-11 07:59:30"));
+  const auto& t = session().texts;
+  ASSERT_EQ(t.size(), before + 2);
+  EXPECT_NE(t[before].find("000002"), std::string::npos) << "priority 5 first";
+  EXPECT_NE(t[before + 1].find("000001"), std::string::npos);
+}
+
 TEST_F(FeedSessionsTest, EachSymbolStreamsOnItsMarketsTrFamily) {
   cfg.calendar = nullptr; // always open
   start();
