@@ -206,10 +206,7 @@ preflight_result preflight(caf::actor_system& sys, actor_owner& owner, const cor
             },
             failed("getting an access token"));
   }));
-  while (result.wait_for(std::chrono::milliseconds{100}) != std::future_status::ready)
-    if (signal_guard::stop_requested())
-      return {};
-  return result.get();
+  return wait_unless_stopped(result).value_or(preflight_result{});
 }
 
 } // namespace kis::runtime

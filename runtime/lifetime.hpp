@@ -7,7 +7,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -30,6 +32,16 @@ private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
 };
+
+// A start-up step's answer, waited for on the main thread; nullopt when a stop (SIGINT/SIGTERM)
+// is requested first, so no step can hold the process.
+template <class T>
+std::optional<T> wait_unless_stopped(std::future<T>& answer) {
+  while (answer.wait_for(std::chrono::milliseconds{100}) != std::future_status::ready)
+    if (signal_guard::stop_requested())
+      return std::nullopt;
+  return answer.get();
+}
 
 // Once armed, ends the process with exit code 1 and one line on stderr unless disarmed (or
 // destroyed) within `budget`: the last resort against a shutdown stuck in a library.

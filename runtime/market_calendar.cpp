@@ -120,10 +120,9 @@ api::result<std::vector<market_day>> ask_holidays(caf::actor_system& sys, actor_
   owner.own(sys.spawn([=](caf::event_based_actor* self) {
     ask_page(self, gateway, today, limit, {}, 0, std::make_shared<std::vector<market_day>>(), done);
   }));
-  while (result.wait_for(std::chrono::milliseconds{100}) != std::future_status::ready)
-    if (signal_guard::stop_requested())
-      return api::make_api_error(errc::cancelled, "stop requested");
-  return result.get();
+  if (auto days = wait_unless_stopped(result))
+    return std::move(*days);
+  return api::make_api_error(errc::cancelled, "stop requested");
 }
 
 std::shared_ptr<const sessions::calendar>
