@@ -27,6 +27,7 @@ inline token_keeper_actor::behavior_type instant_keeper() {
       },
       [](refresh_atom, std::uint64_t) {},
       [](done_atom, const http_exchange&) {},
+      [](publish_atom) {},
   };
 }
 

@@ -44,8 +44,8 @@ void parse_trades_bench(benchmark::State& state, int records) {
   out.reserve(8);
   for (auto _ : state) {
     out.clear();
-    auto f = rt::split_frame(frame);
-    auto n = rt::parse_trades(f->payload, f->count, 0, out);
+    auto f = api::split_frame(frame);
+    auto n = api::parse_trades(f->payload, f->count, 0, out);
     benchmark::DoNotOptimize(n);
   }
   state.SetItemsProcessed(state.iterations() * records);
@@ -75,7 +75,7 @@ void parse_books_bench(benchmark::State& state, const std::string& payload, mark
   std::vector<order_book> out;
   for (auto _ : state) {
     out.clear();
-    benchmark::DoNotOptimize(rt::parse_books(payload, 1, "20260724", 0, out, m));
+    benchmark::DoNotOptimize(api::parse_books(payload, 1, "20260724", 0, out, m));
   }
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(payload.size()));
@@ -91,15 +91,15 @@ BENCHMARK(BM_ParseBook62);
 BENCHMARK(BM_ParseBook65);
 
 void BM_DecryptNotice(benchmark::State& state) {
-  const rt::notice_cipher c{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};
-  const auto b64 = *rt::encrypt_notice("hts1^12345678^0000012345^0000000000^02^0^00^0^005930^10^"
-                                       "70100^093015^0^2^2^06590^10^name^0^1^N^^^^삼성전자^70100",
-                                       c);
+  const api::notice_cipher c{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};
+  const auto b64 = *api::encrypt_notice("hts1^12345678^0000012345^0000000000^02^0^00^0^005930^10^"
+                                        "70100^093015^0^2^2^06590^10^name^0^1^N^^^^삼성전자^70100",
+                                        c);
   std::vector<execution_notice> out;
   for (auto _ : state) {
     out.clear();
-    auto plain = rt::decrypt_notice(b64, c);
-    benchmark::DoNotOptimize(rt::parse_notices(*plain, 1, 0, out));
+    auto plain = api::decrypt_notice(b64, c);
+    benchmark::DoNotOptimize(api::parse_notices(*plain, 1, 0, out));
   }
   state.SetItemsProcessed(state.iterations());
 }

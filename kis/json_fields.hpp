@@ -20,7 +20,7 @@ namespace kis::api::json {
 // What a server may send us, parsed with explicit limits: nesting deeper than this (KIS
 // answers are three levels deep) and invalid UTF-8 are errors, never a deep recursion or a
 // string we pass on. The size is bounded before this: the transport caps bodies
-// (api::max_response_body) and the WebSocket client frames (ws::max_frame_bytes).
+// (api::max_response_body) and the WebSocket client frames (api::max_ws_frame_bytes).
 inline constexpr std::size_t max_depth = 32;
 boost::json::value parse_untrusted(std::string_view text, boost::system::error_code& ec);
 

@@ -5,7 +5,7 @@
 
 #include <openssl/evp.h>
 
-namespace kis::rt {
+namespace kis::api {
 
 namespace {
 
@@ -115,4 +115,4 @@ api::result<std::string> encrypt_notice(std::string_view plain, const notice_cip
   return base64_encode(*enc);
 }
 
-} // namespace kis::rt
+} // namespace kis::api

@@ -8,7 +8,7 @@
 
 #include "kis/result.hpp"
 
-namespace kis::rt {
+namespace kis::api {
 
 inline constexpr std::size_t notice_key_size = 32;
 inline constexpr std::size_t notice_iv_size = 16;
@@ -33,4 +33,4 @@ api::result<std::string> decrypt_notice(std::string_view base64, const notice_ci
 // plaintext -> base64, as the server does it (the simulator sends notices with this).
 api::result<std::string> encrypt_notice(std::string_view plain, const notice_cipher& cipher);
 
-} // namespace kis::rt
+} // namespace kis::api

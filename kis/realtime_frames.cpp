@@ -14,7 +14,7 @@
 #include "kis/kst.hpp"
 #include "kis/venues.hpp"
 
-namespace kis::rt {
+namespace kis::api {
 
 namespace {
 
@@ -494,4 +494,4 @@ result<control_reply> parse_control(std::string_view text) {
   return rep;
 }
 
-} // namespace kis::rt
+} // namespace kis::api

@@ -15,10 +15,7 @@
 #include "messages/orders.hpp"
 #include "messages/realtime.hpp"
 
-namespace kis::rt {
-
-using api::api_error;
-using api::result;
+namespace kis::api {
 
 // Real-time TRs the engine speaks (§6.7-6.9, §9.5): KRX, Nextrade and both combined. The NXT
 // and combined TRs exist on the real server only.
@@ -127,4 +124,4 @@ bool is_pingpong(std::string_view text) noexcept;
 // The typed error for an OPSP code that is not a success.
 api_error refusal_for(std::string_view msg_cd, std::string_view msg1);
 
-} // namespace kis::rt
+} // namespace kis::api

@@ -16,19 +16,19 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket.hpp>
 
-namespace kis::ws {
+namespace kis::api {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
-api::result<endpoint> parse_url(std::string_view url) {
+result<ws_endpoint> parse_ws_url(std::string_view url) {
   constexpr std::string_view scheme = "ws://";
   if (url.substr(0, scheme.size()) != scheme)
-    return api::make_api_error(errc::config, "WebSocket URL must start with ws://");
+    return make_api_error(errc::config, "WebSocket URL must start with ws://");
   url.remove_prefix(scheme.size());
-  endpoint ep;
+  ws_endpoint ep;
   auto slash = url.find('/');
   if (slash != std::string_view::npos) {
     ep.path = std::string{url.substr(slash)};
@@ -36,18 +36,18 @@ api::result<endpoint> parse_url(std::string_view url) {
   }
   auto colon = url.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
-    return api::make_api_error(errc::config, "WebSocket URL needs host:port");
+    return make_api_error(errc::config, "WebSocket URL needs host:port");
   ep.host = std::string{url.substr(0, colon)};
   auto port = url.substr(colon + 1);
   auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), ep.port);
   if (ec != std::errc{} || p != port.data() + port.size() || ep.port == 0)
-    return api::make_api_error(errc::config, "WebSocket URL has a bad port");
+    return make_api_error(errc::config, "WebSocket URL has a bad port");
   return ep;
 }
 
-class client::impl {
+class ws_client::impl {
 public:
-  impl(client_options opts, client_callbacks cbs, std::uint64_t session)
+  impl(ws_client_options opts, ws_client_callbacks cbs, std::uint64_t session)
       : opts_(std::move(opts))
       , cbs_(std::move(cbs))
       , session_(session) {}
@@ -113,7 +113,7 @@ private:
       t.keep_alive_pings = false;
       ws_.set_option(t);
       ws_.auto_fragment(false);
-      ws_.read_message_max(max_frame_bytes);
+      ws_.read_message_max(max_ws_frame_bytes);
       const auto& path = opts_.target.path.empty() ? opts_.default_path : opts_.target.path;
       ws_.async_handshake(opts_.target.host + ":" + std::to_string(opts_.target.port), path,
                           [this](beast::error_code hec) {
@@ -131,7 +131,7 @@ private:
   void read() {
     ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
       if (ec == websocket::error::message_too_big)
-        return fail("read: a frame larger than " + std::to_string(max_frame_bytes >> 20) +
+        return fail("read: a frame larger than " + std::to_string(max_ws_frame_bytes >> 20) +
                     " MiB (the server misbehaves)");
       if (ec)
         return fail(ec == websocket::error::closed ? "closed by server" : "read: " + ec.message());
@@ -184,8 +184,8 @@ private:
       cbs_.on_close(session_, std::move(reason));
   }
 
-  client_options opts_;
-  client_callbacks cbs_;
+  ws_client_options opts_;
+  ws_client_callbacks cbs_;
   std::uint64_t session_;
   net::io_context ioc_{1};
   net::executor_work_guard<net::io_context::executor_type> guard_{ioc_.get_executor()};
@@ -200,26 +200,26 @@ private:
   std::thread thread_;
 };
 
-client::client(client_options opts, client_callbacks cbs, std::uint64_t session)
+ws_client::ws_client(ws_client_options opts, ws_client_callbacks cbs, std::uint64_t session)
     : session_(session)
     , impl_(std::make_shared<impl>(std::move(opts), std::move(cbs), session)) {
   impl_->start();
 }
 
-client::~client() {
+ws_client::~ws_client() {
   impl_->stop();
 }
 
-void client::send_text(std::string text) {
+void ws_client::send_text(std::string text) {
   impl_->enqueue(false, std::move(text));
 }
 
-void client::send_pong(std::string payload) {
+void ws_client::send_pong(std::string payload) {
   impl_->enqueue(true, std::move(payload));
 }
 
-void client::close() {
+void ws_client::close() {
   impl_->close();
 }
 
-} // namespace kis::ws
+} // namespace kis::api

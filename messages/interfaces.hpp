@@ -35,8 +35,8 @@ using rate_governor_actor = caf::typed_actor<
     caf::reacts_to<call_outcome>,             // what became of a permitted call
     caf::reacts_to<cancel_atom, std::string>, // a requester gives up its place in line
     caf::replies_to<caf::get_atom, stats_atom>::with<api_stats>,
-    caf::replies_to<sample_atom>::with<actor_sample>, // counters and wait histograms
-    caf::reacts_to<grant_atom, std::uint64_t>>;       // internal: timer, with a generation
+    caf::reacts_to<grant_atom, std::uint64_t>, // internal: timer, with a generation
+    caf::reacts_to<publish_atom>>;             // internal: the recorder's trailing sample
 
 // Owns the access token and the WebSocket approval key of one app key.
 using token_keeper_actor =
@@ -49,7 +49,8 @@ using token_keeper_actor =
                      caf::replies_to<approval_atom, refresh_atom>::with<approval_key>, // after a
                                                                                        // reconnect
                      caf::reacts_to<refresh_atom, std::uint64_t>, // internal: refresh-ahead timer
-                     caf::reacts_to<done_atom, http_exchange>>;   // internal: an issue finished
+                     caf::reacts_to<done_atom, http_exchange>,    // internal: an issue finished
+                     caf::reacts_to<publish_atom>>; // internal: the recorder's trailing sample
 
 // The market data part of the gateway: what analyzers ask (quotes, daily charts), and all of
 // the gateway another node gets (its orders go through the core's executor, never around it).
@@ -66,7 +67,8 @@ using rest_gateway_actor = market_data_actor::extend<
     caf::replies_to<fills_query>::with<std::vector<fill_record>>>;
 using rest_gateway_impl_actor = rest_gateway_actor::extend<
     caf::reacts_to<done_atom, http_exchange>,  // internal: the transport finished a call
-    caf::reacts_to<poll_atom, std::uint64_t>>; // internal: retry a call after its back-off
+    caf::reacts_to<retry_atom, std::uint64_t>, // internal: retry a call after its back-off
+    caf::reacts_to<publish_atom>>;             // internal: the recorder's trailing sample
 
 // Receives ticks and order-book snapshots from the feed, and word when one of its symbols
 // gains (true) or loses (false) its WebSocket slot after a re-rank (it then polls the symbol).
@@ -84,18 +86,20 @@ using ws_feed_actor =
                      caf::reacts_to<interest_report>, // what decides who holds a slot (slot_ranker)
                      caf::replies_to<status_atom>::with<feed_status>>;
 using ws_feed_impl_actor = ws_feed_actor::extend<
-    caf::reacts_to<frame_atom, std::uint64_t, std::string>,   // internal: session id, text frame
-    caf::reacts_to<link_up_atom, std::uint64_t>,              // internal: session connected
-    caf::reacts_to<link_dn_atom, std::uint64_t, std::string>, // internal: session lost, why
-    caf::reacts_to<caf::tick_atom>>;                          // internal: watchdog / reconnect
+    caf::reacts_to<frame_atom, std::uint64_t, std::string>,     // internal: session id, text frame
+    caf::reacts_to<link_up_atom, std::uint64_t>,                // internal: session connected
+    caf::reacts_to<link_down_atom, std::uint64_t, std::string>, // internal: session lost, why
+    caf::reacts_to<caf::tick_atom>>;                            // internal: watchdog / reconnect
 
 // A user strategy hosted in its own actor.
-// session_change: a venue's session changed (the host's own calendar timer, poll_atom, finds
-// them; anyone may send one, e.g. a test).
+// session_change: a venue's session changed (the host's own calendar timer, calendar_atom,
+// finds them; anyone may send one, e.g. a test).
 using strategy_actor =
     caf::typed_actor<caf::reacts_to<market_event>, caf::reacts_to<order_update>,
-                     caf::reacts_to<session_change>, caf::reacts_to<poll_atom>,
-                     caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
+                     caf::reacts_to<session_change>,
+                     caf::replies_to<status_atom>::with<std::vector<metric_point>>,
+                     caf::reacts_to<calendar_atom>, // internal: look at the session calendar
+                     caf::reacts_to<publish_atom>>; // internal: the recorder's trailing sample
 
 // Receives the analyzers' conflated prices (the order executor's market view).
 using price_sink_actor = caf::typed_actor<caf::reacts_to<std::vector<price_update>>>;
@@ -106,6 +110,7 @@ using analyzer_actor = market_sink_actor::extend<
     caf::reacts_to<poll_atom>,                                // internal: REST polling timer
     caf::reacts_to<interest_atom>, // internal: report the symbols' activity to the feed
     caf::reacts_to<flush_atom>,    // internal: send conflated prices
+    caf::reacts_to<publish_atom>,  // internal: the recorder's trailing sample
     caf::replies_to<status_atom>::with<std::vector<metric_point>>>;
 
 // The order journal on a thread of its own (a detached actor): whatever arrives together shares
@@ -115,7 +120,8 @@ using journal_actor = caf::typed_actor<
     caf::reacts_to<journal_entry>,                                   // an order's new state
     caf::reacts_to<journal_fill>,
     caf::replies_to<drain_atom>::with<std::uint64_t>, // flush, checkpoint; errors so far
-    caf::reacts_to<flush_atom>>;                      // internal: commit what has arrived
+    caf::reacts_to<flush_atom>,                       // internal: commit what has arrived
+    caf::reacts_to<publish_atom>>; // internal: commit, then the recorder's trailing sample
 
 // The single consumer of signals: answers each at once (accepted or a typed refusal), then
 // reports only through order_updates. Priority queue, risk, journal, reconciliation. The
@@ -129,7 +135,8 @@ using order_executor_actor = price_sink_actor::extend<
 using order_executor_impl_actor = order_executor_actor::extend_with<notice_sink_actor>::extend<
     caf::reacts_to<kill_atom, bool, std::string>, // kill switch on/off, why
     caf::replies_to<drain_atom>::with<executor_summary>,
-    caf::reacts_to<poll_atom>>; // internal: work the queue
+    caf::reacts_to<work_atom>,     // internal: work the queue
+    caf::reacts_to<publish_atom>>; // internal: the recorder's trailing sample
 
 // Keeps fetched daily history on disk (its own thread: a detached actor).
 using history_store_actor = caf::typed_actor<caf::reacts_to<daily_history>>;

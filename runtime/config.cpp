@@ -19,28 +19,6 @@
 
 namespace kis::runtime {
 
-std::string_view to_string_view(run_mode m) noexcept {
-  switch (m) {
-  case run_mode::sim:
-    return "sim";
-  case run_mode::paper:
-    return "paper";
-  case run_mode::live:
-    return "live";
-  }
-  return "unknown";
-}
-
-std::optional<run_mode> parse_mode(std::string_view s) noexcept {
-  if (s == "sim")
-    return run_mode::sim;
-  if (s == "paper")
-    return run_mode::paper;
-  if (s == "live")
-    return run_mode::live;
-  return std::nullopt;
-}
-
 std::string config_error::to_string() const {
   return key.empty() ? message : key + ": " + message;
 }

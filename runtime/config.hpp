@@ -16,15 +16,11 @@
 #include "runtime/sessions_config.hpp"
 #include "kis/endpoints.hpp"
 #include "kis/result.hpp"
+#include "kis/run_mode.hpp"
 #include "runtime/recording_config.hpp"
 #include "strategies/strategy.hpp"
 
 namespace kis::runtime {
-
-enum class run_mode : std::uint8_t { sim, paper, live };
-
-std::string_view to_string_view(run_mode m) noexcept;
-std::optional<run_mode> parse_mode(std::string_view s) noexcept;
 
 struct strategy_entry {
   std::string name; // registry name, e.g. "ma_cross"; for a file strategy the file's stem

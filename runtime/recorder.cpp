@@ -54,16 +54,16 @@ void index_keys(const rec::record& r, record_keys& keys) {
   auto& trs = keys.trs;
   switch (r.src) {
   case rec::source::ws_in:
-    if (rt::classify(r.text) == rt::frame_kind::data) {
-      auto f = rt::split_frame(r.text);
+    if (api::classify(r.text) == api::frame_kind::data) {
+      auto f = api::split_frame(r.text);
       if (!f)
         return;
       trs.emplace(f->tr_id);
-      if (f->tr_id == rt::tr_trades || f->tr_id == rt::tr_book)
+      if (f->tr_id == api::tr_trades || f->tr_id == api::tr_book)
         frame_symbols(f->payload, f->count, keys.ws_symbols);
-    } else if (rt::is_pingpong(r.text)) {
+    } else if (api::is_pingpong(r.text)) {
       trs.emplace("PINGPONG");
-    } else if (auto c = rt::parse_control(r.text); c && !rt::is_notice_tr(c->tr_id)) {
+    } else if (auto c = api::parse_control(r.text); c && !api::is_notice_tr(c->tr_id)) {
       trs.emplace(c->tr_id);
       if (!c->tr_key.empty())
         keys.ws_symbols.emplace(c->tr_key);

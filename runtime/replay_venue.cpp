@@ -112,7 +112,7 @@ struct replay_venue::impl {
   }
 
   std::string_view notice_tr() const {
-    return rt::tr_id_of(feed_channel::notices, opts.env == api::environment::paper);
+    return api::tr_id_of(feed_channel::notices, opts.env == api::environment::paper);
   }
 
   void to_feed(std::string text) {
@@ -152,7 +152,7 @@ struct replay_venue::impl {
                                ""));
       return;
     }
-    const bool market = req->tr_id == rt::tr_trades || req->tr_id == rt::tr_book;
+    const bool market = req->tr_id == api::tr_trades || req->tr_id == api::tr_book;
     if (market && !opts.ws_symbols.empty() && opts.ws_symbols.count(req->tr_key) == 0) {
       ++st.registrations_refused;
       to_feed(sim::frames::refusal(sim::frames::code::max_over, req->tr_id, req->tr_key));
@@ -181,17 +181,17 @@ struct replay_venue::impl {
   // --- recorded records ---------------------------------------------------------------------
 
   void deliver_frame(const rec::record& r) {
-    if (rt::is_pingpong(r.text)) {
+    if (api::is_pingpong(r.text)) {
       to_feed(r.text);
       ++st.frames_delivered;
       return;
     }
-    if (rt::classify(r.text) != rt::frame_kind::data) {
+    if (api::classify(r.text) != api::frame_kind::data) {
       ++st.frames_skipped; // the recording's acks: our own answer the feed's requests
       return;
     }
-    auto f = rt::split_frame(r.text);
-    if (!f || rt::is_notice_tr(f->tr_id)) {
+    auto f = api::split_frame(r.text);
+    if (!f || api::is_notice_tr(f->tr_id)) {
       ++st.frames_skipped; // the recorded account's notices: the fill model makes ours
       return;
     }
@@ -211,18 +211,18 @@ struct replay_venue::impl {
   }
 
   // The fill model sees every recorded trade and book, then matches resting orders.
-  void print(const rt::data_frame& f) {
+  void print(const api::data_frame& f) {
     const auto now = opts.clock->now_ns();
-    if (f.tr_id == rt::tr_trades) {
+    if (f.tr_id == api::tr_trades) {
       std::vector<trade_tick> ticks;
-      if (rt::parse_trades(f.payload, f.count, now, ticks))
+      if (api::parse_trades(f.payload, f.count, now, ticks))
         for (const auto& t : ticks)
           tape->print(t);
       st.trades_printed += ticks.size();
-    } else if (f.tr_id == rt::tr_book) {
+    } else if (f.tr_id == api::tr_book) {
       std::vector<order_book> books;
       auto date = api::kst::format_date(api::kst::date_of(now));
-      if (rt::parse_books(f.payload, f.count, date, now, books))
+      if (api::parse_books(f.payload, f.count, date, now, books))
         for (const auto& b : books)
           tape->show_book(b);
     }

@@ -83,18 +83,6 @@ std::size_t strategy_symbol_count(const engine_config& cfg,
   return followed.size();
 }
 
-trading_mode to_trading_mode(run_mode m) {
-  switch (m) {
-  case run_mode::sim:
-    return trading_mode::sim;
-  case run_mode::paper:
-    return trading_mode::paper;
-  case run_mode::live:
-    return trading_mode::live;
-  }
-  return trading_mode::sim;
-}
-
 std::string journal_path(const engine_config& cfg) {
   if (!cfg.executor.journal.empty())
     return cfg.executor.journal;
@@ -121,7 +109,7 @@ std::optional<std::string> retire_sim_journal(const engine_config& cfg) {
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
                                    std::vector<std::string> symbols, const budget_plan& plan) {
   trading_config p;
-  p.mode = to_trading_mode(cfg.mode);
+  p.mode = cfg.mode;
   p.symbols = std::move(symbols);
   p.analyzers = static_cast<std::size_t>(cfg.analyzers.count);
   p.analyzer.poll_interval = plan.poll_interval;

@@ -21,8 +21,6 @@ struct caf_config : caf::actor_system_config {
   caf_config();
 };
 
-trading_mode to_trading_mode(run_mode m);
-
 // The configured strategies; in sim mode without any [[strategy]] table, both examples on the
 // first symbols, tuned to trade within a short demo run.
 std::vector<strategy_entry> strategies_to_run(const engine_config& cfg,

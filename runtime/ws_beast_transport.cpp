@@ -16,8 +16,8 @@ namespace {
 // thread and only send messages; a weak handle lets the feed die while a session lives.
 class beast_transport final : public ws_transport {
 public:
-  beast_transport(ws::client_options opts, const ws_feed_impl_actor& feed, std::uint64_t session,
-                  std::shared_ptr<const ws_tap> tap)
+  beast_transport(api::ws_client_options opts, const ws_feed_impl_actor& feed,
+                  std::uint64_t session, std::shared_ptr<const ws_tap> tap)
       : tap_(std::move(tap))
       , client_(std::move(opts), callbacks(feed, tap_), session) {}
 
@@ -29,8 +29,8 @@ public:
   void send_pong(std::string payload) override { client_.send_pong(std::move(payload)); }
 
 private:
-  static ws::client_callbacks callbacks(const ws_feed_impl_actor& feed,
-                                        const std::shared_ptr<const ws_tap>& tap) {
+  static api::ws_client_callbacks callbacks(const ws_feed_impl_actor& feed,
+                                            const std::shared_ptr<const ws_tap>& tap) {
     auto weak = caf::actor_cast<caf::weak_actor_ptr>(feed);
     auto to_feed = [weak](auto&&... xs) {
       if (auto strong = weak.lock())
@@ -50,19 +50,19 @@ private:
             [to_feed, tap](std::uint64_t s, std::string why) {
               if (tap && tap->link)
                 tap->link(s, "down: " + why);
-              to_feed(link_dn_atom_v, s, std::move(why));
+              to_feed(link_down_atom_v, s, std::move(why));
             }};
   }
 
   std::shared_ptr<const ws_tap> tap_;
-  ws::client client_;
+  api::ws_client client_;
 };
 
 } // namespace
 
 ws_transport_factory beast_transport_factory(const ws_feed_config& cfg, ws_tap tap) {
-  auto target = ws::parse_url(cfg.url);
-  ws::client_options opts;
+  auto target = api::parse_ws_url(cfg.url);
+  api::ws_client_options opts;
   if (target)
     opts.target = *target;
   opts.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.connect_timeout);

@@ -130,11 +130,6 @@ void drop(governor_ptr self, std::uint64_t ticket, const char* why) {
 }
 
 // An anonymous stats request to itself: a sample while the governor is quiet.
-void poke(governor_ptr self, caf::timespan delay) {
-  caf::delayed_anon_send(caf::actor_cast<rate_governor_actor>(self), delay, caf::get_atom_v,
-                         stats_atom_v);
-}
-
 rate_governor_actor::behavior_type governor(governor_ptr self) {
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
@@ -191,25 +186,13 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         grant_due(self);
       },
       [self](caf::get_atom, stats_atom) {
-        if (!self->current_sender()) { // the recorder's trailing publish
-          self->state.rec.publish(self);
-          auto s = self->state.sched.stats(now_ns(self));
-          if (s.calls_last_second > 0) // again until the last second is empty
-            poke(self, std::chrono::seconds{1});
-          return s;
-        }
         auto m = self->state.rec.measure(self);
         return self->state.sched.stats(now_ns(self));
       },
-      [self](sample_atom) {
-        const auto now = now_ns(self);
-        actor_sample s;
-        s.actor = "rate_governor";
-        s.role = "rate_governor";
-        s.at_ns = now;
-        s.values = self->state.sched.metric_points(now);
-        s.histograms = self->state.sched.wait_histograms();
-        return s;
+      [self](publish_atom) {
+        self->state.rec.publish(self);
+        if (self->state.sched.stats(now_ns(self)).calls_last_second > 0) // until it empties
+          self->state.rec.poke(self, std::chrono::seconds{1});
       },
       [self](grant_atom, std::uint64_t generation) {
         auto m = self->state.rec.measure(self);
@@ -252,7 +235,7 @@ rate_governor_actor spawn_rate_governor(caf::actor_system& sys, governor_config 
     // The scheduler's own figures (calls, permits by class, waits) ride along in each sample.
     // When calls stop, a trailing sample (and one a second while the last second still holds
     // calls) brings the calls-in-the-last-second gauge back to 0 instead of a stale 18/18.
-    self->state.rec.on_idle([self](caf::timespan d) { poke(self, d); });
+    self->state.rec.publish_when_idle();
     self->state.rec.on_publish([self](actor_sample& s) {
       auto values = self->state.sched.metric_points(now_ns(self));
       s.values.insert(s.values.end(), values.begin(), values.end());

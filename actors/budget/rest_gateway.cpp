@@ -386,7 +386,7 @@ void on_error(gateway_ptr self, std::uint64_t id, const api::api_error& err) {
                          err.code == errc::outcome_unknown;
   if (transient && call.retries < self->state.cfg.query_retries) {
     self->state.rec.add(self->state.backoff_retries);
-    self->delayed_send(self, backoff(self, call.retries++), poll_atom_v, id);
+    self->delayed_send(self, backoff(self, call.retries++), retry_atom_v, id);
     return;
   }
   fail(self, id, to_caf(err));
@@ -476,11 +476,8 @@ rest_gateway_impl_actor::behavior_type gateway(gateway_ptr self) {
         auto m = self->state.rec.measure(self);
         on_done(self, ex);
       },
-      [self](poll_atom, std::uint64_t id) {
-        if (id == 0) { // no call has id 0: the recorder's trailing publish
-          self->state.rec.publish(self);
-          return;
-        }
+      [self](publish_atom) { self->state.rec.publish(self); },
+      [self](retry_atom, std::uint64_t id) {
         auto m = self->state.rec.measure(self);
         if (self->state.calls.count(id) != 0)
           start(self, id);
@@ -502,11 +499,7 @@ rest_gateway_impl_actor spawn_rest_gateway(caf::actor_system& sys, gateway_confi
     st.cfg = std::move(cfg);
     st.governor = governor;
     st.keeper = keeper;
-    // Between bursts the gateway is quiet: poll_atom with call id 0 reports its last calls.
-    st.rec.on_idle([self](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<rest_gateway_impl_actor>(self), d, poll_atom_v,
-                             std::uint64_t{0});
-    });
+    st.rec.publish_when_idle(); // between bursts the gateway is quiet
     st.rec.on_publish([self](actor_sample& s) {
       s.values.push_back({"gateway_calls_in_flight",
                           metric_type::gauge,

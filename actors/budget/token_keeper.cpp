@@ -315,13 +315,10 @@ token_keeper_actor::behavior_type keeper(keeper_ptr self) {
         return ask_token(self);
       },
       [self](info_atom) {
-        if (!self->current_sender()) { // the recorder's trailing publish
-          self->state.rec.publish(self);
-          return info_of(self);
-        }
         auto m = self->state.rec.measure(self);
         return info_of(self);
       },
+      [self](publish_atom) { self->state.rec.publish(self); },
       [self](refresh_atom, std::uint64_t generation) {
         auto& st = self->state;
         auto m = st.rec.measure(self);
@@ -358,10 +355,7 @@ token_keeper_actor spawn_token_keeper(caf::actor_system& sys, token_keeper_confi
     self->state.cfg = std::move(cfg);
     self->state.issue = std::move(issue);
     self->state.rec.on_publish([self](actor_sample& s) { add_token_figures(self, s); });
-    // Between bursts of askers the keeper is quiet: an anonymous info_atom reports its last work.
-    self->state.rec.on_idle([self](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<token_keeper_actor>(self), d, info_atom_v);
-    });
+    self->state.rec.publish_when_idle(); // between bursts of askers the keeper is quiet
     return keeper(self);
   });
 }

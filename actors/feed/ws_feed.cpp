@@ -14,7 +14,7 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
                                           token_keeper_actor keeper) {
   auto& s = self->state;
   s.rng.seed(static_cast<std::minstd_rand::result_type>(cfg.seed));
-  s.st.slots_cap = cfg.slots_cap;
+  s.status.slots_cap = cfg.slots_cap;
   s.fanout.set_window(cfg.window);
   if (cfg.rerank_interval.count() > 0) {
     s.ranker.emplace(cfg.ranking, [self] { return self->clock().now(); });
@@ -96,15 +96,15 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
       },
       [self](status_atom) {
         auto m = self->state.rec.measure(self);
-        return self->state.st;
+        return self->state.status;
       },
       [self](frame_atom, std::uint64_t session, std::string& text) {
         auto& st = self->state;
         auto m = st.rec.measure(self);
-        const auto parse_errors = st.st.parse_errors;
+        const auto parse_errors = st.status.parse_errors;
         if (session == st.session && st.link == link_state::up)
           st.on_frame(text);
-        if (st.st.parse_errors != parse_errors)
+        if (st.status.parse_errors != parse_errors)
           m.fail();
       },
       [self](link_up_atom, std::uint64_t session) {
@@ -112,7 +112,7 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
         if (session == self->state.session && self->state.link == link_state::connecting)
           self->state.on_up();
       },
-      [self](link_dn_atom, std::uint64_t session, const std::string&) {
+      [self](link_down_atom, std::uint64_t session, const std::string&) {
         auto& st = self->state;
         auto m = st.rec.measure(self);
         if (session == st.session &&

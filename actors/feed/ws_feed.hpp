@@ -18,8 +18,8 @@
 
 namespace kis {
 
-// One WebSocket session as the feed sees it. The real one wraps kis::ws::client; tests inject
-// a fake. An implementation reports to the feed with link_up_atom, frame_atom and link_dn_atom,
+// One WebSocket session as the feed sees it. The real one wraps kis::api::ws_client; tests inject
+// a fake. An implementation reports to the feed with link_up_atom, frame_atom and link_down_atom,
 // each carrying the session id it was created with (so stale sessions are ignored). Destroying
 // it ends the session.
 class ws_transport {

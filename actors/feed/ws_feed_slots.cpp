@@ -33,7 +33,7 @@ std::size_t feed_state::market_cap() const {
 std::string feed_state::tr_of(feed_channel ch, const std::string& symbol) const {
   auto it = markets.find(symbol);
   const auto market = it == markets.end() ? market_code::krx : it->second;
-  return std::string{rt::tr_id_of(ch, market, cfg.paper)};
+  return std::string{api::tr_id_of(ch, market, cfg.paper)};
 }
 
 void feed_state::rerank() {
@@ -61,7 +61,7 @@ void feed_state::evict(const std::string& symbol, std::string_view why) {
       continue;
     }
     for (auto& rp : r.waiting)
-      rp.deliver(make_kis_error(st.market_closed ? errc::session_closed : errc::ws_cap_reached,
+      rp.deliver(make_kis_error(status.market_closed ? errc::session_closed : errc::ws_cap_reached,
                                 std::string{why}));
     auto& waiting_sinks = standby[symbol][r.channel];
     for (const auto& who : r.market_sinks) {
@@ -72,13 +72,13 @@ void feed_state::evict(const std::string& symbol, std::string_view why) {
       unregister(it->first);
     it = regs.erase(it);
   }
-  st.slots_used = static_cast<std::uint32_t>(regs.size());
+  status.slots_used = static_cast<std::uint32_t>(regs.size());
 }
 
 // Registers granted symbols as room on the server allows (a release frees its room when the
 // server answers it), first granted first.
 void feed_state::grant_pending() {
-  while (!st.market_closed && !pending_grants.empty()) {
+  while (!status.market_closed && !pending_grants.empty()) {
     const auto symbol = pending_grants.front();
     auto sb = standby.find(symbol);
     if (sb == standby.end()) { // nobody waits any more
@@ -98,7 +98,7 @@ void feed_state::grant_pending() {
     }
     standby.erase(sb);
     pending_grants.erase(pending_grants.begin());
-    st.slots_used = static_cast<std::uint32_t>(regs.size());
+    status.slots_used = static_cast<std::uint32_t>(regs.size());
   }
 }
 
@@ -117,16 +117,16 @@ void feed_state::check_market() {
     return;
   const auto lead = std::chrono::nanoseconds{cfg.wake_before}.count();
   const bool open = cfg.calendar->open_or_opening(cfg.venues, cfg.clock->now_ns(), lead);
-  if (open && st.market_closed)
+  if (open && status.market_closed)
     wake();
-  else if (!open && !st.market_closed)
+  else if (!open && !status.market_closed)
     quiet();
 }
 
 // Every market registration goes (the server frees the room; a closed market sends nothing on
 // it anyway); the subscribers wait in standby, told they lost the slot, as after a re-rank.
 void feed_state::quiet() {
-  st.market_closed = true;
+  status.market_closed = true;
   std::vector<std::pair<std::int32_t, std::string>> held; // by priority, to come back in order
   for (const auto& [k, r] : regs)
     if (r.channel != feed_channel::notices)
@@ -144,7 +144,7 @@ void feed_state::quiet() {
 // Whoever waits gets a registration again, as room allows: by rank with slots that follow
 // interest, else the released ones first (by priority), then those that came while closed.
 void feed_state::wake() {
-  st.market_closed = false;
+  status.market_closed = false;
   if (ranker) {
     pending_grants.clear();
     next_rerank = now() + cfg.rerank_interval;

@@ -70,11 +70,11 @@ struct feed_state {
   bool ever_up = false;
   bool key_refused = false; // OPSP0010/0011: the next connect asks for a fresh key
   std::uint32_t attempt = 0;
-  std::map<std::string, rt::notice_cipher> ciphers; // per tr_id, from the latest ack
+  std::map<std::string, api::notice_cipher> ciphers; // per tr_id, from the latest ack
 
   // Registrations and subscribers.
   std::map<reg_key, registration> regs;
-  feed_status st;
+  feed_status status;
   std::int32_t trade_date = 0; // KST date of the latest trade, for order-book times
 
   // Slots that follow interest (only with cfg.rerank_interval > 0).
@@ -87,7 +87,7 @@ struct feed_state {
   std::uint64_t slot_moves = 0;
   std::uint64_t quiet_spells = 0; // times the market data was released for a close
 
-  // Handler counts and times; the role's figures come from `st` at publish (add_figures).
+  // Handler counts and times; the role's figures come from `status` at publish (add_figures).
   actor_recorder rec{"ws_feed", "ws_feed"};
   market_fanout fanout{self, rec}; // market subscribers and their credit
   std::uint64_t frames_at_publish = 0;
@@ -130,9 +130,9 @@ struct feed_state {
   void on_up() {
     link = link_state::up;
     last_rx = now();
-    st.connected = true;
+    status.connected = true;
     if (ever_up)
-      ++st.reconnects;
+      ++status.reconnects;
     ever_up = true;
     // Notices first, then by priority and demand, so a smaller server cap cuts the least wanted.
     std::vector<std::pair<const reg_key, registration>*> order;
@@ -153,7 +153,7 @@ struct feed_state {
   void lost() {
     transport.reset();
     ciphers.clear();
-    st.connected = false;
+    status.connected = false;
     for (auto& [k, r] : regs) {
       r.acked = false;
       answer_waiting(r);
@@ -186,8 +186,8 @@ struct feed_state {
       return;
     recovering = false;
     attempt = 0;
-    if (st.reconnects > 0)
-      st.last_recovery_ns =
+    if (status.reconnects > 0)
+      status.last_recovery_ns =
           std::chrono::duration_cast<std::chrono::nanoseconds>(now() - down_since).count();
   }
 
@@ -213,7 +213,7 @@ struct feed_state {
       it = t - it->second >= cfg.release_timeout ? releasing.erase(it) : std::next(it);
     check_market();
     grant_pending();
-    if (ranker && !st.market_closed) {
+    if (ranker && !status.market_closed) {
       if (t >= next_rerank) {
         next_rerank = t + cfg.rerank_interval;
         rerank();
@@ -225,7 +225,8 @@ struct feed_state {
   void send_register(const reg_key& k, bool on) {
     if (link != link_state::up || !transport)
       return;
-    transport->send_text(rt::make_subscribe_request(approval, cfg.custtype, k.first, k.second, on));
+    transport->send_text(
+        api::make_subscribe_request(approval, cfg.custtype, k.first, k.second, on));
   }
 
   // --- registrations --------------------------------------------------------------------
@@ -261,7 +262,7 @@ struct feed_state {
       it->second.priority = std::max(it->second.priority, req.priority);
       return &it->second;
     }
-    if (!notice && st.market_closed) {
+    if (!notice && status.market_closed) {
       err = make_kis_error(errc::session_closed,
                            "no traded venue is open: registered before the next open");
       return nullptr;
@@ -281,7 +282,7 @@ struct feed_state {
     r.channel = req.channel;
     r.key = req.key;
     r.priority = req.priority;
-    st.slots_used = static_cast<std::uint32_t>(regs.size());
+    status.slots_used = static_cast<std::uint32_t>(regs.size());
     send_register(k, true);
     return &r;
   }
@@ -303,7 +304,7 @@ struct feed_state {
       rp.deliver(make_kis_error(errc::ws_refused, "registration released before the server acked"));
     auto symbol = it->second.key;
     regs.erase(it);
-    st.slots_used = static_cast<std::uint32_t>(regs.size());
+    status.slots_used = static_cast<std::uint32_t>(regs.size());
     update_want(symbol);
   }
 
@@ -339,34 +340,34 @@ struct feed_state {
 
   void on_frame(std::string& text) {
     last_rx = now();
-    ++st.frames;
-    switch (rt::classify(text)) {
-    case rt::frame_kind::data:
+    ++status.frames;
+    switch (api::classify(text)) {
+    case api::frame_kind::data:
       on_data(text);
       break;
-    case rt::frame_kind::control:
+    case api::frame_kind::control:
       on_control(text);
       break;
-    case rt::frame_kind::unknown:
-      ++st.parse_errors;
+    case api::frame_kind::unknown:
+      ++status.parse_errors;
       break;
     }
   }
 
   void on_control(const std::string& text) {
-    auto rep = rt::parse_control(text);
+    auto rep = api::parse_control(text);
     if (!rep) {
-      ++st.parse_errors;
+      ++status.parse_errors;
       return;
     }
-    if (rep->kind == rt::control_kind::ping) {
+    if (rep->kind == api::control_kind::ping) {
       // Which answer the server wants is unconfirmed (KIS-PROTOCOL.md §6.6): give both.
       transport->send_text(text);
       transport->send_pong(text);
-      ++st.pings_answered;
+      ++status.pings_answered;
       return;
     }
-    if (rep->kind == rt::control_kind::unsubscribed) {
+    if (rep->kind == api::control_kind::unsubscribed) {
       releasing.erase({rep->tr_id, rep->tr_key});
       grant_pending();
       return;
@@ -375,14 +376,14 @@ struct feed_state {
     if (it == regs.end())
       return; // an ack for something released meanwhile
     auto& r = it->second;
-    if (rep->kind == rt::control_kind::refused &&
+    if (rep->kind == api::control_kind::refused &&
         (rep->msg_cd == "OPSP0010" || rep->msg_cd == "OPSP0011")) {
       // The approval key, not this registration, is at fault: reconnect with a fresh one.
       key_refused = true;
       lost();
       return;
     }
-    if (rep->kind == rt::control_kind::refused) {
+    if (rep->kind == api::control_kind::refused) {
       for (auto& rp : r.waiting)
         rp.deliver(
             make_kis_error(rep->refusal.code, rep->refusal.kis_code, 0, rep->refusal.message));
@@ -390,12 +391,12 @@ struct feed_state {
       if (r.announce) // still polled: it waits for the next re-rank
         standby[r.key][r.channel].insert(r.market_sinks.begin(), r.market_sinks.end());
       regs.erase(it);
-      st.slots_used = static_cast<std::uint32_t>(regs.size());
+      status.slots_used = static_cast<std::uint32_t>(regs.size());
       check_recovered();
       return;
     }
     // OPSP0000 and OPSP0002 alike: the registration holds on this session.
-    if (rt::is_notice_tr(it->first.first) && rep->key.size() == rt::notice_key_size)
+    if (api::is_notice_tr(it->first.first) && rep->key.size() == api::notice_key_size)
       ciphers[it->first.first] = {rep->key, rep->iv};
     r.acked = true;
     if (std::exchange(r.announce, false))
@@ -405,7 +406,7 @@ struct feed_state {
     check_recovered();
   }
 
-  std::map<reg_key, registration>::iterator find_reg(const rt::control_reply& rep) {
+  std::map<reg_key, registration>::iterator find_reg(const api::control_reply& rep) {
     if (auto it = regs.find({rep.tr_id, rep.tr_key}); it != regs.end())
       return it;
     // OPSP0017 (bad HTS ID) names no tr_id: it is about the notice registration not yet acked.
@@ -416,20 +417,20 @@ struct feed_state {
   }
 
   void on_data(const std::string& text) {
-    auto f = rt::split_frame(text);
+    auto f = api::split_frame(text);
     if (!f) {
-      ++st.parse_errors;
+      ++status.parse_errors;
       return;
     }
     const auto ns = now_ns();
-    if (rt::is_notice_tr(f->tr_id))
+    if (api::is_notice_tr(f->tr_id))
       return on_notices(*f, ns);
-    const auto tr = rt::describe_tr(f->tr_id);
+    const auto tr = api::describe_tr(f->tr_id);
     if (!tr) {
-      ++st.parse_errors;
+      ++status.parse_errors;
     } else if (tr->channel == feed_channel::trades) {
       trades.clear();
-      if (!count(rt::parse_trades(f->payload, f->count, ns, trades, tr->market)))
+      if (!count(api::parse_trades(f->payload, f->count, ns, trades, tr->market)))
         return;
       trade_date = api::kst::date_of(trades.back().exchange_ns);
       for (auto& t : trades)
@@ -437,35 +438,35 @@ struct feed_state {
     } else if (tr->channel == feed_channel::book) {
       books.clear();
       auto date = api::kst::format_date(trade_date != 0 ? trade_date : api::kst::today(*cfg.clock));
-      if (!count(rt::parse_books(f->payload, f->count, date, ns, books, tr->market)))
+      if (!count(api::parse_books(f->payload, f->count, date, ns, books, tr->market)))
         return;
       for (auto& b : books)
         fan_out(f->tr_id, b.symbol, b);
     } else {
-      ++st.parse_errors;
+      ++status.parse_errors;
     }
   }
 
   bool count(const api::result<std::size_t>& n) {
     if (!n) {
-      ++st.parse_errors;
+      ++status.parse_errors;
       return false;
     }
-    st.records += *n;
+    status.records += *n;
     return true;
   }
 
-  void on_notices(const rt::data_frame& f, std::int64_t ns) {
+  void on_notices(const api::data_frame& f, std::int64_t ns) {
     std::string plain;
     if (f.encrypted) {
       auto c = ciphers.find(std::string{f.tr_id});
       if (c == ciphers.end()) {
-        ++st.parse_errors; // no key from an ack on this session
+        ++status.parse_errors; // no key from an ack on this session
         return;
       }
-      auto dec = rt::decrypt_notice(f.payload, c->second);
+      auto dec = api::decrypt_notice(f.payload, c->second);
       if (!dec) {
-        ++st.parse_errors;
+        ++status.parse_errors;
         return;
       }
       plain = std::move(*dec);
@@ -473,7 +474,7 @@ struct feed_state {
       plain.assign(f.payload);
     }
     notices.clear();
-    if (!count(rt::parse_notices(plain, f.count, ns, notices)))
+    if (!count(api::parse_notices(plain, f.count, ns, notices)))
       return;
     for (auto& n : notices) {
       auto it = regs.find({std::string{f.tr_id}, n.hts_id});
@@ -497,24 +498,25 @@ struct feed_state {
     };
     auto t = now();
     auto secs = published_at ? std::chrono::duration<double>(t - *published_at).count() : 0.0;
-    double rate = secs > 0 ? static_cast<double>(st.frames - frames_at_publish) / secs : 0;
-    frames_at_publish = st.frames;
+    double rate = secs > 0 ? static_cast<double>(status.frames - frames_at_publish) / secs : 0;
+    frames_at_publish = status.frames;
     published_at = t;
     point(m::ws_registrations, metric_type::gauge, static_cast<double>(regs.size()));
     point(m::ws_registrations_limit, metric_type::gauge, static_cast<double>(cfg.slots_cap));
-    point(m::ws_reconnects, metric_type::counter, static_cast<double>(st.reconnects));
-    point(m::ws_frames, metric_type::counter, static_cast<double>(st.frames));
+    point(m::ws_reconnects, metric_type::counter, static_cast<double>(status.reconnects));
+    point(m::ws_frames, metric_type::counter, static_cast<double>(status.frames));
     point(m::ws_frames_per_second, metric_type::gauge, rate);
-    point(m::ws_drops, metric_type::counter, static_cast<double>(st.dropped),
+    point(m::ws_drops, metric_type::counter, static_cast<double>(status.dropped),
           {{"reason", "slow_subscriber"}});
-    point("ws_records_total", metric_type::counter, static_cast<double>(st.records));
-    point("ws_parse_errors_total", metric_type::counter, static_cast<double>(st.parse_errors));
-    point("ws_pings_answered_total", metric_type::counter, static_cast<double>(st.pings_answered));
-    point("ws_connected", metric_type::gauge, st.connected ? 1 : 0);
+    point("ws_records_total", metric_type::counter, static_cast<double>(status.records));
+    point("ws_parse_errors_total", metric_type::counter, static_cast<double>(status.parse_errors));
+    point("ws_pings_answered_total", metric_type::counter,
+          static_cast<double>(status.pings_answered));
+    point("ws_connected", metric_type::gauge, status.connected ? 1 : 0);
     point("ws_subscribers", metric_type::gauge, static_cast<double>(fanout.size()));
     point("ws_last_recovery_seconds", metric_type::gauge,
-          static_cast<double>(st.last_recovery_ns) / 1e9);
-    point("ws_market_closed", metric_type::gauge, st.market_closed ? 1 : 0);
+          static_cast<double>(status.last_recovery_ns) / 1e9);
+    point("ws_market_closed", metric_type::gauge, status.market_closed ? 1 : 0);
     point("ws_quiet_spells_total", metric_type::counter, static_cast<double>(quiet_spells));
     if (!ranker)
       return;
@@ -536,7 +538,7 @@ struct feed_state {
       return;
     for (const auto& who : it->second.market_sinks)
       if (!fanout.offer(who, value))
-        ++st.dropped;
+        ++status.dropped;
   }
 };
 

@@ -129,14 +129,14 @@ void actor_recorder::rename(std::string actor) {
   actor_ = safe_label_value(actor);
 }
 
-void actor_recorder::on_idle(std::function<void(caf::timespan)> poke) {
-  poke_ = std::move(poke);
+void actor_recorder::poke(caf::scheduled_actor* self, caf::timespan delay) {
+  poke_pending_ = true;
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), delay, publish_atom_v);
 }
 
 void actor_recorder::arm_poke(caf::scheduled_actor* self) {
-  poke_pending_ = true;
   auto now = self->clock().now();
-  poke_(next_publish_ > now ? caf::timespan{next_publish_ - now} : caf::timespan{0});
+  poke(self, next_publish_ > now ? caf::timespan{next_publish_ - now} : caf::timespan{0});
 }
 
 void actor_recorder::start_timed(caf::scheduled_actor* self) noexcept {

@@ -34,14 +34,14 @@
 //
 // Quiet actors: the messages after the last publish are only reported by the next message, which
 // may come much later (an executor that filled one order, an analyzer between polls). A role
-// opts into a trailing publish with on_idle(poke): when a message ends unreported and no poke is
-// pending, the recorder calls poke(delay) once (delay: until the next publish is due), and the
-// role sends itself one harmless message after that delay whose handler calls publish(self)
-// without measure() (so the poke is not counted and arms nothing). Typically:
-//   rec.on_idle([self](caf::timespan d) { caf::delayed_anon_send(self_handle, d, status_atom_v);
-//   });
-//   [=](status_atom) { if (!self->current_sender()) rec.publish(self); ... }
-// At most one poke is pending at a time, and an idle actor stops poking after reporting.
+// opts into a trailing publish with publish_when_idle(): when a message ends unreported and no
+// poke is pending, the recorder sends the actor one publish_atom, due when the next publish is,
+// and the role's handler for it calls publish(self) without measure() (so the poke is not
+// counted and arms nothing):
+//   rec.publish_when_idle();
+//   [=](publish_atom) { self->state.rec.publish(self); }
+// publish_atom is every role's internal message for this and nothing else. At most one poke is
+// pending at a time, and an idle actor stops poking after reporting.
 #pragma once
 
 #include <array>
@@ -128,7 +128,9 @@ public:
   // A new instance name (e.g. once the runtime numbers analyzers); sanitized like a label.
   void rename(std::string actor);
   // Opt-in trailing publish for quiet actors (see the top of this file).
-  void on_idle(std::function<void(caf::timespan)> poke);
+  void publish_when_idle() noexcept { publish_when_idle_ = true; }
+  // One more trailing publish after delay (e.g. until a figure the role reports settles).
+  void poke(caf::scheduled_actor* self, caf::timespan delay);
 
   // Hot path: call begin at the start of a handler and end when it is done, or use measure().
   void begin(caf::scheduled_actor* self) noexcept {
@@ -143,7 +145,7 @@ public:
     unpublished_ = true;
     if (timing_)
       finish_timed(self);
-    if (unpublished_ && !poke_pending_ && poke_)
+    if (unpublished_ && !poke_pending_ && publish_when_idle_)
       arm_poke(self);
   }
   [[nodiscard]] scope measure(caf::scheduled_actor* self) noexcept;
@@ -186,7 +188,6 @@ private:
   recorder_options opts_;
   metrics_actor sink_;
   std::function<void(actor_sample&)> fill_;
-  std::function<void(caf::timespan)> poke_;
   std::uint64_t processed_ = 0;
   std::uint64_t errors_ = 0;
   std::uint64_t depth_ = 0;
@@ -195,7 +196,8 @@ private:
   std::uint32_t seen_ = 0;
   std::uint32_t timed_ = 0; // timed messages in this interval
   bool timing_ = false;
-  bool unpublished_ = false;  // a message ended after the last publish
+  bool unpublished_ = false; // a message ended after the last publish
+  bool publish_when_idle_ = false;
   bool poke_pending_ = false; // a trailing publish is on its way
   std::chrono::steady_clock::time_point t0_{};
   std::chrono::steady_clock::time_point next_publish_{};

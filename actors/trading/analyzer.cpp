@@ -81,10 +81,7 @@ public:
       auto ms = metrics();
       s.values.insert(s.values.end(), ms.begin(), ms.end());
     });
-    // Between slow polls the analyzer is quiet: an anonymous status_atom reports its last work.
-    rec_.on_idle([this](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<analyzer_actor>(this), d, status_atom_v);
-    });
+    rec_.publish_when_idle(); // between slow polls the analyzer is quiet
     for (const auto& sym : cfg_.symbols) {
       symbols_[sym].interval = cfg_.poll_interval;
       subscribe(sym);
@@ -123,13 +120,10 @@ public:
           flush_prices();
         },
         [this](status_atom) {
-          if (!current_sender()) { // the recorder's trailing publish
-            rec_.publish(this);
-            return metrics();
-          }
           auto m = rec_.measure(this);
           return metrics();
         },
+        [this](publish_atom) { rec_.publish(this); },
     };
   }
 

@@ -101,7 +101,7 @@ void executor::arm(std::chrono::milliseconds delay) {
     return;
   timer_armed_ = true;
   armed_due_ = due;
-  delayed_send(this, delay, poll_atom_v);
+  delayed_send(this, delay, work_atom_v);
 }
 
 void executor::query_fills() {

@@ -142,13 +142,12 @@ journal_actor::behavior_type writer(writer_ptr self) {
         return self->state.errors;
       },
       [self](flush_atom) {
-        if (!self->current_sender()) { // the recorder's trailing publish (see spawn)
-          flush(self);
-          self->state.rec.publish(self);
-          return;
-        }
         auto m = self->state.rec.measure(self);
         flush(self);
+      },
+      [self](publish_atom) {
+        flush(self);
+        self->state.rec.publish(self);
       },
   };
 }
@@ -160,10 +159,7 @@ journal_actor spawn_journal_writer(caf::actor_system& sys, std::shared_ptr<order
   auto init = [journal = std::move(journal), linger](writer_ptr self) mutable {
     self->state.journal = std::move(journal);
     self->state.linger = linger;
-    // A burst ends in well under the publish period: an anonymous flush reports its commits.
-    self->state.rec.on_idle([self](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<journal_actor>(self), d, flush_atom_v);
-    });
+    self->state.rec.publish_when_idle(); // a burst ends well within the publish period
     return writer(self);
   };
   if (detached)

@@ -38,11 +38,8 @@ executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor jou
 
 executor::behavior_type executor::make_behavior() {
   rec_.on_publish([this](actor_sample& s) { add_figures(s); });
-  // A quiet executor still reports its last order or fill: an anonymous status_atom pokes it.
-  rec_.on_idle([this](caf::timespan d) {
-    caf::delayed_anon_send(caf::actor_cast<order_executor_impl_actor>(this), d, status_atom_v);
-  });
-  link_to(journal_); // the journal actor ends with its executor, after what it was sent
+  rec_.publish_when_idle(); // a quiet executor still reports its last order or fill
+  link_to(journal_);        // the journal actor ends with its executor, after what it was sent
   set_down_handler([this](caf::down_msg& dm) {
     auto m = rec_.measure(this);
     on_strategy_down(dm);
@@ -83,14 +80,11 @@ executor::behavior_type executor::make_behavior() {
         return on_drain();
       },
       [this](status_atom) {
-        if (!current_sender()) { // the recorder's trailing publish
-          rec_.publish(this);
-          return summary();
-        }
         auto m = rec_.measure(this);
         return summary();
       },
-      [this](poll_atom) {
+      [this](publish_atom) { rec_.publish(this); },
+      [this](work_atom) {
         auto m = rec_.measure(this);
         timer_armed_ = false;
         work();

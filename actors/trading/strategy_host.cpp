@@ -36,10 +36,7 @@ public:
       auto ms = metrics();
       s.values.insert(s.values.end(), ms.begin(), ms.end());
     });
-    // A strategy between events is quiet: an anonymous status_atom reports its last work.
-    rec_.on_idle([this](caf::timespan d) {
-      caf::delayed_anon_send(caf::actor_cast<strategy_actor>(this), d, status_atom_v);
-    });
+    rec_.publish_when_idle(); // a strategy between events is quiet
     if (executor_)
       send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(this));
     if (sessions_.active()) {
@@ -60,20 +57,17 @@ public:
           auto m = measure();
           tell_session(c);
         },
-        [this](poll_atom) {
+        [this](calendar_atom) {
           auto m = measure();
           for (const auto& c : sessions_.advance(clock_->now_ns()))
             tell_session(c);
           arm_session_check();
         },
         [this](status_atom) {
-          if (!current_sender()) { // the recorder's trailing publish
-            rec_.publish(this);
-            return metrics();
-          }
           auto m = measure();
           return metrics();
         },
+        [this](publish_atom) { rec_.publish(this); },
     };
   }
 
@@ -152,7 +146,7 @@ private:
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.session_check);
     if (next != 0)
       wait = std::min(wait, std::chrono::milliseconds{(next - now) / 1'000'000 + 1});
-    delayed_send(this, std::max(wait, std::chrono::milliseconds{1}), poll_atom_v);
+    delayed_send(this, std::max(wait, std::chrono::milliseconds{1}), calendar_atom_v);
   }
 
   void refuse(const signal& s, order_status status, std::string why) {

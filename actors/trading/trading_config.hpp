@@ -13,11 +13,10 @@
 #include "actors/trading/history_cache.hpp"
 #include "actors/trading/venue_gate.hpp"
 #include "kis/clock.hpp"
+#include "kis/run_mode.hpp"
 #include "strategies/strategy.hpp"
 
 namespace kis {
-
-enum class trading_mode : std::uint8_t { sim, paper, live };
 
 // One analyzer actor and the symbols it owns ([analyzers]).
 struct analyzer_config {
@@ -116,14 +115,14 @@ struct strategy_config {
 // The safety rule of the modes: in sim everything configured trades; in paper and live an
 // example strategy trades only when its table says trade = true, a user strategy unless it
 // says trade = false. (Only configured strategies exist at all, so with none nothing trades.)
-constexpr bool may_trade(trading_mode mode, bool example, std::optional<bool> trade) noexcept {
+constexpr bool may_trade(run_mode mode, bool example, std::optional<bool> trade) noexcept {
   if (trade.has_value())
     return *trade;
-  return mode == trading_mode::sim || !example;
+  return mode == run_mode::sim || !example;
 }
 
 struct trading_config {
-  trading_mode mode = trading_mode::sim;
+  run_mode mode = run_mode::sim;
   std::vector<std::string> symbols; // watched without a strategy too
   std::size_t analyzers = 5;        // symbols are split evenly among this many analyzers
   analyzer_config analyzer;         // template for every analyzer (name and symbols are set)

@@ -162,13 +162,14 @@ TEST_F(RateGovernorTest, RateLimitedOutcomeBacksOffVisibly) {
 }
 
 TEST_F(RateGovernorTest, SampleCarriesCountersAndWaitHistograms) {
+  kis::test::metrics_probe probe{sys};
+  sched.run();
   self->send(gov, kis::permit_request{kis::permit_class::account_query, "a"});
   sched.run();
   collect();
-  auto h = self->request(gov, caf::infinite, kis::sample_atom_v);
+  sched.advance_time(1s); // the trailing sample after the grant
   sched.run();
-  kis::actor_sample s;
-  h.receive([&](const kis::actor_sample& x) { s = x; }, [](caf::error&) { FAIL(); });
+  auto s = probe.sample_of(self, sched, "rate_governor");
   EXPECT_EQ(s.role, "rate_governor");
   EXPECT_EQ(s.histograms.size(), kis::permit_class_count);
   EXPECT_EQ(s.histograms[static_cast<std::size_t>(kis::permit_class::account_query)].count, 1u);

@@ -62,6 +62,7 @@ inline token_keeper_actor::behavior_type fake_keeper(std::shared_ptr<fake_wire> 
       },
       [](refresh_atom, std::uint64_t) {},
       [](done_atom, const http_exchange&) {},
+      [](publish_atom) {},
   };
 }
 

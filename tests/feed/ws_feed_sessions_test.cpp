@@ -86,7 +86,7 @@ TEST_F(FeedSessionsTest, TheCloseReleasesMarketDataAndTheNextOpenBringsItBack) {
 
   // A reconnect during the night registers nothing but what is left (none here).
   auto sessions_before = wire->sessions.size();
-  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"night"});
+  caf::anon_send(feed, link_down_atom_v, session().id, std::string{"night"});
   sched.run();
   for (int i = 0; i < 10 && wire->sessions.size() == sessions_before; ++i)
     at(kst("23:00:00"));

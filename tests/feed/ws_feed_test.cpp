@@ -110,7 +110,7 @@ TEST_F(FeedTest, ServerRefusalReachesTheRequester) {
 TEST_F(FeedTest, ReconnectsWithBackoffAndReRegistersEverything) {
   auto log = start_streaming_two();
   ASSERT_FALSE(HasFailure());
-  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  caf::anon_send(feed, link_down_atom_v, session().id, std::string{"reset"});
   sched.run();
   EXPECT_FALSE(session().alive);
   EXPECT_FALSE(status().connected);
@@ -226,13 +226,13 @@ TEST_F(FeedTest, DecryptsNoticesWithTheAckKeyAndForgetsItOnReconnect) {
   ASSERT_TRUE(subscribe(sink, feed_channel::notices, "hts1", "OPSP0000"));
   const std::string plain = "hts1^12345678^0000012345^0000000000^02^0^00^0^005930^10^70100^"
                             "093015^0^2^2^06590^10^name^0^1^N^^^^삼성전자^70100";
-  rt::notice_cipher c{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};
-  auto frame = "1|H0STCNI0|001|" + *rt::encrypt_notice(plain, c);
+  api::notice_cipher c{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};
+  auto frame = "1|H0STCNI0|001|" + *api::encrypt_notice(plain, c);
   server(frame);
   ASSERT_EQ(log->notices.size(), 1u);
   EXPECT_EQ(log->notices[0].order_no, "0000012345");
   EXPECT_TRUE(log->notices[0].is_fill);
-  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  caf::anon_send(feed, link_down_atom_v, session().id, std::string{"reset"});
   sched.run();
   while (wire->sessions.size() < 2) {
     sched.advance_time(cfg.tick_interval);
@@ -288,7 +288,7 @@ TEST_F(FeedTest, ReportsRegistrationsReconnectsFramesDropsAndPingsToTheMetricsAc
   for (int i = 0; i < 3; ++i)
     server(trade_frame("005930")); // 3..5
   server("garbage");               // 6
-  caf::anon_send(feed, link_dn_atom_v, session().id, std::string{"reset"});
+  caf::anon_send(feed, link_down_atom_v, session().id, std::string{"reset"});
   sched.run();
   while (wire->sessions.size() < 2) {
     sched.advance_time(cfg.tick_interval);

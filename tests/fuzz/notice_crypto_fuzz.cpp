@@ -12,18 +12,18 @@
 
 namespace {
 
-const kis::rt::notice_cipher cipher{"0123456789abcdefghijABCDEFGHIJ01", "ivivivivivivivi1"};
+const kis::api::notice_cipher cipher{"0123456789abcdefghijABCDEFGHIJ01", "ivivivivivivivi1"};
 
 void parse(std::string_view plain) {
   std::vector<kis::execution_notice> out;
   for (std::uint32_t count : {1u, 2u})
-    (void)kis::rt::parse_notices(plain, count, 1, out);
+    (void)kis::api::parse_notices(plain, count, 1, out);
 }
 
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace kis::rt;
+  using namespace kis::api;
   if (size == 0)
     return 0;
   std::string_view rest{reinterpret_cast<const char*>(data) + 1, size - 1};

@@ -8,7 +8,7 @@
 #include "kis/realtime_frames.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace kis::rt;
+  using namespace kis::api;
   std::string_view text{reinterpret_cast<const char*>(data), size};
   (void)is_pingpong(text);
   switch (classify(text)) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace kis::rt::test {
+namespace kis::api::test {
 
 // Everything after the third '|'.
 inline std::string payload_of(const std::string& frame) {
@@ -29,4 +29,4 @@ inline std::vector<std::string> notice_26(std::string ord_exg_gb = "1") {
           "0",    ord_exg_gb, "N",          "",           "",   "",  "삼성전자", "70100"};
 }
 
-} // namespace kis::rt::test
+} // namespace kis::api::test

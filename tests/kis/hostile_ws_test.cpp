@@ -61,25 +61,25 @@ TEST(HostileRealtimeServer, WrongRecordCountIsMalformedAndHugeFrameEndsTheSessio
   std::mutex mu;
   std::vector<std::string> texts;
   std::promise<std::string> closed;
-  kis::ws::client_options opts;
+  kis::api::ws_client_options opts;
   opts.target = {"127.0.0.1", srv.port(), "/tryitout"};
-  kis::ws::client_callbacks cbs;
+  kis::api::ws_client_callbacks cbs;
   cbs.on_text = [&](std::uint64_t, std::string t) {
     std::lock_guard guard{mu};
     texts.push_back(std::move(t));
   };
   cbs.on_close = [&](std::uint64_t, std::string why) { closed.set_value(std::move(why)); };
-  kis::ws::client client{opts, cbs, 1};
+  kis::api::ws_client client{opts, cbs, 1};
 
   auto why = closed.get_future().get();
   EXPECT_NE(why.find("larger than 1 MiB"), std::string::npos) << why;
   std::lock_guard guard{mu};
   ASSERT_EQ(texts.size(), 1u); // the 16 MB frame never reached the caller
-  auto frame = kis::rt::split_frame(texts[0]);
+  auto frame = kis::api::split_frame(texts[0]);
   ASSERT_TRUE(frame) << frame.error().message;
   EXPECT_EQ(frame->count, 3u);
   std::vector<kis::trade_tick> ticks;
-  auto parsed = kis::rt::parse_trades(frame->payload, frame->count, 0, ticks);
+  auto parsed = kis::api::parse_trades(frame->payload, frame->count, 0, ticks);
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().code, kis::errc::malformed);
   EXPECT_TRUE(ticks.empty()); // whole frame or nothing

@@ -13,7 +13,7 @@
 namespace {
 
 using namespace kis;
-using namespace kis::rt;
+using namespace kis::api;
 
 const notice_cipher cipher{"0123456789abcdefghijklmnopqrstuv", "ABCDEFGHIJKLMNOP"};
 

@@ -12,7 +12,7 @@
 namespace {
 
 using namespace kis;
-using namespace kis::rt;
+using namespace kis::api;
 
 // Verbatim from KIS-PROTOCOL.md §8.
 const std::string captured_trade =
@@ -27,9 +27,9 @@ const std::string captured_book =
     "17975^5281^14389^10406^796206^227494^0^0^0^0^529267^-346500^5^-100.00^25970877^-979^95^0^0^"
     "0^358250^4^1";
 
-using kis::rt::test::join;
-using kis::rt::test::notice_26;
-using kis::rt::test::payload_of;
+using kis::api::test::join;
+using kis::api::test::notice_26;
+using kis::api::test::payload_of;
 
 std::vector<std::string> notice_23() {
   return {"hts1",   "12345678", "0000012346", "",       "01", "0",        "00",   "0",

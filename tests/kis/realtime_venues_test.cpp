@@ -16,7 +16,7 @@
 namespace {
 
 using namespace kis;
-using namespace kis::rt;
+using namespace kis::api;
 
 // H0NXCNT0, one record: 005930 at 12:10:05, 250,400 KRW, 3 shares, field 21 CNTG_CLS_CODE 5.
 const std::string golden_nxt_trade =
@@ -40,9 +40,9 @@ const std::string un_book_record =
     "8400^9500^1600^2700^3800^4900^5000^6100^7200^8300^9400^1500^2600^3700^4800^5900^6000^"
     "54500^55500^0^0^0^0^0^0^3^0.00^1234567^150^-75^0^0^0^214750^30^1^214750^12^1";
 
-using kis::rt::test::join;
-using kis::rt::test::notice_26;
-using kis::rt::test::payload_of;
+using kis::api::test::join;
+using kis::api::test::notice_26;
+using kis::api::test::payload_of;
 
 std::size_t fields_in(const std::string& record) {
   return static_cast<std::size_t>(std::count(record.begin(), record.end(), '^')) + 1;

@@ -20,7 +20,8 @@ namespace kis {
 // the gateway answers market data only.
 static_assert(accepts<rest_gateway_impl_actor, done_atom, http_exchange>);
 static_assert(!accepts<rest_gateway_actor, done_atom, http_exchange>);
-static_assert(!accepts<rest_gateway_actor, poll_atom, std::uint64_t>);
+static_assert(!accepts<rest_gateway_actor, retry_atom, std::uint64_t>);
+static_assert(!accepts<rest_gateway_actor, publish_atom>);
 static_assert(accepts<rest_gateway_actor, order_request>);
 static_assert(accepts<market_data_actor, price_query>);
 static_assert(accepts<market_data_actor, chart_query>);
@@ -32,7 +33,7 @@ static_assert(!accepts<market_data_actor, rest_call>);
 static_assert(accepts<ws_feed_impl_actor, frame_atom, std::uint64_t, std::string>);
 static_assert(!accepts<ws_feed_actor, frame_atom, std::uint64_t, std::string>);
 static_assert(!accepts<ws_feed_actor, link_up_atom, std::uint64_t>);
-static_assert(!accepts<ws_feed_actor, link_dn_atom, std::uint64_t, std::string>);
+static_assert(!accepts<ws_feed_actor, link_down_atom, std::uint64_t, std::string>);
 static_assert(!accepts<ws_feed_actor, caf::tick_atom>);
 static_assert(accepts<ws_feed_actor, subscribe_request, market_sink_actor>);
 
@@ -45,7 +46,8 @@ static_assert(accepts<order_executor_actor, std::vector<price_update>>); // node
 static_assert(!accepts<order_executor_actor, execution_notice>);
 static_assert(!accepts<order_executor_actor, kill_atom, bool, std::string>);
 static_assert(!accepts<order_executor_actor, drain_atom>);
-static_assert(!accepts<order_executor_actor, poll_atom>);
+static_assert(!accepts<order_executor_actor, work_atom>);
+static_assert(!accepts<order_executor_actor, publish_atom>);
 static_assert(accepts<order_executor_impl_actor, drain_atom>);
 static_assert(accepts<order_executor_impl_actor, execution_notice>);
 

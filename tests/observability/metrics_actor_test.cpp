@@ -283,18 +283,16 @@ TEST_F(MetricsActorTest, NoSecretAppearsInAnyExposition) {
 
 namespace {
 
-// Work is any int but 0; 0 is the recorder's trailing publish, sent by the actor to itself.
-worker_actor::behavior_type quiet_worker(worker_actor::stateful_pointer<worker_state> self) {
-  self->state.rec.on_idle([self](caf::timespan d) {
-    caf::delayed_anon_send(caf::actor_cast<worker_actor>(self), d, 0);
-  });
-  return {[=](int x) {
-    if (x == 0) {
-      self->state.rec.publish(self);
-      return;
-    }
-    auto m = self->state.rec.measure(self);
-  }};
+// An int is work; publish_atom is the recorder's trailing publish, sent by the actor to itself.
+using quiet_worker_actor = worker_actor::extend<caf::reacts_to<kis::publish_atom>>;
+
+quiet_worker_actor::behavior_type
+quiet_worker(quiet_worker_actor::stateful_pointer<worker_state> self) {
+  self->state.rec.publish_when_idle();
+  return {
+      [=](int) { auto m = self->state.rec.measure(self); },
+      [=](kis::publish_atom) { self->state.rec.publish(self); },
+  };
 }
 
 TEST_F(MetricsActorTest, AQuietActorReportsItsLastWorkOnceThenStaysSilent) {

@@ -131,10 +131,10 @@ TEST(BacktestBars, BarsBecomeFramesTheEngineParsesBack) {
   ASSERT_EQ(recs.size(), 4u);
   std::vector<std::int64_t> prices;
   for (const auto& r : recs) {
-    auto f = rt::split_frame(r.text);
+    auto f = api::split_frame(r.text);
     ASSERT_TRUE(f.ok());
     std::vector<trade_tick> ticks;
-    ASSERT_TRUE(rt::parse_trades(f->payload, f->count, 0, ticks).ok()) << r.text;
+    ASSERT_TRUE(api::parse_trades(f->payload, f->count, 0, ticks).ok()) << r.text;
     ASSERT_EQ(ticks.size(), 1u);
     EXPECT_EQ(ticks[0].exchange_ns, r.recv_ns);
     EXPECT_EQ(ticks[0].change, ticks[0].price - 70'500); // against the previous close

@@ -12,6 +12,7 @@
 #include "runtime/duration.hpp"
 
 using namespace kis::runtime;
+using kis::run_mode;
 using namespace std::chrono_literals;
 
 namespace {

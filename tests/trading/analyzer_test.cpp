@@ -377,7 +377,7 @@ TEST_F(AnalyzerTest, WatchOnlyHostSendsNothing) {
 
 TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
   kis::trading_config pc;
-  pc.mode = kis::trading_mode::paper;
+  pc.mode = kis::run_mode::paper;
   pc.analyzers = 2;
   pc.symbols = {"A", "B", "C"};
   pc.analyzer = cfg;
@@ -414,7 +414,7 @@ TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
 
 TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
   kis::trading_config pc;
-  pc.mode = kis::trading_mode::sim;
+  pc.mode = kis::run_mode::sim;
   pc.analyzers = 1;
   pc.symbols = {"A"};
   pc.analyzer = cfg;
@@ -474,13 +474,13 @@ TEST(StrategyFactory, UnknownNamesAndBadParamsAreConfigErrors) {
 }
 
 TEST(ModeSafety, ExamplesTradeByDefaultOnlyInSim) {
-  using kis::trading_mode;
-  EXPECT_TRUE(kis::may_trade(trading_mode::sim, true, std::nullopt));
-  EXPECT_FALSE(kis::may_trade(trading_mode::paper, true, std::nullopt));
-  EXPECT_FALSE(kis::may_trade(trading_mode::live, true, std::nullopt));
-  EXPECT_TRUE(kis::may_trade(trading_mode::live, true, true));
-  EXPECT_TRUE(kis::may_trade(trading_mode::live, false, std::nullopt));
-  EXPECT_FALSE(kis::may_trade(trading_mode::sim, false, false));
+  using kis::run_mode;
+  EXPECT_TRUE(kis::may_trade(run_mode::sim, true, std::nullopt));
+  EXPECT_FALSE(kis::may_trade(run_mode::paper, true, std::nullopt));
+  EXPECT_FALSE(kis::may_trade(run_mode::live, true, std::nullopt));
+  EXPECT_TRUE(kis::may_trade(run_mode::live, true, true));
+  EXPECT_TRUE(kis::may_trade(run_mode::live, false, std::nullopt));
+  EXPECT_FALSE(kis::may_trade(run_mode::sim, false, false));
 }
 
 } // namespace

@@ -394,7 +394,7 @@ TEST_F(ExecutorTest, ANoticeRacingItsOwnAnswerIsNotAdoptedByAnOlderUnknownOrder)
   EXPECT_EQ(journal_row(path, older.ack.client_id).second, "");
   ASSERT_EQ(gw->hung.size(), 1u);
   gw->next_odno = 888;
-  self->send(gateway, kis::poll_atom_v, std::uint64_t{0}); // the answer: 0000000888
+  self->send(gateway, kis::retry_atom_v, std::uint64_t{0}); // the answer: 0000000888
   sched.run();
   EXPECT_EQ(journal_row(path, newer.ack.client_id).second, "0000000888");
   EXPECT_EQ(journal_row(path, older.ack.client_id).second, "");

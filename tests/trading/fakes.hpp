@@ -148,7 +148,8 @@ inline rest_gateway_impl_actor spawn_fake_gateway(caf::actor_system& sys,
               for (auto& [sym, rp] : parked)
                 rp.deliver(rec->quote_of(sym));
             },
-            [rec](poll_atom, std::uint64_t) { // test hook: acknowledge the hung orders now
+            [](publish_atom) {},
+            [rec](retry_atom, std::uint64_t) { // test hook: acknowledge the hung orders now
               auto hung = std::move(rec->hung);
               rec->hung.clear();
               for (auto& [cid, rp] : hung) {
@@ -211,8 +212,9 @@ inline strategy_actor spawn_fake_strategy(caf::actor_system& sys,
         [rec](const market_event& ev) { rec->events.push_back(ev); },
         [rec](const order_update& up) { rec->updates.push_back(up); },
         [rec](const session_change& c) { rec->sessions.push_back(c); },
-        [](poll_atom) {},
         [](status_atom) { return std::vector<metric_point>{}; },
+        [](calendar_atom) {},
+        [](publish_atom) {},
     };
   });
 }
