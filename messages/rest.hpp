@@ -278,7 +278,7 @@ typename Inspector::result_type inspect(Inspector& f, stock_info_query& x) {
 
 namespace kis {
 
-// The seed's get_api_stats, as the rate governor keeps it.
+// The API figures (calls, successes, the last second's calls), as the rate governor keeps them.
 struct api_stats {
   std::uint64_t total_calls = 0; // permits granted
   std::uint64_t successes = 0;

@@ -63,17 +63,17 @@ std::string format_node_summary(const trading_summary& s, std::size_t watched, b
   };
   os << "symbols   " << watched << " watched: " << s.symbols_ws << " on the core's WebSocket, "
      << s.symbols_polled << " polled through the core's gateway\n";
-  os << "analyzers " << n(s.analyzers, "analyzer_ticks_total") << " ticks, "
-     << n(s.analyzers, "analyzer_quotes_total") << " quotes, "
-     << n(s.analyzers, "analyzer_polls_total") << " polls ("
-     << n(s.analyzers, "analyzer_poll_errors_total") << " failed), "
-     << n(s.analyzers, "analyzer_bars_total") << " bars, "
-     << n(s.analyzers, "analyzer_events_total") << " events\n";
-  os << "strategies " << n(s.strategies, "strategy_events_total") << " events, "
-     << n(s.strategies, "strategy_signals_total") << " signals, "
-     << n(s.strategies, "strategy_signals_accepted_total") << " accepted, "
-     << n(s.strategies, "strategy_signals_refused_total") << " refused, "
-     << n(s.strategies, "strategy_errors_total") << " errors\n";
+  os << "analyzers " << n(s.analyzers, metric_names::analyzer_ticks_total) << " ticks, "
+     << n(s.analyzers, metric_names::analyzer_quotes_total) << " quotes, "
+     << n(s.analyzers, metric_names::analyzer_polls_total) << " polls ("
+     << n(s.analyzers, metric_names::analyzer_poll_errors_total) << " failed), "
+     << n(s.analyzers, metric_names::analyzer_bars_total) << " bars, "
+     << n(s.analyzers, metric_names::analyzer_events_total) << " events\n";
+  os << "strategies " << n(s.strategies, metric_names::strategy_events_total) << " events, "
+     << n(s.strategies, metric_names::strategy_signals_total) << " signals, "
+     << n(s.strategies, metric_names::strategy_signals_accepted_total) << " accepted, "
+     << n(s.strategies, metric_names::strategy_signals_refused_total) << " refused, "
+     << n(s.strategies, metric_names::strategy_errors_total) << " errors\n";
   if (core_alive) {
     const auto& e = s.executor;
     os << "core executor (all nodes) " << e.signals << " signals, " << e.accepted << " accepted, "

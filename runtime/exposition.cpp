@@ -18,32 +18,32 @@ namespace json = boost::json;
 const std::map<std::string_view, std::string_view>& help_texts() {
   namespace m = metric_names;
   static const std::map<std::string_view, std::string_view> texts{
-      {m::api_calls, "REST calls made to KIS."},
-      {m::api_successes, "REST calls that succeeded."},
-      {m::api_failures, "REST calls that failed (transport, HTTP or KIS error)."},
-      {m::api_calls_last_second, "REST calls in the last second."},
-      {m::api_success_ratio, "Share of REST calls that succeeded."},
-      {m::api_rate_limit, "REST calls allowed per second."},
-      {m::permits_granted, "Call permits granted by the rate governor, by class."},
+      {m::rest_calls_total, "REST calls made to KIS."},
+      {m::rest_call_successes_total, "REST calls that succeeded."},
+      {m::rest_call_failures_total, "REST calls that failed (transport, HTTP or KIS error)."},
+      {m::rest_calls_last_second, "REST calls in the last second."},
+      {m::rest_success_ratio, "Share of REST calls that succeeded."},
+      {m::rest_rate_limit, "REST calls allowed per second."},
+      {m::permits_granted_total, "Call permits granted by the rate governor, by class."},
       {m::permits_waiting, "Requesters waiting for a permit, by class."},
-      {m::permit_wait, "Time from permit request to grant, by class."},
-      {m::permit_rate, "Effective permit rate over the last second."},
-      {m::kis_error_codes, "KIS error codes seen, by code (EGW00201 rate, EGW00133 token)."},
-      {m::token_age, "Age of the access token."},
-      {m::token_remaining, "Remaining life of the access token."},
-      {m::token_issues, "Access tokens issued."},
+      {m::permit_wait_seconds, "Time from permit request to grant, by class."},
+      {m::rest_effective_rate, "Effective permit rate over the last second."},
+      {m::api_error_codes_total, "KIS error codes seen, by code (EGW00201 rate, EGW00133 token)."},
+      {m::token_age_seconds, "Age of the access token."},
+      {m::token_remaining_seconds, "Remaining life of the access token."},
+      {m::token_issues_total, "Access tokens issued."},
       {m::ws_registrations, "WebSocket registrations in use."},
       {m::ws_registrations_limit, "WebSocket registrations allowed (41)."},
-      {m::ws_reconnects, "WebSocket reconnects."},
-      {m::ws_frames, "WebSocket frames received."},
+      {m::ws_reconnects_total, "WebSocket reconnects."},
+      {m::ws_frames_total, "WebSocket frames received."},
       {m::ws_frames_per_second, "WebSocket frames received per second."},
-      {m::ws_drops, "Frames or ticks dropped, by reason."},
+      {m::ws_drops_total, "Frames or ticks dropped, by reason."},
       {m::executor_queue_depth, "Signals waiting in the order executor's queue."},
-      {m::signals, "Signals received by the order executor."},
-      {m::signal_refusals, "Signals refused, by reason."},
+      {m::signals_total, "Signals received by the order executor."},
+      {m::signal_refusals_total, "Signals refused, by reason."},
       {m::orders, "Orders, by state."},
-      {m::fills, "Fills reconciled."},
-      {m::realized_pnl, "Realized profit and loss in won."},
+      {m::fills_total, "Fills reconciled."},
+      {m::realized_pnl_krw, "Realized profit and loss in won."},
   };
   return texts;
 }
@@ -200,18 +200,18 @@ json::object histogram_json(const histogram_point& h) {
 }
 
 json::object summary_json(const engine_summary& s) {
-  return {{"rest_calls_total", s.api_calls},
-          {"rest_success_ratio", s.api_success_ratio},
-          {"rest_calls_last_second", s.api_calls_last_second},
-          {"rest_call_failures_total", s.api_failures},
-          {"rest_rate_limit", s.api_rate_limit},
-          {"ws_registrations", s.ws_slots},
-          {"ws_registrations_limit", s.ws_slots_limit},
-          {"orders", s.orders},
-          {"signals_total", s.signals},
-          {"fills_total", s.fills},
-          {"realized_pnl_krw", s.realized_pnl},
-          {"executor_queue_depth", s.executor_queue},
+  return {{metric_names::rest_calls_total, s.api_calls},
+          {metric_names::rest_success_ratio, s.api_success_ratio},
+          {metric_names::rest_calls_last_second, s.api_calls_last_second},
+          {metric_names::rest_call_failures_total, s.api_failures},
+          {metric_names::rest_rate_limit, s.api_rate_limit},
+          {metric_names::ws_registrations, s.ws_slots},
+          {metric_names::ws_registrations_limit, s.ws_slots_limit},
+          {metric_names::orders, s.orders},
+          {metric_names::signals_total, s.signals},
+          {metric_names::fills_total, s.fills},
+          {metric_names::realized_pnl_krw, s.realized_pnl},
+          {metric_names::executor_queue_depth, s.executor_queue},
           {"actors", s.actors},
           {"messages_processed_total", s.processed},
           {"errors_total", s.errors}};
@@ -326,18 +326,18 @@ engine_summary summarize(const metrics_snapshot& snap) {
       sum += find_total(s, name).value_or(0);
     return sum;
   };
-  out.api_calls = total(m::api_calls);
-  out.api_failures = total(m::api_failures);
+  out.api_calls = total(m::rest_calls_total);
+  out.api_failures = total(m::rest_call_failures_total);
   out.api_success_ratio =
       out.api_calls > 0 ? (out.api_calls - out.api_failures) / out.api_calls : 1;
-  out.api_calls_last_second = total(m::api_calls_last_second);
-  out.api_rate_limit = total(m::api_rate_limit);
+  out.api_calls_last_second = total(m::rest_calls_last_second);
+  out.api_rate_limit = total(m::rest_rate_limit);
   out.ws_slots = total(m::ws_registrations);
   out.ws_slots_limit = total(m::ws_registrations_limit);
   out.orders = total(m::orders);
-  out.signals = total(m::signals);
-  out.fills = total(m::fills);
-  out.realized_pnl = total(m::realized_pnl);
+  out.signals = total(m::signals_total);
+  out.fills = total(m::fills_total);
+  out.realized_pnl = total(m::realized_pnl_krw);
   out.executor_queue = total(m::executor_queue_depth);
   out.actors = snap.actors.size();
   for (const auto& s : snap.actors) {

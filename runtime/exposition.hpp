@@ -26,7 +26,8 @@ std::string to_json(const metrics_snapshot& snap);
 std::optional<metrics_snapshot> snapshot_from_json(std::string_view text,
                                                    std::string* error = nullptr);
 
-// Engine-wide figures: the seed's three API figures first, then the rest of the headline.
+// Engine-wide figures: the three API figures first (calls, success ratio, calls in the last
+// second), then the rest of the headline.
 struct engine_summary {
   double api_calls = 0;
   double api_failures = 0;

@@ -118,11 +118,11 @@ std::string budget_line(const metrics_snapshot& snap) {
   double rate_limited = 0;
   for (const auto& a : snap.actors)
     for (const auto& p : a.values) {
-      if (p.name == "permits_granted_total")
+      if (p.name == metric_names::permits_granted_total)
         for (const auto& l : p.labels)
           if (l.name == "class")
             by_class[l.value] += p.value;
-      if (p.name == "rest_rate_limited_total")
+      if (p.name == metric_names::rest_rate_limited_total)
         rate_limited += p.value;
     }
   std::string out = "REST by class          ";

@@ -102,7 +102,7 @@ std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup
   gc.safety_margin = cfg.budget.safety_margin;
   gc.order_reserve = static_cast<std::uint32_t>(cfg.budget.order_reserve);
   if (auto problem = validate(gc))
-    return "budget: " + *problem;
+    return "budget: " + problem->message;
   out.governor = spawn_rate_governor(sys, gc);
   const std::string base_url = "http://replay.invalid";
   token_keeper_config kc;
@@ -368,11 +368,12 @@ void driver::show_progress(bool last) {
     auto point = [&](const char* name, metric_type t, double v) {
       sample.values.push_back({name, t, {}, v});
     };
-    point("replay_progress_ratio", metric_type::gauge, src_.progress());
-    point("replay_records_total", metric_type::counter, static_cast<double>(res_.records));
-    point("replay_virtual_time_seconds", metric_type::gauge,
+    point(metric_names::replay_progress_ratio, metric_type::gauge, src_.progress());
+    point(metric_names::replay_records_total, metric_type::counter,
+          static_cast<double>(res_.records));
+    point(metric_names::replay_virtual_time_seconds, metric_type::gauge,
           static_cast<double>(vclock_->now_ns()) / 1e9);
-    point("replay_fill_model_calls_total", metric_type::counter,
+    point(metric_names::replay_fill_model_calls_total, metric_type::counter,
           static_cast<double>(venue_->stats().fill_model_calls));
     caf::anon_send(metrics_, std::move(sample));
   }

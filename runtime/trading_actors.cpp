@@ -130,7 +130,7 @@ trading_summary collect_trading_summary(caf::actor_system& sys, const trading_ac
   for (const auto& s : p.strategies)
     self->request(s, timeout, status_atom_v).receive(append(out.strategies), ignore);
   for (const auto& m : out.analyzers) {
-    if (m.name != "analyzer_symbols")
+    if (m.name != metric_names::analyzer_symbols)
       continue;
     for (const auto& l : m.labels) {
       if (l.name == "source" && l.value == "ws")

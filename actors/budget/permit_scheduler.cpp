@@ -374,23 +374,23 @@ std::vector<metric_point> permit_scheduler::metric_points(std::int64_t now_ns) c
     return metric_point{std::move(name), metric_type::counter, {}, v};
   };
   std::vector<metric_point> out{
-      counter("rest_calls_total", static_cast<double>(s.total_calls)),
-      counter("rest_call_successes_total", static_cast<double>(s.successes)),
-      counter("rest_call_failures_total", static_cast<double>(s.failures)),
-      counter("rest_rate_limited_total", static_cast<double>(s.rate_limited)),
-      gauge("rest_success_ratio", s.success_rate),
-      gauge("rest_calls_last_second", s.calls_last_second),
-      gauge("rest_rate_limit", s.limit),
-      gauge("rest_effective_rate", s.effective_rate),
-      gauge("rest_max_calls_in_window", s.max_in_window),
-      gauge("rest_safety_margin_seconds", s.safety_margin_s),
+      counter(metric_names::rest_calls_total, static_cast<double>(s.total_calls)),
+      counter(metric_names::rest_call_successes_total, static_cast<double>(s.successes)),
+      counter(metric_names::rest_call_failures_total, static_cast<double>(s.failures)),
+      counter(metric_names::rest_rate_limited_total, static_cast<double>(s.rate_limited)),
+      gauge(metric_names::rest_success_ratio, s.success_rate),
+      gauge(metric_names::rest_calls_last_second, s.calls_last_second),
+      gauge(metric_names::rest_rate_limit, s.limit),
+      gauge(metric_names::rest_effective_rate, s.effective_rate),
+      gauge(metric_names::rest_max_calls_in_window, s.max_in_window),
+      gauge(metric_names::rest_safety_margin_seconds, s.safety_margin_s),
   };
   for (std::size_t i = 0; i < permit_class_count; ++i) {
     const std::vector<label> cls{{"class", to_cstr(static_cast<permit_class>(i))}};
-    out.push_back({"permits_granted_total", metric_type::counter, cls,
+    out.push_back({metric_names::permits_granted_total, metric_type::counter, cls,
                    static_cast<double>(s.granted_by_class[i])});
-    out.push_back(
-        {"permits_waiting", metric_type::gauge, cls, static_cast<double>(s.waiting_by_class[i])});
+    out.push_back({metric_names::permits_waiting, metric_type::gauge, cls,
+                   static_cast<double>(s.waiting_by_class[i])});
   }
   return out;
 }
@@ -400,7 +400,7 @@ std::vector<histogram_point> permit_scheduler::wait_histograms() const {
   for (std::size_t i = 0; i < permit_class_count; ++i) {
     const auto& h = waits_[i];
     histogram_point p;
-    p.name = "permit_wait_seconds";
+    p.name = metric_names::permit_wait_seconds;
     p.labels = {{"class", to_cstr(static_cast<permit_class>(i))}};
     p.bounds = wait_bounds();
     std::uint64_t acc = 0;

@@ -206,21 +206,22 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
 
 } // namespace
 
-std::optional<std::string> validate(const governor_config& cfg) {
+std::optional<api::api_error> validate(const governor_config& cfg) {
+  auto bad = [](std::string why) { return api::api_error{errc::config, {}, 0, std::move(why)}; };
   if (cfg.limit == 0)
-    return "governor limit must be at least 1 call per window";
+    return bad("governor limit must be at least 1 call per window");
   if (cfg.window.count() <= 0)
-    return "governor window must be positive";
+    return bad("governor window must be positive");
   if (cfg.safety_margin.count() < 0 || cfg.backoff_pause.count() < 0)
-    return "governor margin and pause must not be negative";
+    return bad("governor margin and pause must not be negative");
   if (cfg.leave_within.count() <= 0)
-    return "governor leave_within must be positive";
+    return bad("governor leave_within must be positive");
   if (!(cfg.decrease_factor > 0 && cfg.decrease_factor < 1))
-    return "governor decrease factor must lie in (0, 1)";
+    return bad("governor decrease factor must lie in (0, 1)");
   if (cfg.query_spacing < 0 || cfg.query_spacing > 1)
-    return "governor query spacing must lie in [0, 1] slots";
+    return bad("governor query spacing must lie in [0, 1] slots");
   if (cfg.recovery_per_success < 0 || !(cfg.min_rate > 0))
-    return "governor recovery must not be negative and the minimum rate must be positive";
+    return bad("governor recovery must not be negative and the minimum rate must be positive");
   return std::nullopt;
 }
 

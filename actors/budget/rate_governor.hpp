@@ -11,12 +11,13 @@
 #include "actors/budget/permit_scheduler.hpp"
 #include "actors/budget/spent_ledger.hpp"
 #include "kis/clock.hpp"
+#include "kis/result.hpp"
 #include "messages/interfaces.hpp"
 
 namespace kis {
 
-// What is wrong with a configuration, or nullopt when it can be used.
-std::optional<std::string> validate(const governor_config& cfg);
+// What is wrong with a configuration (errc::config), or nullopt when it can be used.
+std::optional<api::api_error> validate(const governor_config& cfg);
 
 // What a governor knows of the calls made before it started. With a ledger it reads the calls
 // of the last window from it and keeps it current; without one (or when the ledger had to be

@@ -57,11 +57,14 @@ struct gateway_state {
   // Calls by endpoint and outcome are looked up per call (a short scan); the total of calls is
   // the rate governor's figure, not repeated here.
   actor_recorder rec{"rest_gateway", "rest_gateway"};
-  metric_handle quote_cache_hits = rec.counter("gateway_quote_cache_hits_total");
-  metric_handle quotes_coalesced = rec.counter("gateway_quotes_coalesced_total");
-  metric_handle backoff_retries = rec.counter("gateway_retries_total", {{"reason", "backoff"}});
-  metric_handle token_retries = rec.counter("gateway_retries_total", {{"reason", "token"}});
-  metric_handle late_requests = rec.counter("gateway_permits_returned_total", {{"reason", "late"}});
+  metric_handle quote_cache_hits = rec.counter(metric_names::gateway_quote_cache_hits_total);
+  metric_handle quotes_coalesced = rec.counter(metric_names::gateway_quotes_coalesced_total);
+  metric_handle backoff_retries =
+      rec.counter(metric_names::gateway_retries_total, {{"reason", "backoff"}});
+  metric_handle token_retries =
+      rec.counter(metric_names::gateway_retries_total, {{"reason", "token"}});
+  metric_handle late_requests =
+      rec.counter(metric_names::gateway_permits_returned_total, {{"reason", "late"}});
 
   static inline const char* name = "rest_gateway";
 };
@@ -95,7 +98,7 @@ void fail(gateway_ptr self, std::uint64_t id, const caf::error& err) {
   if (it == st.calls.end())
     return;
   const auto code = view(err).code;
-  st.rec.add(st.rec.counter("gateway_call_errors_total",
+  st.rec.add(st.rec.counter(metric_names::gateway_call_errors_total,
                             {{"code", code == errc::none ? "other" : to_string_view(code)}}));
   auto call = std::move(it->second);
   st.calls.erase(it);
@@ -119,7 +122,7 @@ const char* outcome_label(call_result r) noexcept {
 // One permitted call, by endpoint and by what became of it (as reported to the governor).
 void count_call(gateway_ptr self, endpoint_id ep, call_result r) {
   auto& rec = self->state.rec;
-  rec.add(rec.counter("gateway_calls_total",
+  rec.add(rec.counter(metric_names::gateway_calls_total,
                       {{"endpoint", api::lookup(ep).name}, {"outcome", outcome_label(r)}}));
 }
 
@@ -414,7 +417,8 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
               call_outcome{call.held.id, call.held.cls, outcome_of(parsed), ex.elapsed_ns});
   count_call(self, call.endpoint, outcome_of(parsed));
   if (!parsed && !parsed.error().kis_code.empty())
-    st.rec.add(st.rec.counter(metric_names::kis_error_codes, {{"code", parsed.error().kis_code}}));
+    st.rec.add(
+        st.rec.counter(metric_names::api_error_codes_total, {{"code", parsed.error().kis_code}}));
   if (!parsed) {
     on_error(self, ex.call_id, parsed.error());
     return;
@@ -501,11 +505,11 @@ rest_gateway_impl_actor spawn_rest_gateway(caf::actor_system& sys, gateway_confi
     st.keeper = keeper;
     st.rec.publish_when_idle(); // between bursts the gateway is quiet
     st.rec.on_publish([self](actor_sample& s) {
-      s.values.push_back({"gateway_calls_in_flight",
+      s.values.push_back({metric_names::gateway_calls_in_flight,
                           metric_type::gauge,
                           {},
                           static_cast<double>(self->state.calls.size())});
-      s.values.push_back({"gateway_quote_cache_entries",
+      s.values.push_back({metric_names::gateway_quote_cache_entries,
                           metric_type::gauge,
                           {},
                           static_cast<double>(self->state.quote_cache.size())});

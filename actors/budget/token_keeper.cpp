@@ -271,14 +271,16 @@ void add_token_figures(keeper_ptr self, actor_sample& s) {
     age = static_cast<double>(now - st.token->issued_ns) / 1e9;
     left = static_cast<double>(std::max<std::int64_t>(st.token->expires_ns - now, 0)) / 1e9;
   }
-  point(m::token_age, metric_type::gauge, age);
-  point(m::token_remaining, metric_type::gauge, left);
-  point(m::token_issues, metric_type::counter, static_cast<double>(st.issues));
-  point(m::kis_error_codes, metric_type::counter, static_cast<double>(st.too_soon),
+  point(m::token_age_seconds, metric_type::gauge, age);
+  point(m::token_remaining_seconds, metric_type::gauge, left);
+  point(m::token_issues_total, metric_type::counter, static_cast<double>(st.issues));
+  point(m::api_error_codes_total, metric_type::counter, static_cast<double>(st.too_soon),
         {{"code", "EGW00133"}});
-  point("token_valid", metric_type::gauge, st.token && usable(*st.token, st.cfg, now) ? 1 : 0);
-  point("token_from_cache", metric_type::gauge, st.from_cache ? 1 : 0);
-  point("token_waiters", metric_type::gauge, static_cast<double>(st.token_waiters.size()));
+  point(metric_names::token_valid, metric_type::gauge,
+        st.token && usable(*st.token, st.cfg, now) ? 1 : 0);
+  point(metric_names::token_from_cache, metric_type::gauge, st.from_cache ? 1 : 0);
+  point(metric_names::token_waiters, metric_type::gauge,
+        static_cast<double>(st.token_waiters.size()));
 }
 
 token_keeper_actor::behavior_type keeper(keeper_ptr self) {

@@ -503,29 +503,32 @@ struct feed_state {
     published_at = t;
     point(m::ws_registrations, metric_type::gauge, static_cast<double>(regs.size()));
     point(m::ws_registrations_limit, metric_type::gauge, static_cast<double>(cfg.slots_cap));
-    point(m::ws_reconnects, metric_type::counter, static_cast<double>(status.reconnects));
-    point(m::ws_frames, metric_type::counter, static_cast<double>(status.frames));
+    point(m::ws_reconnects_total, metric_type::counter, static_cast<double>(status.reconnects));
+    point(m::ws_frames_total, metric_type::counter, static_cast<double>(status.frames));
     point(m::ws_frames_per_second, metric_type::gauge, rate);
-    point(m::ws_drops, metric_type::counter, static_cast<double>(status.dropped),
+    point(m::ws_drops_total, metric_type::counter, static_cast<double>(status.dropped),
           {{"reason", "slow_subscriber"}});
-    point("ws_records_total", metric_type::counter, static_cast<double>(status.records));
-    point("ws_parse_errors_total", metric_type::counter, static_cast<double>(status.parse_errors));
-    point("ws_pings_answered_total", metric_type::counter,
+    point(metric_names::ws_records_total, metric_type::counter,
+          static_cast<double>(status.records));
+    point(metric_names::ws_parse_errors_total, metric_type::counter,
+          static_cast<double>(status.parse_errors));
+    point(metric_names::ws_pings_answered_total, metric_type::counter,
           static_cast<double>(status.pings_answered));
-    point("ws_connected", metric_type::gauge, status.connected ? 1 : 0);
-    point("ws_subscribers", metric_type::gauge, static_cast<double>(fanout.size()));
-    point("ws_last_recovery_seconds", metric_type::gauge,
+    point(metric_names::ws_connected, metric_type::gauge, status.connected ? 1 : 0);
+    point(metric_names::ws_subscribers, metric_type::gauge, static_cast<double>(fanout.size()));
+    point(metric_names::ws_last_recovery_seconds, metric_type::gauge,
           static_cast<double>(status.last_recovery_ns) / 1e9);
-    point("ws_market_closed", metric_type::gauge, status.market_closed ? 1 : 0);
-    point("ws_quiet_spells_total", metric_type::counter, static_cast<double>(quiet_spells));
+    point(metric_names::ws_market_closed, metric_type::gauge, status.market_closed ? 1 : 0);
+    point(metric_names::ws_quiet_spells_total, metric_type::counter,
+          static_cast<double>(quiet_spells));
     if (!ranker)
       return;
-    point("ws_slot_moves_total", metric_type::counter, static_cast<double>(slot_moves));
-    point("ws_slot_waiting", metric_type::gauge, static_cast<double>(standby.size()));
+    point(metric_names::ws_slot_moves_total, metric_type::counter, static_cast<double>(slot_moves));
+    point(metric_names::ws_slot_waiting, metric_type::gauge, static_cast<double>(standby.size()));
     static const char* const tiers[] = {"watched", "followed", "pinned"};
     for (const auto& [k, r] : regs)
       if (r.channel == feed_channel::trades)
-        point("ws_slot_score", metric_type::gauge, ranker->score_of(r.key),
+        point(metric_names::ws_slot_score, metric_type::gauge, ranker->score_of(r.key),
               {{"symbol", r.key}, {"tier", tiers[ranker->tier_of(r.key)]}});
   }
 

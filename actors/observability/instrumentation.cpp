@@ -191,7 +191,7 @@ actor_sample actor_recorder::sample(std::int64_t at_ns) const {
   out.errors = errors_;
   out.mailbox_depth = depth_;
   out.mailbox_depth_max = depth_max_;
-  out.processing = processing_.to_point("actor_processing_seconds", {});
+  out.processing = processing_.to_point(metric_names::actor_processing_seconds, {});
   std::copy_if(values_.begin(), values_.end(), std::back_inserter(out.values),
                [](const metric_point& p) { return !p.name.empty(); });
   out.histograms.reserve(histograms_.size());

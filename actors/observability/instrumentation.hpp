@@ -11,7 +11,7 @@
 //     [=](signal& s) -> caf::result<signal_ack> {
 //       auto m = self->state.rec.measure(self);           // counts, times, samples the mailbox
 //       if (refused) m.fail();                            // counted as an error
-//       self->state.rec.add(self->state.rec.counter(metric_names::signals));
+//       self->state.rec.add(self->state.rec.counter(metric_names::signals_total));
 //       ...
 //     }
 //

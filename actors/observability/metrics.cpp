@@ -55,10 +55,10 @@ struct metrics_state {
   std::optional<std::pair<time_point, double>> last_probe; // when, cpu seconds then
   warning_rules rules{warning_thresholds{}}; // set from cfg.warn when the actor starts
   actor_recorder rec{"metrics", "metrics"};
-  metric_handle samples = rec.counter("metric_samples_total");
-  metric_handle reporting = rec.gauge("metric_actors_reporting");
-  metric_handle active = rec.gauge("metric_warnings_active");
-  metric_handle raised = rec.counter("metric_warnings_total");
+  metric_handle samples = rec.counter(metric_names::metric_samples_total);
+  metric_handle reporting = rec.gauge(metric_names::metric_actors_reporting);
+  metric_handle active = rec.gauge(metric_names::metric_warnings_active);
+  metric_handle raised = rec.counter(metric_names::metric_warnings_total);
 
   static inline const char* name = "kis.metrics";
 };

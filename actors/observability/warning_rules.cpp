@@ -64,16 +64,17 @@ void warning_rules::actor_rules(const actor_sample& s) {
     ceiling("executor_queue:" + name, *q, t_.executor_queue_depth,
             fixed(*q) + " signals wait in the executor: strategies signal faster than the "
                         "budget sends orders; slow them down or lower their quantity of signals");
-  if (find_total(s, m::kis_error_codes))
-    event("egw00201:" + name, value_with(s, m::kis_error_codes, "EGW00201"),
+  if (find_total(s, m::api_error_codes_total))
+    event("egw00201:" + name, value_with(s, m::api_error_codes_total, "EGW00201"),
           "KIS answered EGW00201 (over its per-second limit): another program is using this app "
           "key, or [budget] rate_limit is above KIS's figure for this account; stop the other "
           "program or lower rate_limit");
-  if (auto errors = find_total(s, "executor_journal_errors_total"))
+  if (auto errors = find_total(s, metric_names::executor_journal_errors_total))
     event("journal:" + name, *errors,
           "the order journal failed to write: check free disk space and the permissions of "
           "data_dir (orders are not sent while their intent cannot be made durable)");
-  if (auto left = find_total(s, m::token_remaining); left && *left > 0 && t_.token_life_seconds > 0)
+  if (auto left = find_total(s, m::token_remaining_seconds);
+      left && *left > 0 && t_.token_life_seconds > 0)
     level("token_life:" + name, *left < t_.token_life_seconds,
           *left >= t_.token_life_seconds * (1 + t_.hysteresis),
           "the access token expires in " + fixed(*left) +
@@ -86,7 +87,7 @@ void warning_rules::actor_rules(const actor_sample& s) {
 // Silent feed: registrations held and no frame (not even PINGPONG) for feed_silence.
 void warning_rules::feed_rule(const actor_sample& s) {
   namespace m = metric_names;
-  auto frames = find_total(s, m::ws_frames);
+  auto frames = find_total(s, m::ws_frames_total);
   auto regs = find_total(s, m::ws_registrations);
   if (!frames || !regs)
     return;
@@ -108,13 +109,13 @@ void warning_rules::feed_rule(const actor_sample& s) {
 // histogram at the first bound at or above the slot.
 void warning_rules::order_wait_rule(const actor_sample& s) {
   namespace m = metric_names;
-  auto rate = find_total(s, m::api_rate_limit);
+  auto rate = find_total(s, m::rest_rate_limit);
   if (!rate || *rate <= 0)
     return;
-  const double margin = find_total(s, "rest_safety_margin_seconds").value_or(0.0);
+  const double margin = find_total(s, metric_names::rest_safety_margin_seconds).value_or(0.0);
   const double slot = (1.0 + margin) / *rate;
   for (const auto& h : s.histograms) {
-    if (h.name != m::permit_wait || h.labels.empty() || h.labels.front().value != "order")
+    if (h.name != m::permit_wait_seconds || h.labels.empty() || h.labels.front().value != "order")
       continue;
     std::size_t i = 0;
     while (i < h.bounds.size() && h.bounds[i] < slot)

@@ -561,20 +561,25 @@ private:
       return metric_point{n, t, std::move(l), v};
     };
     auto d = [](auto x) { return static_cast<double>(x); };
-    return {point("analyzer_symbols", metric_type::gauge, d(ws), {{"source", "ws"}}),
-            point("analyzer_symbols", metric_type::gauge, d(polled), {{"source", "poll"}}),
-            point("analyzer_symbols", metric_type::gauge, d(pending), {{"source", "pending"}}),
-            point("analyzer_ticks_total", metric_type::counter, d(ticks_)),
-            point("analyzer_quotes_total", metric_type::counter, d(quotes_)),
-            point("analyzer_polls_total", metric_type::counter, d(polls_)),
-            point("analyzer_closed_waits_total", metric_type::counter, d(closed_waits_)),
-            point("analyzer_poll_errors_total", metric_type::counter, d(poll_errors_)),
-            point("analyzer_ws_cap_fallbacks_total", metric_type::counter, d(cap_fallbacks_)),
-            point("analyzer_bars_total", metric_type::counter, d(bars_)),
-            point("analyzer_events_total", metric_type::counter, d(events_)),
-            point("analyzer_history_errors_total", metric_type::counter, d(history_errors_)),
-            point("analyzer_history_calls_total", metric_type::counter, d(history_calls_)),
-            point("analyzer_history_cached_total", metric_type::counter, d(history_cached_))};
+    return {
+        point(metric_names::analyzer_symbols, metric_type::gauge, d(ws), {{"source", "ws"}}),
+        point(metric_names::analyzer_symbols, metric_type::gauge, d(polled), {{"source", "poll"}}),
+        point(metric_names::analyzer_symbols, metric_type::gauge, d(pending),
+              {{"source", "pending"}}),
+        point(metric_names::analyzer_ticks_total, metric_type::counter, d(ticks_)),
+        point(metric_names::analyzer_quotes_total, metric_type::counter, d(quotes_)),
+        point(metric_names::analyzer_polls_total, metric_type::counter, d(polls_)),
+        point(metric_names::analyzer_closed_waits_total, metric_type::counter, d(closed_waits_)),
+        point(metric_names::analyzer_poll_errors_total, metric_type::counter, d(poll_errors_)),
+        point(metric_names::analyzer_ws_cap_fallbacks_total, metric_type::counter,
+              d(cap_fallbacks_)),
+        point(metric_names::analyzer_bars_total, metric_type::counter, d(bars_)),
+        point(metric_names::analyzer_events_total, metric_type::counter, d(events_)),
+        point(metric_names::analyzer_history_errors_total, metric_type::counter,
+              d(history_errors_)),
+        point(metric_names::analyzer_history_calls_total, metric_type::counter, d(history_calls_)),
+        point(metric_names::analyzer_history_cached_total, metric_type::counter,
+              d(history_cached_))};
   }
 
   analyzer_config cfg_;

@@ -135,7 +135,7 @@ private:
   steady_time next_poll_{}, drain_deadline_{}, next_balance_{}, armed_due_{};
   std::optional<caf::typed_response_promise<executor_summary>> drain_rp_;
   actor_recorder rec_{"order_executor", "order_executor"};
-  histogram_handle signal_to_ack_ = rec_.histogram("order_signal_to_ack_seconds");
+  histogram_handle signal_to_ack_ = rec_.histogram(metric_names::order_signal_to_ack_seconds);
 };
 
 } // namespace kis

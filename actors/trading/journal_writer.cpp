@@ -32,11 +32,12 @@ struct writer_state {
   std::chrono::milliseconds linger{0};
   std::uint64_t errors = 0;
   actor_recorder rec{"order_journal", "order_journal"};
-  metric_handle commits = rec.counter("journal_commits_total");
-  metric_handle writes = rec.counter("journal_writes_total");
-  metric_handle failures = rec.counter("journal_errors_total");
-  metric_handle largest_batch = rec.gauge("journal_batch_max"); // writes per commit: see writes
-  std::size_t largest = 0;                                      // / commits for the mean
+  metric_handle commits = rec.counter(metric_names::journal_commits_total);
+  metric_handle writes = rec.counter(metric_names::journal_writes_total);
+  metric_handle failures = rec.counter(metric_names::journal_errors_total);
+  metric_handle largest_batch =
+      rec.gauge(metric_names::journal_batch_max); // writes per commit: see writes
+  std::size_t largest = 0;                        // / commits for the mean
   static inline const char* name = "order_journal";
 
   writer_state() = default;

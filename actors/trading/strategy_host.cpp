@@ -189,13 +189,13 @@ private:
     auto counter = [&](const char* n, std::uint64_t v) {
       return metric_point{n, metric_type::counter, l, static_cast<double>(v)};
     };
-    return {counter("strategy_events_total", events_),
-            counter("strategy_signals_total", signals_),
-            counter("strategy_signals_accepted_total", accepted_),
-            counter("strategy_signals_refused_total", refused_),
-            counter("strategy_errors_total", errors_),
-            counter("strategy_executor_unreachable_total", unreachable_),
-            counter("strategy_session_events_total", session_events_),
+    return {counter(metric_names::strategy_events_total, events_),
+            counter(metric_names::strategy_signals_total, signals_),
+            counter(metric_names::strategy_signals_accepted_total, accepted_),
+            counter(metric_names::strategy_signals_refused_total, refused_),
+            counter(metric_names::strategy_errors_total, errors_),
+            counter(metric_names::strategy_executor_unreachable_total, unreachable_),
+            counter(metric_names::strategy_session_events_total, session_events_),
             metric_point{"strategy_trading", metric_type::gauge, l, cfg_.trade ? 1.0 : 0.0}};
   }
 

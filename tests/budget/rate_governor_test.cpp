@@ -203,9 +203,9 @@ TEST_F(RateGovernorTest, AQuietGovernorReportsItsLastCallsAndTheEmptyingSecond) 
     sched.run();
   }
   auto s = probe.sample_of(self, sched, "rate_governor");
-  EXPECT_EQ(kis::test::find_value(s, m::api_calls), 3.0);
-  EXPECT_EQ(kis::test::find_value(s, m::api_successes), 3.0);
-  EXPECT_EQ(kis::test::find_value(s, m::api_calls_last_second), 0.0);
+  EXPECT_EQ(kis::test::find_value(s, m::rest_calls_total), 3.0);
+  EXPECT_EQ(kis::test::find_value(s, m::rest_call_successes_total), 3.0);
+  EXPECT_EQ(kis::test::find_value(s, m::rest_calls_last_second), 0.0);
   EXPECT_EQ(sched.advance_time(10s), 0u); // and then it stays silent
 }
 

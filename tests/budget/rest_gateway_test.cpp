@@ -353,13 +353,14 @@ TEST_F(RestGatewayTest, ReportsCallsByEndpointAndOutcomeRetriesCacheHitsAndCoale
   EXPECT_EQ(find_value(s, "gateway_retries_total", {{"reason", "token"}}), 0.0);
   EXPECT_EQ(find_value(s, "gateway_quote_cache_hits_total"), 1.0);
   EXPECT_EQ(find_value(s, "gateway_quotes_coalesced_total"), 2.0);
-  EXPECT_EQ(find_value(s, m::kis_error_codes, {{"code", "EGW00201"}}), 1.0);
+  EXPECT_EQ(find_value(s, m::api_error_codes_total, {{"code", "EGW00201"}}), 1.0);
   EXPECT_EQ(find_value(s, "gateway_call_errors_total", {{"code", "invalid_argument"}}), 1.0);
   EXPECT_EQ(find_value(s, "gateway_calls_in_flight"), 0.0);
   EXPECT_GE(s.processed, 8u);
   // The call total is the governor's figure alone, so the engine summary counts each call once.
-  EXPECT_FALSE(kis::find_total(s, m::api_calls).has_value());
-  EXPECT_EQ(kis::find_total(probe.sample_of(self, sched, "rate_governor"), m::api_calls), 3.0);
+  EXPECT_FALSE(kis::find_total(s, m::rest_calls_total).has_value());
+  EXPECT_EQ(kis::find_total(probe.sample_of(self, sched, "rate_governor"), m::rest_calls_total),
+            3.0);
 }
 
 // A caller that dies while its calls wait for permits gives up its place in line: the governor

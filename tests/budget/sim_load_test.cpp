@@ -1,4 +1,4 @@
-// The seed's load test as actors, against kis-sim on 127.0.0.1: many requesters of
+// The budget under load, as actors, against kis-sim on 127.0.0.1: many requesters of
 // inquire-price through governor, keeper and gateway, with the simulator enforcing its limit
 // over every sliding second. Nothing may be refused with EGW00201 and every call is answered.
 #include <string>
@@ -38,28 +38,39 @@ struct load_result {
 };
 
 // One requester: `calls` quotes in a row, fresh each time (no cache), then reports.
-void requester(caf::event_based_actor* self, kis::rest_gateway_actor gw,
-               std::vector<std::string> symbols, int calls, caf::actor report) {
-  auto left = std::make_shared<int>(calls);
-  auto ok = std::make_shared<int>(0);
-  auto next = std::make_shared<std::function<void()>>();
-  *next = [=] {
-    if (*left == 0) {
-      self->send(report, *ok, calls - *ok);
-      self->quit();
-      return;
-    }
-    const auto& sym = symbols[static_cast<std::size_t>(*left) % symbols.size()];
-    --*left;
-    self->request(gw, caf::infinite, kis::price_query{sym, "J", false})
-        .then(
-            [=](const kis::quote&) {
-              ++*ok;
-              (*next)();
-            },
-            [=](caf::error&) { (*next)(); });
-  };
-  (*next)();
+struct requester_state {
+  kis::rest_gateway_actor gw;
+  std::vector<std::string> symbols;
+  int calls = 0;
+  int left = 0;
+  int ok = 0;
+  caf::actor report;
+};
+using requester_ptr = caf::stateful_actor<requester_state>*;
+
+void ask_next(requester_ptr self) {
+  auto& st = self->state;
+  if (st.left == 0) {
+    self->send(st.report, st.ok, st.calls - st.ok);
+    self->quit();
+    return;
+  }
+  const auto& sym = st.symbols[static_cast<std::size_t>(st.left) % st.symbols.size()];
+  --st.left;
+  self->request(st.gw, caf::infinite, kis::price_query{sym, "J", false})
+      .then(
+          [self](const kis::quote&) {
+            ++self->state.ok;
+            ask_next(self);
+          },
+          [self](caf::error&) { ask_next(self); });
+}
+
+void requester(requester_ptr self, kis::rest_gateway_actor gw, std::vector<std::string> symbols,
+               int calls, caf::actor report) {
+  self->state =
+      requester_state{std::move(gw), std::move(symbols), calls, calls, 0, std::move(report)};
+  ask_next(self);
 }
 
 load_result run_load(int limit, std::chrono::milliseconds margin, int requesters, int calls) {

@@ -312,17 +312,17 @@ TEST_F(TokenKeeperTest, ReportsTokenAgeLifeIssuesAndTooSoonToTheMetricsActor) {
   answer_token(1, "tok-1"); // a new token is reported at once
   auto s = probe.sample_of(self, sched, "token_keeper");
   EXPECT_EQ(s.role, "token_keeper");
-  EXPECT_EQ(kis::test::find_value(s, m::token_issues), 1.0);
-  EXPECT_EQ(kis::test::find_value(s, m::kis_error_codes, {{"code", "EGW00133"}}), 1.0);
-  EXPECT_EQ(kis::test::find_value(s, m::token_age), 0.0);
-  EXPECT_EQ(kis::test::find_value(s, m::token_remaining), 24 * 3600.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_issues_total), 1.0);
+  EXPECT_EQ(kis::test::find_value(s, m::api_error_codes_total, {{"code", "EGW00133"}}), 1.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_age_seconds), 0.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_remaining_seconds), 24 * 3600.0);
   EXPECT_EQ(kis::test::find_value(s, "token_valid"), 1.0);
   // Half an hour on, the next message brings the figures up to date.
   advance(30min);
   EXPECT_EQ(info(k).issues, 1u);
   s = probe.sample_of(self, sched, "token_keeper");
-  EXPECT_EQ(kis::test::find_value(s, m::token_age), 1800.0);
-  EXPECT_EQ(kis::test::find_value(s, m::token_remaining), 24 * 3600.0 - 1800.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_age_seconds), 1800.0);
+  EXPECT_EQ(kis::test::find_value(s, m::token_remaining_seconds), 24 * 3600.0 - 1800.0);
   EXPECT_GE(s.processed, 4u); // ask, two answers, the timer, info
   EXPECT_EQ(s.errors, 0u);
   replies();

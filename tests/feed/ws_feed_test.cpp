@@ -302,10 +302,10 @@ TEST_F(FeedTest, ReportsRegistrationsReconnectsFramesDropsAndPingsToTheMetricsAc
   EXPECT_EQ(s.role, "ws_feed");
   EXPECT_EQ(find_value(s, m::ws_registrations), 1.0);
   EXPECT_EQ(find_value(s, m::ws_registrations_limit), 5.0);
-  EXPECT_EQ(find_value(s, m::ws_reconnects), 1.0);
-  EXPECT_EQ(find_value(s, m::ws_frames), 7.0);
+  EXPECT_EQ(find_value(s, m::ws_reconnects_total), 1.0);
+  EXPECT_EQ(find_value(s, m::ws_frames_total), 7.0);
   EXPECT_TRUE(find_value(s, m::ws_frames_per_second).has_value());
-  EXPECT_EQ(find_value(s, m::ws_drops, {{"reason", "slow_subscriber"}}), 0.0);
+  EXPECT_EQ(find_value(s, m::ws_drops_total, {{"reason", "slow_subscriber"}}), 0.0);
   EXPECT_EQ(find_value(s, "ws_records_total"), 3.0);
   EXPECT_EQ(find_value(s, "ws_parse_errors_total"), 1.0);
   EXPECT_EQ(find_value(s, "ws_pings_answered_total"), 1.0);
@@ -328,7 +328,7 @@ TEST_F(FeedTest, ReportsDropsForASlowSubscriber) {
   sched.advance_time(cfg.tick_interval);
   sched.run();
   auto s = probe.sample_of(self, sched, "ws_feed");
-  EXPECT_EQ(kis::test::find_value(s, m::ws_drops, {{"reason", "slow_subscriber"}}), 3.0);
+  EXPECT_EQ(kis::test::find_value(s, m::ws_drops_total, {{"reason", "slow_subscriber"}}), 3.0);
   // Six frames in the one second since the first sample.
   EXPECT_EQ(kis::test::find_value(s, m::ws_frames_per_second), 6.0);
 }

@@ -215,9 +215,10 @@ TEST_F(MetricsActorTest, WarnsAboutTroubleNotAboutAFullBudgetOrFullSlots) {
   s.actor = "order_executor";
   s.role = "order_executor";
   s.mailbox_depth_max = 5000;
-  s.values = {{m::executor_queue_depth, gauge, {}, 600},  {m::api_calls_last_second, gauge, {}, 19},
-              {m::api_rate_limit, gauge, {}, 20},         {m::ws_registrations, gauge, {}, 40},
-              {m::ws_registrations_limit, gauge, {}, 41}, {m::token_remaining, gauge, {}, 120}};
+  s.values = {
+      {m::executor_queue_depth, gauge, {}, 600},  {m::rest_calls_last_second, gauge, {}, 19},
+      {m::rest_rate_limit, gauge, {}, 20},        {m::ws_registrations, gauge, {}, 40},
+      {m::ws_registrations_limit, gauge, {}, 41}, {m::token_remaining_seconds, gauge, {}, 120}};
   self->send(metrics, s);
   sched.run();
   tick();

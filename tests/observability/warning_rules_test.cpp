@@ -37,12 +37,12 @@ struct RulesTest : ::testing::Test {
   static actor_sample order_waits(double rate, double margin, std::vector<double> bounds,
                                   std::vector<std::uint64_t> counts) {
     histogram_point h;
-    h.name = m::permit_wait;
+    h.name = m::permit_wait_seconds;
     h.labels = {{"class", "order"}};
     h.bounds = std::move(bounds);
     h.count = counts.back();
     h.counts = std::move(counts);
-    auto s = sample("rate_governor", {{m::api_rate_limit, gauge, {}, rate},
+    auto s = sample("rate_governor", {{m::rest_rate_limit, gauge, {}, rate},
                                       {"rest_safety_margin_seconds", gauge, {}, margin}});
     s.histograms = {h};
     return s;
@@ -56,17 +56,17 @@ struct RulesTest : ::testing::Test {
 TEST_F(RulesTest, AFullBudgetAndFullSlotsAreNormal) {
   for (int i = 0; i < 10; ++i)
     eval({sample("rate_governor",
-                 {{m::api_calls_last_second, gauge, {}, 18}, {m::api_rate_limit, gauge, {}, 18}}),
+                 {{m::rest_calls_last_second, gauge, {}, 18}, {m::rest_rate_limit, gauge, {}, 18}}),
           sample("ws_feed", {{m::ws_registrations, gauge, {}, 41},
                              {m::ws_registrations_limit, gauge, {}, 41},
-                             {m::ws_frames, counter, {}, 100.0 * i}})});
+                             {m::ws_frames_total, counter, {}, 100.0 * i}})});
   EXPECT_TRUE(all.empty());
 }
 
 TEST_F(RulesTest, Egw00201WarnsOnceSaysWhatToDoAndClearsWhenQuiet) {
   auto gw = [](double n) {
-    return sample("rest_gateway", {{m::kis_error_codes, counter, {{"code", "EGW00201"}}, n},
-                                   {m::kis_error_codes, counter, {{"code", "EGW00121"}}, 7}});
+    return sample("rest_gateway", {{m::api_error_codes_total, counter, {{"code", "EGW00201"}}, n},
+                                   {m::api_error_codes_total, counter, {{"code", "EGW00121"}}, 7}});
   };
   EXPECT_TRUE(eval({gw(0)}).empty());
   auto edges = eval({gw(2)});
@@ -110,8 +110,8 @@ TEST_F(RulesTest, AtOneCallASecondAWholeSlotPlusTheMarginIsNoWarning) {
 
 TEST_F(RulesTest, ASilentFeedWarnsOnlyWhileItHoldsRegistrations) {
   auto feed = [](double frames, double regs) {
-    return sample("ws_feed",
-                  {{m::ws_frames, counter, {}, frames}, {m::ws_registrations, gauge, {}, regs}});
+    return sample("ws_feed", {{m::ws_frames_total, counter, {}, frames},
+                              {m::ws_registrations, gauge, {}, regs}});
   };
   eval({feed(10, 0)});
   eval({feed(10, 0)}, 120s); // nothing registered: quiet is fine
@@ -128,7 +128,7 @@ TEST_F(RulesTest, ASilentFeedWarnsOnlyWhileItHoldsRegistrations) {
 
 TEST_F(RulesTest, TokenLifeShortMeansTheRefreshFailed) {
   auto keeper = [](double left) {
-    return sample("token_keeper", {{m::token_remaining, gauge, {}, left}});
+    return sample("token_keeper", {{m::token_remaining_seconds, gauge, {}, left}});
   };
   eval({keeper(3600)});
   eval({keeper(0)}); // no token yet is not an episode

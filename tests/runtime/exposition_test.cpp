@@ -1,11 +1,14 @@
 // The Prometheus text parses back (names, HELP/TYPE, label escaping), the JSON round-trips,
-// and the views print the seed's three API figures first.
+// and the views print the three API figures first.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <sstream>
 
+#include "runtime/console_page.hpp"
 #include "runtime/exposition.hpp"
 #include "runtime/metrics_cli.hpp"
 #include "tests/support/sample_snapshot.hpp"
@@ -263,3 +266,22 @@ TEST(Views, MetricsUrlDefaultsToTheJsonPath) {
 }
 
 } // namespace
+
+// The console's script reads metrics by name; every name it reads is one the engine reports.
+TEST(ConsolePage, ReadsOnlyMetricsTheEngineReports) {
+  const std::string page{kis::console_page()};
+  // A quoted name with a role's prefix is a metric name in the script (its other strings are
+  // element ids, labels and prose).
+  const std::regex read{
+      R"re("((rest|permit|permits|ws|gateway|token|analyzer|strategy|executor|signals|)re"
+      R"re(orders|fills|realized|position|blotter|journal|replay)_[a-z0-9_]*)")re"};
+  std::size_t reads = 0;
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), read); it != std::sregex_iterator();
+       ++it, ++reads) {
+    const auto name = (*it)[1].str();
+    EXPECT_NE(std::find(std::begin(kis::metric_names::all), std::end(kis::metric_names::all), name),
+              std::end(kis::metric_names::all))
+        << "the console reads " << name << ", which no role reports";
+  }
+  EXPECT_GE(reads, 15u); // the pattern still matches how the script names them
+}

@@ -14,23 +14,17 @@ using namespace kis::sim;
 namespace json = boost::json;
 using kis::api::environment;
 
-constexpr const char* price_path = "/uapi/domestic-stock/v1/quotations/inquire-price";
-constexpr const char* chart_path =
-    "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice";
-constexpr const char* order_path = "/uapi/domestic-stock/v1/trading/order-cash";
-constexpr const char* revise_path = "/uapi/domestic-stock/v1/trading/order-rvsecncl";
-constexpr const char* balance_path = "/uapi/domestic-stock/v1/trading/inquire-balance";
-constexpr const char* ccld_path = "/uapi/domestic-stock/v1/trading/inquire-daily-ccld";
-
+using test::balance_path;
 using test::body_of;
+using test::ccld_path;
+using test::chart_path;
 using test::header_of;
+using test::order_path;
+using test::price_path;
+using test::revise_path;
 using test::str;
 
-struct SimGateway : ::testing::Test {
-  std::shared_ptr<kis::manual_wall_clock> clock = std::make_shared<kis::manual_wall_clock>();
-  options opts;
-  std::unique_ptr<gateway> gw;
-  std::string token;
+struct SimGateway : test::gateway_fixture {
   std::chrono::milliseconds gap{60}; // between helper calls, inside any budget
 
   void make(environment env = environment::real, int rate = 0) {
@@ -51,9 +45,6 @@ struct SimGateway : ::testing::Test {
   http_response oauth(const std::string& path, const json::object& body) {
     return gw->handle(
         {"POST", path, {{"content-type", "application/json"}}, json::serialize(body)});
-  }
-  std::map<std::string, std::string> headers(const std::string& tr) {
-    return test::uapi_headers(opts, token, tr);
   }
   http_response get(const std::string& tr, const std::string& path, const std::string& query,
                     std::map<std::string, std::string> extra = {}) {

@@ -138,11 +138,7 @@ std::map<std::string, std::string> overrides(const std::string& endpoint) {
   return {};
 }
 
-struct SimGolden : ::testing::Test {
-  std::shared_ptr<kis::manual_wall_clock> clock = std::make_shared<kis::manual_wall_clock>();
-  options opts;
-  std::unique_ptr<gateway> gw;
-  std::string token;
+struct SimGolden : test::gateway_fixture {
   std::map<std::string, section> doc = read_doc();
 
   void SetUp() override {

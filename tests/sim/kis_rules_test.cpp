@@ -15,21 +15,17 @@ using namespace kis::sim;
 namespace json = boost::json;
 using kis::api::environment;
 
-constexpr const char* price_path = "/uapi/domestic-stock/v1/quotations/inquire-price";
-constexpr const char* order_path = "/uapi/domestic-stock/v1/trading/order-cash";
-constexpr const char* revise_path = "/uapi/domestic-stock/v1/trading/order-rvsecncl";
-constexpr const char* ccld_path = "/uapi/domestic-stock/v1/trading/inquire-daily-ccld";
 constexpr const char* quotes = "/uapi/domestic-stock/v1/quotations/";
 constexpr const char* trading = "/uapi/domestic-stock/v1/trading/";
 
 using test::body_of;
+using test::ccld_path;
+using test::order_path;
+using test::price_path;
+using test::revise_path;
 using test::str;
 
-struct SimKisRules : ::testing::Test {
-  std::shared_ptr<kis::manual_wall_clock> clock = std::make_shared<kis::manual_wall_clock>();
-  options opts;
-  std::unique_ptr<gateway> gw;
-  std::string token;
+struct SimKisRules : test::gateway_fixture {
 
   void make(environment env = environment::real, bool strict = true) {
     opts.env = env;
@@ -43,9 +39,6 @@ struct SimKisRules : ::testing::Test {
   }
   void SetUp() override { make(); }
 
-  std::map<std::string, std::string> headers(const std::string& tr) {
-    return test::uapi_headers(opts, token, tr);
-  }
   http_response send(std::string method, std::string target, std::map<std::string, std::string> h,
                      std::string body = {}) {
     clock->advance(opts.env == environment::paper ? 1001ms : 60ms);

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "sim/server.hpp"
+#include "support/eventually.hpp"
 
 namespace {
 
@@ -153,7 +154,8 @@ TEST_F(SimServer, SlowAndHungAnswers) {
   std::thread stuck{[&] {
     price(2'000); // left hanging until the server stops
   }};
-  std::this_thread::sleep_for(100ms);
+  // Barrier: the server holds the request (it counts a hang when it takes the request).
+  ASSERT_TRUE(kis::test::eventually([&] { return sim->stats().hung_responses == 2; }, 10s));
   start = std::chrono::steady_clock::now();
   sim->stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);

@@ -16,22 +16,17 @@ using namespace kis::sim;
 namespace json = boost::json;
 using kis::api::environment;
 using test::body_of;
+using test::ccld_path;
+using test::holiday_path;
+using test::order_path;
+using test::price_path;
 using test::str;
-
-constexpr const char* price_path = "/uapi/domestic-stock/v1/quotations/inquire-price";
-constexpr const char* order_path = "/uapi/domestic-stock/v1/trading/order-cash";
-constexpr const char* ccld_path = "/uapi/domestic-stock/v1/trading/inquire-daily-ccld";
-constexpr const char* holiday_path = "/uapi/domestic-stock/v1/quotations/chk-holiday";
 
 std::int64_t at(const std::string& kst) {
   return *kis::api::kst::parse_datetime(kst.size() == 16 ? kst + ":00" : kst);
 }
 
-struct SimVenues : ::testing::Test {
-  std::shared_ptr<kis::manual_wall_clock> clock = std::make_shared<kis::manual_wall_clock>();
-  options opts;
-  std::unique_ptr<gateway> gw;
-  std::string token;
+struct SimVenues : test::gateway_fixture {
   std::vector<kis::execution_notice> notices;
   std::chrono::milliseconds gap{60};
 
@@ -46,9 +41,6 @@ struct SimVenues : ::testing::Test {
     gw->notice_sink = [this](const kis::execution_notice& n) { notices.push_back(n); };
     gap = env == environment::paper ? 1001ms : 60ms;
     token = str(body_of(test::token_reply(*gw, opts)), "access_token");
-  }
-  std::map<std::string, std::string> headers(const std::string& tr) {
-    return test::uapi_headers(opts, token, tr);
   }
   json::object get(const std::string& tr, const std::string& path, const std::string& query) {
     clock->advance(gap);

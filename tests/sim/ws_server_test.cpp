@@ -11,6 +11,7 @@
 #include "fake_source.hpp"
 #include "sim/frames.hpp"
 #include "sim/ws_server.hpp"
+#include "support/eventually.hpp"
 #include "ws_test_client.hpp"
 
 namespace kis::sim {
@@ -49,15 +50,8 @@ protected:
     if (io_.joinable())
       io_.join();
   }
-  template <class Pred>
-  bool eventually(Pred p, std::chrono::milliseconds timeout = 3s) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (!p()) {
-      if (std::chrono::steady_clock::now() > until)
-        return false;
-      std::this_thread::sleep_for(2ms);
-    }
-    return true;
+  bool eventually(const std::function<bool()>& p, std::chrono::milliseconds timeout = 3s) {
+    return kis::test::eventually(p, timeout);
   }
   std::uint16_t port() const { return server_->port(); }
   ws_stats stats() const { return server_->stats(); }

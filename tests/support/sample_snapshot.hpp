@@ -37,16 +37,16 @@ inline metrics_snapshot sample_snapshot() {
   snap.cpu_seconds = 3.5;
   snap.cpu_percent = 12.5;
   auto gw = sample_of("rest_gateway", "rest_gateway", 240, 2);
-  gw.values = {{m::api_calls, counter, {}, 120},
-               {m::api_failures, counter, {}, 3},
-               {m::api_calls_last_second, gauge, {}, 14},
-               {m::api_rate_limit, gauge, {}, 20}};
+  gw.values = {{m::rest_calls_total, counter, {}, 120},
+               {m::rest_call_failures_total, counter, {}, 3},
+               {m::rest_calls_last_second, gauge, {}, 14},
+               {m::rest_rate_limit, gauge, {}, 20}};
   auto gov = sample_of("rate_governor", "rate_governor", 300, 1);
-  gov.values = {{m::permits_granted, counter, {{"class", "order"}}, 7},
-                {m::permits_granted, counter, {{"class", "market_data"}}, 113},
-                {m::kis_error_codes, counter, {{"code", "EGW00201"}}, 2}};
+  gov.values = {{m::permits_granted_total, counter, {{"class", "order"}}, 7},
+                {m::permits_granted_total, counter, {{"class", "market_data"}}, 113},
+                {m::api_error_codes_total, counter, {{"code", "EGW00201"}}, 2}};
   histogram_point wait = processing(120);
-  wait.name = m::permit_wait;
+  wait.name = m::permit_wait_seconds;
   wait.labels = {{"class", "order"}};
   gov.histograms = {wait};
   auto feed = sample_of("ws_feed", "ws_feed", 9000, 0);

@@ -78,6 +78,18 @@ struct AnalyzerTest : ::testing::Test, test_coordinator_fixture<> {
     sched.run();
   }
 
+  // A real executor on the fake gateway, its journal in a fresh file, for the hosted strategies.
+  kis::order_executor_impl_actor spawn_executor(const char* journal_stem) {
+    kis::executor_config ec;
+    ec.journal_detached = false;
+    ec.journal_path = kis::test::unique_temp_path(journal_stem, ".sqlite").string();
+    ec.check_buyable = false;
+    ec.clock = cfg.clock;
+    auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
+    EXPECT_TRUE(exec);
+    return exec ? *exec : kis::order_executor_impl_actor{};
+  }
+
   void TearDown() override {
     for (auto a : {caf::actor_cast<caf::actor>(an), caf::actor_cast<caf::actor>(gateway),
                    caf::actor_cast<caf::actor>(feed), caf::actor_cast<caf::actor>(strategy)})
@@ -327,17 +339,10 @@ public:
 
 TEST_F(AnalyzerTest, HostedStrategySignalsReachTheExecutorAndRefusalsComeBack) {
   buy_every_tick::updates.clear();
-  kis::executor_config ec;
-  ec.journal_detached = false;
-  ec.journal_path = kis::test::unique_temp_path("kis-host-test", ".sqlite").string();
-  for (auto ext : {"", "-wal", "-shm"})
-    std::filesystem::remove(ec.journal_path + ext);
-  ec.check_buyable = false;
-  ec.clock = cfg.clock;
-  auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
+  auto exec = spawn_executor("kis-host-test");
   ASSERT_TRUE(exec);
   auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_every_tick>(),
-                                       host_config("bt", true, cfg.clock), *exec);
+                                       host_config("bt", true, cfg.clock), exec);
   sched.run();
   kis::market_event ev;
   ev.symbol = "A";
@@ -355,7 +360,7 @@ TEST_F(AnalyzerTest, HostedStrategySignalsReachTheExecutorAndRefusalsComeBack) {
   auto sent = std::count_if(buy_every_tick::updates.begin(), buy_every_tick::updates.end(),
                             [](const auto& u) { return u.status == kis::order_status::sent; });
   EXPECT_EQ(sent, 1);
-  for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(*exec)})
+  for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(exec)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 
@@ -526,17 +531,10 @@ public:
 TEST_F(AnalyzerTest, StrategyHostReportsEventsSignalsRefusalsAndErrorsToTheMetricsActor) {
   using kis::test::find_value;
   kis::test::metrics_probe probe{sys};
-  kis::executor_config ec;
-  ec.journal_detached = false;
-  ec.journal_path = kis::test::unique_temp_path("kis-host-metrics", ".sqlite").string();
-  for (auto ext : {"", "-wal", "-shm"})
-    std::filesystem::remove(ec.journal_path + ext);
-  ec.check_buyable = false;
-  ec.clock = cfg.clock;
-  auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
+  auto exec = spawn_executor("kis-host-metrics");
   ASSERT_TRUE(exec);
   auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_then_throw>(),
-                                       host_config("bt", true, cfg.clock), *exec);
+                                       host_config("bt", true, cfg.clock), exec);
   sched.run();
   kis::market_event ev;
   ev.symbol = "A";
@@ -558,8 +556,8 @@ TEST_F(AnalyzerTest, StrategyHostReportsEventsSignalsRefusalsAndErrorsToTheMetri
   EXPECT_EQ(find_value(s, "strategy_errors_total", {{"strategy", "bt"}}), 1.0);
   EXPECT_EQ(s.errors, 1u); // the message whose handler threw
   // Signals out are the host's own series: the engine's signals_total is the executor's.
-  EXPECT_FALSE(kis::find_total(s, kis::metric_names::signals).has_value());
-  for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(*exec)})
+  EXPECT_FALSE(kis::find_total(s, kis::metric_names::signals_total).has_value());
+  for (auto a : {caf::actor_cast<caf::actor>(host), caf::actor_cast<caf::actor>(exec)})
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
 }
 

@@ -171,7 +171,12 @@ TEST_F(ExecutorAgainstSim, HungOrderWithNoticesCountsItsFillOnce) {
   ASSERT_TRUE(eventually([&] { return eng->orders_in("filled", 1); })) << eng->dump();
   eng->accepted(market(a, kis::side::sell, 4));
   ASSERT_TRUE(eventually([&] { return eng->orders_in("filled", 2); })) << eng->dump();
-  std::this_thread::sleep_for(500ms); // late notices, if any, have arrived
+  // Barrier: every notice the simulator sent has been decoded by the feed, which handed it on to
+  // the executor before the status request below (this engine registers notices only).
+  ASSERT_TRUE(eventually([&] { return eng->feed().records >= sim_.realtime_stats().notices_sent; }))
+      << "notices sent " << sim_.realtime_stats().notices_sent << ", decoded "
+      << eng->feed().records;
+  EXPECT_GE(sim_.realtime_stats().notices_sent, 4u); // an ack and a fill for each order
 
   auto s = eng->status();
   EXPECT_EQ(s.fills, 2u);
@@ -204,8 +209,13 @@ TEST_F(ExecutorAgainstSim, HungOrderThatNeverExecutedIsConcludedNotPlaced) {
   EXPECT_TRUE(entries[0].order_no.empty());
   EXPECT_NE(entries[0].message.find("not placed"), std::string::npos) << entries[0].message;
 
-  // Nothing more leaves for that order, however long we wait.
-  std::this_thread::sleep_for(600ms);
+  // Nothing more can leave for that order: the executor holds no open order and no queue.
+  auto settled = eng->status();
+  EXPECT_EQ(settled.queue_depth, 0u);
+  std::uint64_t open = 0;
+  for (const char* state : {"queued", "journaled", "sent", "partially_filled", "unknown"})
+    open += count_of(settled.orders, state);
+  EXPECT_EQ(open, 0u) << eng->dump();
   EXPECT_TRUE(sim_.orders().empty());
 
   eng->accepted(market(a, kis::side::buy, 2));

@@ -494,12 +494,12 @@ TEST_F(ExecutorTest, ReportsQueueSignalsRefusalsOrdersFillsAndPnlToTheMetricsAct
   auto s = probe.sample_of(self, sched, "order_executor");
   EXPECT_EQ(s.role, "order_executor");
   EXPECT_EQ(find_value(s, m::executor_queue_depth), 0.0);
-  EXPECT_EQ(find_value(s, m::signals), 3.0);
+  EXPECT_EQ(find_value(s, m::signals_total), 3.0);
   EXPECT_EQ(find_value(s, "signals_accepted_total"), 2.0);
-  EXPECT_EQ(find_value(s, m::signal_refusals, {{"reason", "invalid_argument"}}), 1.0);
+  EXPECT_EQ(find_value(s, m::signal_refusals_total, {{"reason", "invalid_argument"}}), 1.0);
   EXPECT_EQ(find_value(s, m::orders, {{"state", "filled"}}), 2.0);
-  EXPECT_EQ(find_value(s, m::fills), 2.0);
-  EXPECT_EQ(find_value(s, m::realized_pnl), 2'000.0);
+  EXPECT_EQ(find_value(s, m::fills_total), 2.0);
+  EXPECT_EQ(find_value(s, m::realized_pnl_krw), 2'000.0);
   EXPECT_EQ(find_value(s, "executor_orders_open"), 0.0);
   EXPECT_EQ(find_value(s, "executor_killed"), 0.0);
   EXPECT_GE(s.processed, 6u);

@@ -207,6 +207,16 @@ public:
     return out;
   }
 
+  // What the feed has seen; records counts every decoded record (notices included).
+  kis::feed_status feed() {
+    kis::feed_status out;
+    (*self_)
+        ->request(feed_, 30s, kis::status_atom_v)
+        .receive([&](kis::feed_status& s) { out = s; },
+                 [&](caf::error& e) { ADD_FAILURE() << sys_->render(e); });
+    return out;
+  }
+
   kis::executor_summary drain() {
     kis::executor_summary out;
     (*self_)
