@@ -10,6 +10,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "messages/errors.hpp"
 
 namespace kis {
@@ -36,7 +37,7 @@ struct governor_state {
   static inline const char* name = "rate_governor";
 };
 
-using governor_ptr = rate_governor_actor::stateful_pointer<governor_state>;
+using governor_ptr = caf::stateful_actor<governor_state, measured<rate_governor_actor::base>>*;
 
 std::int64_t now_ns(governor_ptr self) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -131,6 +132,7 @@ void drop(governor_ptr self, std::uint64_t ticket, const char* why) {
 
 // An anonymous stats request to itself: a sample while the governor is quiet.
 rate_governor_actor::behavior_type governor(governor_ptr self) {
+  self->measure_with(self->state.rec);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     st.watched.erase(dm.source);
@@ -146,7 +148,6 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
   });
   return {
       [self](permit_request& req) -> caf::result<permit> {
-        auto m = self->state.rec.measure(self);
         if (static_cast<std::size_t>(req.cls) >= permit_class_count)
           return make_kis_error(errc::invalid_argument, "unknown permit class");
         auto& st = self->state;
@@ -163,7 +164,6 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         return rp;
       },
       [self](const call_outcome& out) {
-        auto m = self->state.rec.measure(self);
         self->state.sched.on_outcome(out.result, now_ns(self), out.permit_id);
         note_fate(self, out.permit_id, true, true);
         // A back-off moves the next grant later; recovery may move it earlier; an answered
@@ -171,7 +171,6 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         grant_due(self);
       },
       [self](const permit_use& use) {
-        auto m = self->state.rec.measure(self);
         if (use.left)
           self->state.sched.on_left(use.permit_id, now_ns(self));
         else
@@ -180,22 +179,17 @@ rate_governor_actor::behavior_type governor(governor_ptr self) {
         grant_due(self); // a permit given back (or a call that left earlier) opens the gate
       },
       [self](cancel_atom, const std::string& requester) {
-        auto m = self->state.rec.measure(self);
         for (auto t : self->state.sched.cancel_requester(requester))
           drop(self, t, "the requester cancelled its permit requests");
         grant_due(self);
       },
-      [self](caf::get_atom, stats_atom) {
-        auto m = self->state.rec.measure(self);
-        return self->state.sched.stats(now_ns(self));
-      },
+      [self](caf::get_atom, stats_atom) { return self->state.sched.stats(now_ns(self)); },
       [self](publish_atom) {
         self->state.rec.publish(self);
         if (self->state.sched.stats(now_ns(self)).calls_last_second > 0) // until it empties
           self->state.rec.poke(self, std::chrono::seconds{1});
       },
       [self](grant_atom, std::uint64_t generation) {
-        auto m = self->state.rec.measure(self);
         if (generation != self->state.generation)
           return; // superseded by an earlier wake-up
         self->state.armed = false;

@@ -15,6 +15,7 @@
 
 #include "actors/budget/gateway_calls.hpp"
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "kis/endpoints.hpp"
 #include "kis/rest_codec.hpp"
 #include "messages/errors.hpp"
@@ -69,7 +70,7 @@ struct gateway_state {
   static inline const char* name = "rest_gateway";
 };
 
-using gateway_ptr = rest_gateway_impl_actor::stateful_pointer<gateway_state>;
+using gateway_ptr = caf::stateful_actor<gateway_state, measured<rest_gateway_impl_actor::base>>*;
 
 caf::error to_caf(const api::api_error& e) {
   return make_kis_error(e.code, e.kis_code, e.http_status, e.message);
@@ -176,7 +177,6 @@ void ask_permit(gateway_ptr self, std::uint64_t id) {
   self->request(self->state.governor, caf::infinite, std::move(req))
       .then(
           [self, id](const permit& p) {
-            auto m = self->state.rec.measure(self);
             auto it = self->state.calls.find(id);
             if (it == self->state.calls.end())
               return;
@@ -196,8 +196,7 @@ void ask_permit(gateway_ptr self, std::uint64_t id) {
             send_now(self, id, page.value());
           },
           [self, id](caf::error& err) {
-            auto m = self->state.rec.measure(self);
-            m.fail();
+            self->state.rec.fail();
             fail(self, id, err);
           });
 }
@@ -216,7 +215,6 @@ void renew_token(gateway_ptr self, std::uint64_t id) {
   self->request(self->state.keeper, caf::infinite, token_atom_v)
       .then(
           [self, id](const access_token& t) {
-            auto m = self->state.rec.measure(self);
             if (self->state.dead_tokens.count(t.value) != 0) {
               fail(self, id,
                    make_kis_error(errc::token_invalid,
@@ -226,8 +224,7 @@ void renew_token(gateway_ptr self, std::uint64_t id) {
             use_token(self, id, t);
           },
           [self, id](caf::error& err) {
-            auto m = self->state.rec.measure(self);
-            m.fail();
+            self->state.rec.fail();
             fail(self, id, err);
           });
 }
@@ -241,16 +238,11 @@ void start(gateway_ptr self, std::uint64_t id) {
     return;
   }
   self->request(self->state.keeper, caf::infinite, token_atom_v)
-      .then(
-          [self, id](const access_token& t) {
-            auto m = self->state.rec.measure(self);
-            use_token(self, id, t);
-          },
-          [self, id](caf::error& err) {
-            auto m = self->state.rec.measure(self);
-            m.fail();
-            fail(self, id, err);
-          });
+      .then([self, id](const access_token& t) { use_token(self, id, t); },
+            [self, id](caf::error& err) {
+              self->state.rec.fail();
+              fail(self, id, err);
+            });
 }
 
 // Watches a caller once, so that its queued permit requests are released when it dies.
@@ -439,50 +431,20 @@ void on_done(gateway_ptr self, const http_exchange& ex) {
 }
 
 rest_gateway_impl_actor::behavior_type gateway(gateway_ptr self) {
+  self->measure_with(self->state.rec);
   return {
-      [self](rest_call& c) {
-        auto m = self->state.rec.measure(self);
-        return accept<rest_reply>(self, std::move(c));
-      },
-      [self](price_query& q) {
-        auto m = self->state.rec.measure(self);
-        return accept_quote(self, std::move(q));
-      },
-      [self](chart_query& q) {
-        auto m = self->state.rec.measure(self);
-        return accept<std::vector<daily_bar>>(self, std::move(q));
-      },
-      [self](order_request& o) {
-        auto m = self->state.rec.measure(self);
-        return accept<order_ack>(self, std::move(o));
-      },
-      [self](revise_cancel_request& r) {
-        auto m = self->state.rec.measure(self);
-        return accept<order_ack>(self, std::move(r));
-      },
-      [self](balance_query& q) {
-        auto m = self->state.rec.measure(self);
-        return accept<balance>(self, std::move(q));
-      },
-      [self](buyable_query& q) {
-        auto m = self->state.rec.measure(self);
-        return accept<buyable>(self, std::move(q));
-      },
-      [self](fills_query& q) {
-        auto m = self->state.rec.measure(self);
-        return accept<std::vector<fill_record>>(self, std::move(q));
-      },
-      [self](stock_info_query& q) {
-        auto m = self->state.rec.measure(self);
-        return accept<stock_info>(self, std::move(q));
-      },
-      [self](done_atom, const http_exchange& ex) {
-        auto m = self->state.rec.measure(self);
-        on_done(self, ex);
-      },
+      [self](rest_call& c) { return accept<rest_reply>(self, std::move(c)); },
+      [self](price_query& q) { return accept_quote(self, std::move(q)); },
+      [self](chart_query& q) { return accept<std::vector<daily_bar>>(self, std::move(q)); },
+      [self](order_request& o) { return accept<order_ack>(self, std::move(o)); },
+      [self](revise_cancel_request& r) { return accept<order_ack>(self, std::move(r)); },
+      [self](balance_query& q) { return accept<balance>(self, std::move(q)); },
+      [self](buyable_query& q) { return accept<buyable>(self, std::move(q)); },
+      [self](fills_query& q) { return accept<std::vector<fill_record>>(self, std::move(q)); },
+      [self](stock_info_query& q) { return accept<stock_info>(self, std::move(q)); },
+      [self](done_atom, const http_exchange& ex) { on_done(self, ex); },
       [self](publish_atom) { self->state.rec.publish(self); },
       [self](retry_atom, std::uint64_t id) {
-        auto m = self->state.rec.measure(self);
         if (self->state.calls.count(id) != 0)
           start(self, id);
       },

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "actors/budget/token_cache.hpp"
 #include "kis/rest_codec.hpp"
 #include "messages/errors.hpp"
@@ -59,7 +60,7 @@ struct keeper_state {
   static inline const char* name = "token_keeper";
 };
 
-using keeper_ptr = token_keeper_actor::stateful_pointer<keeper_state>;
+using keeper_ptr = caf::stateful_actor<keeper_state, measured<token_keeper_actor::base>>*;
 
 std::int64_t wall_now(keeper_ptr self) {
   return self->state.cfg.clock->now_ns();
@@ -284,24 +285,17 @@ void add_token_figures(keeper_ptr self, actor_sample& s) {
 }
 
 token_keeper_actor::behavior_type keeper(keeper_ptr self) {
+  self->measure_with(self->state.rec);
   load_cache(self);
   return {
-      [self](token_atom) {
-        auto m = self->state.rec.measure(self);
-        return ask_token(self);
-      },
-      [self](approval_atom) {
-        auto m = self->state.rec.measure(self);
-        return ask_approval(self);
-      },
+      [self](token_atom) { return ask_token(self); },
+      [self](approval_atom) { return ask_approval(self); },
       [self](approval_atom, refresh_atom) {
-        auto m = self->state.rec.measure(self);
         // The WebSocket session is gone: the next one registers with a fresh key.
         self->state.approval.reset();
         return ask_approval(self);
       },
       [self](invalid_atom, const std::string& refused) {
-        auto m = self->state.rec.measure(self);
         auto& st = self->state;
         if (st.token && st.token->value == refused) {
           st.token.reset();
@@ -311,19 +305,14 @@ token_keeper_actor::behavior_type keeper(keeper_ptr self) {
         return ask_token(self);
       },
       [self](refresh_atom) {
-        auto m = self->state.rec.measure(self);
         self->state.token.reset();
         self->state.from_cache = false;
         return ask_token(self);
       },
-      [self](info_atom) {
-        auto m = self->state.rec.measure(self);
-        return info_of(self);
-      },
+      [self](info_atom) { return info_of(self); },
       [self](publish_atom) { self->state.rec.publish(self); },
       [self](refresh_atom, std::uint64_t generation) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         if (generation != st.timer_generation)
           return;
         if (!st.token_waiters.empty() || needs_refresh(self, wall_now(self)))
@@ -333,7 +322,6 @@ token_keeper_actor::behavior_type keeper(keeper_ptr self) {
       },
       [self](done_atom, const http_exchange& ex) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         const auto issues = st.issues;
         if (st.token_in_flight && ex.call_id == st.token_call)
           token_done(self, ex);

@@ -54,15 +54,7 @@ void market_fanout::push(sink_flow& f, const T& value) {
     }
   };
   self_->request(f.hdl, caf::infinite, value)
-      .then(
-          [this, credit] {
-            auto m = rec_.measure(self_);
-            credit();
-          },
-          [this, credit](caf::error&) {
-            auto m = rec_.measure(self_);
-            credit();
-          });
+      .then([this, credit] { credit(); }, [this, credit](caf::error&) { credit(); });
 }
 
 } // namespace kis

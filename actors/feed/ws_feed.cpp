@@ -12,6 +12,7 @@ using namespace feed_impl;
 
 ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
                                           token_keeper_actor keeper) {
+  self->measure_with(self->state.rec);
   auto& s = self->state;
   s.rng.seed(static_cast<std::minstd_rand::result_type>(cfg.seed));
   s.status.slots_cap = cfg.slots_cap;
@@ -22,10 +23,7 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
   }
   s.cfg = std::move(cfg);
   s.keeper = std::move(keeper);
-  self->set_down_handler([self](caf::down_msg& dm) {
-    auto m = self->state.rec.measure(self);
-    self->state.forget_sink(dm.source);
-  });
+  self->set_down_handler([self](caf::down_msg& dm) { self->state.forget_sink(dm.source); });
   s.rec.on_publish([self](actor_sample& sample) { self->state.add_figures(sample); });
   s.check_market(); // a start while closed registers no market data until the next open
   s.authorize();
@@ -34,7 +32,6 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
       [self](const subscribe_request& req,
              const market_sink_actor& sink) -> caf::result<subscription> {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         if (req.channel == feed_channel::notices)
           return make_kis_error(errc::invalid_argument, "notices go to a notice sink");
         caf::error err;
@@ -57,7 +54,6 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
       [self](const subscribe_request& req,
              const notice_sink_actor& sink) -> caf::result<subscription> {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         if (req.channel != feed_channel::notices)
           return make_kis_error(errc::invalid_argument, "market data goes to a market sink");
         caf::error err;
@@ -72,7 +68,6 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
       },
       [self](caf::unsubscribe_atom, const subscribe_request& req, const market_sink_actor& sink) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         if (auto sb = st.standby.find(req.key); sb != st.standby.end()) {
           if (auto ch = sb->second.find(req.channel); ch != sb->second.end()) {
             ch->second.erase(sink.address());
@@ -90,39 +85,29 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
         st.release_if_unused(it);
       },
       [self](const interest_report& r) {
-        auto m = self->state.rec.measure(self);
         if (self->state.ranker)
           self->state.ranker->report(r);
       },
-      [self](status_atom) {
-        auto m = self->state.rec.measure(self);
-        return self->state.status;
-      },
+      [self](status_atom) { return self->state.status; },
       [self](frame_atom, std::uint64_t session, std::string& text) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         const auto parse_errors = st.status.parse_errors;
         if (session == st.session && st.link == link_state::up)
           st.on_frame(text);
         if (st.status.parse_errors != parse_errors)
-          m.fail();
+          st.rec.fail();
       },
       [self](link_up_atom, std::uint64_t session) {
-        auto m = self->state.rec.measure(self);
         if (session == self->state.session && self->state.link == link_state::connecting)
           self->state.on_up();
       },
       [self](link_down_atom, std::uint64_t session, const std::string&) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         if (session == st.session &&
             (st.link == link_state::up || st.link == link_state::connecting))
           st.lost();
       },
-      [self](caf::tick_atom) {
-        auto m = self->state.rec.measure(self);
-        self->state.on_tick();
-      },
+      [self](caf::tick_atom) { self->state.on_tick(); },
   };
 }
 

@@ -17,6 +17,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "actors/feed/ws_fanout.hpp"
 #include "kis/kst.hpp"
 #include "kis/notice_crypto.hpp"
@@ -44,7 +45,7 @@ struct registration {
 
 enum class link_state : std::uint8_t { authorizing, connecting, up, waiting };
 
-using self_ptr = ws_feed_impl_actor::stateful_pointer<struct feed_state>;
+using self_ptr = caf::stateful_actor<struct feed_state, measured<ws_feed_impl_actor::base>>*;
 
 struct feed_state {
   static inline const char* name = "ws_feed";

@@ -1,19 +1,17 @@
 // A cheap per-actor recorder that every role embeds in its state.
 //
-// Adopting it takes a member and two calls:
+// Adopting it takes a member, a base and one call (actors/observability/measured.hpp):
 //
 //   struct my_state {
 //     kis::actor_recorder rec{"order_executor", "order_executor"}; // instance name, role
 //   };
+//   using my_ptr = caf::stateful_actor<my_state, kis::measured<my_actor::base>>*;
+//   ... in the behavior factory: self->measure_with(self->state.rec); every message is then
+//       counted, timed and its mailbox sampled, with no code in the handlers;
 //   ... nothing at spawn: the recorder finds the node's metrics actor in CAF's registry
 //       (spawn_metrics puts it there); attach(metrics) names one explicitly instead.
-//   ... in handlers:
-//     [=](signal& s) -> caf::result<signal_ack> {
-//       auto m = self->state.rec.measure(self);           // counts, times, samples the mailbox
-//       if (refused) m.fail();                            // counted as an error
-//       self->state.rec.add(self->state.rec.counter(metric_names::signals_total));
-//       ...
-//     }
+//   ... in a handler that failed: self->state.rec.fail();   // counted as an error
+//   ... role figures: self->state.rec.add(self->state.rec.counter(metric_names::signals_total));
 //
 // Role extras are counters, gauges and histograms looked up once by name and labels and then
 // updated through a handle (no allocation on update). Names must be Prometheus-style snake case
@@ -132,7 +130,8 @@ public:
   // One more trailing publish after delay (e.g. until a figure the role reports settles).
   void poke(caf::scheduled_actor* self, caf::timespan delay);
 
-  // Hot path: call begin at the start of a handler and end when it is done, or use measure().
+  // Hot path: measured<Base> calls begin before each message and end after it; code that is not
+  // an actor's handler (a test's own actor) may use measure() for a scope.
   void begin(caf::scheduled_actor* self) noexcept {
     if (++seen_ >= stride_) {
       seen_ = 0;
@@ -141,7 +140,8 @@ public:
   }
   void end(caf::scheduled_actor* self, bool failed = false) {
     ++processed_;
-    errors_ += failed ? 1u : 0u;
+    errors_ += (failed || failed_) ? 1u : 0u;
+    failed_ = false;
     unpublished_ = true;
     if (timing_)
       finish_timed(self);
@@ -149,6 +149,8 @@ public:
       arm_poke(self);
   }
   [[nodiscard]] scope measure(caf::scheduled_actor* self) noexcept;
+  // The message being handled failed (counted as an error when it ends).
+  void fail() noexcept { failed_ = true; }
 
   // Role extras. Look a series up once (or each time: it is a short linear scan), then update.
   metric_handle counter(std::string_view name, label_args labels = {});
@@ -196,6 +198,7 @@ private:
   std::uint32_t seen_ = 0;
   std::uint32_t timed_ = 0; // timed messages in this interval
   bool timing_ = false;
+  bool failed_ = false;      // fail() was called during the current message
   bool unpublished_ = false; // a message ended after the last publish
   bool publish_when_idle_ = false;
   bool poke_pending_ = false; // a trailing publish is on its way

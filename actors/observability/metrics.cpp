@@ -13,6 +13,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 
 namespace kis {
 
@@ -63,7 +64,7 @@ struct metrics_state {
   static inline const char* name = "kis.metrics";
 };
 
-using self_ptr = metrics_actor::stateful_pointer<metrics_state>;
+using self_ptr = caf::stateful_actor<metrics_state, measured<metrics_actor::base>>*;
 
 metrics_snapshot make_snapshot(self_ptr self) {
   auto& st = self->state;
@@ -110,6 +111,7 @@ metrics_snapshot evaluate(self_ptr self) {
 }
 
 metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg) {
+  self->measure_with(self->state.rec);
   if (!cfg.probe)
     cfg.probe = read_process_usage;
   if (!cfg.clock)
@@ -124,7 +126,6 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
   return {
       [=](actor_sample& s) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         sanitize(s);
         st.rec.add(st.samples);
         auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
@@ -133,13 +134,9 @@ metrics_actor::behavior_type metrics_behavior(self_ptr self, metrics_config cfg)
           self->monitor(from);
         e = {std::move(s), std::move(from)};
       },
-      [=](caf::get_atom) -> metrics_snapshot {
-        auto m = self->state.rec.measure(self);
-        return make_snapshot(self);
-      },
+      [=](caf::get_atom) -> metrics_snapshot { return make_snapshot(self); },
       [=](collect_atom) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         probe(self);
         auto snap = evaluate(self);
         if (st.cfg.publish)

@@ -11,6 +11,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "kis/kst.hpp"
 #include "kis/venues.hpp"
 #include "messages/errors.hpp"
@@ -62,11 +63,11 @@ double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
   return std::accumulate(first, xs.end(), 0.0) / static_cast<double>(n);
 }
 
-class analyzer final : public analyzer_actor::base {
+class analyzer final : public measured<analyzer_actor::base> {
 public:
   analyzer(caf::actor_config& ac, analyzer_config cfg, market_data_actor gateway,
            ws_feed_actor feed)
-      : analyzer_actor::base(ac)
+      : measured<analyzer_actor::base>(ac)
       , cfg_(std::move(cfg))
       , gateway_(std::move(gateway))
       , feed_(std::move(feed))
@@ -75,6 +76,7 @@ public:
   const char* name() const override { return "analyzer"; }
 
   behavior_type make_behavior() override {
+    measure_with(rec_);
     // One instance per group of symbols: the sample carries the analyzer's own name.
     rec_.rename(cfg_.name);
     rec_.on_publish([this](actor_sample& s) {
@@ -89,40 +91,20 @@ public:
     if (feed_ && cfg_.interest_interval.count() > 0)
       delayed_send(this, cfg_.interest_interval, interest_atom_v);
     return {
-        [this](const trade_tick& t) {
-          auto m = rec_.measure(this);
-          on_trade(t);
-        },
-        [this](const order_book& b) {
-          auto m = rec_.measure(this);
-          on_book(b);
-        },
-        [this](slot_atom, const std::string& sym, bool on_ws) {
-          auto m = rec_.measure(this);
-          on_slot(sym, on_ws);
-        },
+        [this](const trade_tick& t) { on_trade(t); },
+        [this](const order_book& b) { on_book(b); },
+        [this](slot_atom, const std::string& sym, bool on_ws) { on_slot(sym, on_ws); },
         [this](interest_atom) {
-          auto m = rec_.measure(this);
           report_interest();
           delayed_send(this, cfg_.interest_interval, interest_atom_v);
         },
-        [this](follow_atom, const std::string& sym, strategy_actor st) {
-          auto m = rec_.measure(this);
-          follow(sym, st);
-        },
+        [this](follow_atom, const std::string& sym, strategy_actor st) { follow(sym, st); },
         [this](poll_atom) {
-          auto m = rec_.measure(this);
           timer_armed_ = false;
           poll_due();
         },
-        [this](flush_atom) {
-          auto m = rec_.measure(this);
-          flush_prices();
-        },
-        [this](status_atom) {
-          auto m = rec_.measure(this);
-          return metrics();
-        },
+        [this](flush_atom) { flush_prices(); },
+        [this](status_atom) { return metrics(); },
         [this](publish_atom) { rec_.publish(this); },
     };
   }
@@ -138,17 +120,12 @@ private:
     subscribe_request req{feed_channel::trades, sym, cfg_.ws_priority,
                           api::parse_market_div_code(market_of(sym)).value_or(market_code::krx)};
     request(feed_, cfg_.request_timeout, req, caf::actor_cast<market_sink_actor>(this))
-        .then(
-            [this, sym](subscription&) {
-              auto m = rec_.measure(this);
-              symbols_[sym].src = source::ws;
-            },
-            [this, sym](caf::error& err) {
-              auto m = rec_.measure(this);
-              if (view(err).code == errc::ws_cap_reached)
-                ++cap_fallbacks_;
-              start_polling(sym); // any refusal: the symbol is still watched, over REST
-            });
+        .then([this, sym](subscription&) { symbols_[sym].src = source::ws; },
+              [this, sym](caf::error& err) {
+                if (view(err).code == errc::ws_cap_reached)
+                  ++cap_fallbacks_;
+                start_polling(sym); // any refusal: the symbol is still watched, over REST
+              });
   }
 
   // The feed re-ranked its slots: a symbol that got one streams (its poll loop stops at the
@@ -257,15 +234,13 @@ private:
     request(gateway_, cfg_.request_timeout, price_query{sym, market_of(sym), true})
         .then(
             [this, sym](quote& q) {
-              auto m = rec_.measure(this);
               auto& st = symbols_[sym];
               st.interval = cfg_.poll_interval;
               polled(sym);
               on_quote(q);
             },
             [this, sym](caf::error& err) {
-              auto m = rec_.measure(this);
-              m.fail();
+              rec_.fail();
               ++poll_errors_;
               auto& st = symbols_[sym];
               if (view(err).code == errc::rate_limited || err == caf::sec::request_timeout)
@@ -310,7 +285,6 @@ private:
     request(gateway_, cfg_.history_timeout, chart_query{sym, from, today, 'D', true, "J"})
         .then(
             [this, sym, today](std::vector<daily_bar>& rows) {
-              auto m = rec_.measure(this);
               std::sort(rows.begin(), rows.end(),
                         [](const auto& a, const auto& b) { return a.date < b.date; });
               auto keep = static_cast<std::size_t>(cfg_.history_days);
@@ -327,8 +301,7 @@ private:
               history_arrived(sym, std::move(bars));
             },
             [this, sym](caf::error&) {
-              auto m = rec_.measure(this);
-              m.fail();
+              rec_.fail();
               ++history_errors_;
               auto& st = symbols_[sym];
               st.history_asked = false;

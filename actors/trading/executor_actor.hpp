@@ -14,6 +14,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "actors/trading/account_view.hpp"
 #include "actors/trading/executor_report.hpp"
 #include "actors/trading/market_view.hpp"
@@ -36,7 +37,7 @@ struct journal_restore {
   std::string path;
 };
 
-class executor final : public order_executor_impl_actor::base {
+class executor final : public measured<order_executor_impl_actor::base> {
 public:
   using steady_time = caf::actor_clock::time_point;
 

@@ -111,13 +111,11 @@ void executor::query_fills() {
   request(gateway_, cfg_.request_timeout, fills_query{from, today, "", "", 0})
       .then(
           [this](std::vector<fill_record>& rows) {
-            auto m = rec_.measure(this);
             apply_rows(rows); // open entries first, then (at start-up) new orders
             poll_done();
             work();
           },
           [this](caf::error&) {
-            auto m = rec_.measure(this);
             poll_done();
             work();
           });

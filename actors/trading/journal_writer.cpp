@@ -11,6 +11,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "messages/errors.hpp"
 
 namespace kis {
@@ -53,7 +54,7 @@ struct writer_state {
   caf::error commit(std::vector<pending_write>& ws);
 };
 
-using writer_ptr = journal_actor::stateful_pointer<writer_state>;
+using writer_ptr = caf::stateful_actor<writer_state, measured<journal_actor::base>>*;
 
 // An intent flushes at once; other writes wait up to linger for one. A lingering flush still
 // on its way when an intent comes is overtaken by an immediate one (the later is a no-op).
@@ -117,35 +118,29 @@ void flush(writer_ptr self) {
 }
 
 journal_actor::behavior_type writer(writer_ptr self) {
+  self->measure_with(self->state.rec);
   return {
       [self](intent_atom, journal_entry& e) -> caf::result<std::int64_t> {
-        auto m = self->state.rec.measure(self);
         auto rp = self->make_response_promise<std::int64_t>();
         self->state.batch.emplace_back(pending_intent{std::move(e), rp});
         arm(self, true);
         return rp;
       },
       [self](journal_entry& e) {
-        auto m = self->state.rec.measure(self);
         self->state.batch.emplace_back(std::move(e));
         arm(self, false);
       },
       [self](journal_fill& f) {
-        auto m = self->state.rec.measure(self);
         self->state.batch.emplace_back(std::move(f));
         arm(self, false);
       },
       [self](drain_atom) {
-        auto m = self->state.rec.measure(self);
         flush(self);
         if (auto err = self->state.journal->checkpoint())
           ++self->state.errors;
         return self->state.errors;
       },
-      [self](flush_atom) {
-        auto m = self->state.rec.measure(self);
-        flush(self);
-      },
+      [self](flush_atom) { flush(self); },
       [self](publish_atom) {
         flush(self);
         self->state.rec.publish(self);

@@ -18,7 +18,7 @@ namespace kis {
 
 executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor journal,
                    journal_restore restored, rest_gateway_actor gateway, ws_feed_actor feed)
-    : order_executor_impl_actor::base(ac)
+    : measured<order_executor_impl_actor::base>(ac)
     , cfg_(std::move(cfg))
     , journal_(std::move(journal))
     , journal_path_(restored.path)
@@ -37,13 +37,11 @@ executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor jou
 }
 
 executor::behavior_type executor::make_behavior() {
+  measure_with(rec_);
   rec_.on_publish([this](actor_sample& s) { add_figures(s); });
   rec_.publish_when_idle(); // a quiet executor still reports its last order or fill
   link_to(journal_);        // the journal actor ends with its executor, after what it was sent
-  set_down_handler([this](caf::down_msg& dm) {
-    auto m = rec_.measure(this);
-    on_strategy_down(dm);
-  });
+  set_down_handler([this](caf::down_msg& dm) { on_strategy_down(dm); });
   subscribe_notices();
   if (!book_.empty())
     query_fills(); // reconcile before the first new order
@@ -54,38 +52,18 @@ executor::behavior_type executor::make_behavior() {
   if (cfg_.balance_refresh.count() > 0)
     arm(cfg_.balance_refresh);
   return {
-      [this](signal& s) -> caf::result<signal_ack> {
-        auto m = rec_.measure(this);
-        return on_signal(std::move(s));
-      },
-      [this](const std::vector<price_update>& ups) {
-        auto m = rec_.measure(this);
-        on_prices(ups);
-      },
-      [this](execution_notice& n) {
-        auto m = rec_.measure(this);
-        on_notice(n);
-      },
+      [this](signal& s) -> caf::result<signal_ack> { return on_signal(std::move(s)); },
+      [this](const std::vector<price_update>& ups) { on_prices(ups); },
+      [this](execution_notice& n) { on_notice(n); },
       [this](follow_atom, const std::string& id, strategy_actor st) {
-        auto m = rec_.measure(this);
         monitor(st); // a strategy on another node may go with its node
         strategies_[id] = std::move(st);
       },
-      [this](kill_atom, bool on, const std::string& why) {
-        auto m = rec_.measure(this);
-        set_kill(on, why);
-      },
-      [this](drain_atom) -> caf::result<executor_summary> {
-        auto m = rec_.measure(this);
-        return on_drain();
-      },
-      [this](status_atom) {
-        auto m = rec_.measure(this);
-        return summary();
-      },
+      [this](kill_atom, bool on, const std::string& why) { set_kill(on, why); },
+      [this](drain_atom) -> caf::result<executor_summary> { return on_drain(); },
+      [this](status_atom) { return summary(); },
       [this](publish_atom) { rec_.publish(this); },
       [this](work_atom) {
-        auto m = rec_.measure(this);
         timer_armed_ = false;
         work();
       },
@@ -180,12 +158,10 @@ void executor::check_venue(queued_signal q) {
   request(gateway_, cfg_.request_timeout, stock_info_query{q.sig.symbol})
       .then(
           [this, q](stock_info& si) mutable {
-            auto m = rec_.measure(this);
             venues_.learn(q.sig.symbol, si.nxt_eligible, clock_->now_ns());
             check_venue(std::move(q));
           },
           [this, q](caf::error& err) mutable {
-            auto m = rec_.measure(this);
             ++refused_[to_string(errc::venue_refused)];
             end_staged(q, order_status::rejected,
                        "venue_refused: Nextrade eligibility of " + q.sig.symbol +
@@ -224,12 +200,10 @@ void executor::check_market(queued_signal q) {
           price_query{q.sig.symbol, "J", true, permit_class::pretrade})
       .then(
           [this, q](quote& qt) mutable {
-            auto m = rec_.measure(this);
             market_.apply_quote(qt, cfg_.quote_max_age, clock().now());
             check_risk(std::move(q), qt);
           },
           [this, q](caf::error& err) mutable {
-            auto m = rec_.measure(this);
             ++refused_[to_string(errc::risk_refused)];
             end_staged(q, order_status::rejected,
                        "risk_refused: no quote for " + q.sig.symbol + ": " + describe(err));
@@ -270,7 +244,6 @@ void executor::check_account(queued_signal q, const quote& qt) {
   request(gateway_, cfg_.request_timeout, buyable_query{q.sig.symbol, price, 1})
       .then(
           [this, q, price](buyable& b) mutable {
-            auto m = rec_.measure(this);
             if (auto e = risk_.check_buyable(q.sig, b)) {
               ++refused_[to_string(errc::risk_refused)];
               return end_staged(q, order_status::rejected, "risk_refused: " + view(e).message);
@@ -278,7 +251,6 @@ void executor::check_account(queued_signal q, const quote& qt) {
             write_intent(std::move(q), price);
           },
           [this, q](caf::error& failure) mutable {
-            auto m = rec_.measure(this);
             ++refused_[to_string(errc::risk_refused)];
             end_staged(q, order_status::rejected,
                        "risk_refused: buyable check failed: " + describe(failure));
@@ -300,7 +272,6 @@ void executor::write_intent(queued_signal q, std::int64_t hold_price) {
   request(journal_, caf::infinite, intent_atom_v, e)
       .then(
           [this, cid = e.client_id](std::int64_t) {
-            auto m = rec_.measure(this);
             auto* found = book_.find(cid);
             if (found == nullptr)
               return;
@@ -308,7 +279,6 @@ void executor::write_intent(queued_signal q, std::int64_t hold_price) {
             send_order(cid);
           },
           [this, cid = e.client_id](caf::error& err) {
-            auto m = rec_.measure(this);
             ++journal_errors_;
             --in_flight_;
             if (auto* found = book_.find(cid)) { // never send what is not journaled
@@ -329,13 +299,11 @@ void executor::send_order(const std::string& cid) {
   request(gateway_, cfg_.request_timeout, req)
       .then(
           [this, cid](order_ack& ack) {
-            auto m = rec_.measure(this);
             --in_flight_;
             on_ack(cid, ack);
             dispatch();
           },
           [this, cid](caf::error& err) {
-            auto m = rec_.measure(this);
             --in_flight_;
             on_send_error(cid, err);
             dispatch();
@@ -388,14 +356,12 @@ void executor::refresh_account() {
   request(gateway_, cfg_.request_timeout, balance_query{})
       .then(
           [this](balance& b) {
-            auto m = rec_.measure(this);
             balance_outstanding_ = false;
             account_.reconcile(b);
             next_balance_ = clock().now() + cfg_.balance_refresh;
             dispatch();
           },
           [this](caf::error&) {
-            auto m = rec_.measure(this);
             balance_outstanding_ = false;
             next_balance_ =
                 clock().now() + std::max(cfg_.balance_refresh / 4, std::chrono::milliseconds{5000});
@@ -563,13 +529,11 @@ void executor::cancel_open() {
     request(gateway_, cfg_.request_timeout, rq)
         .then(
             [this, id = cid](order_ack&) {
-              auto m = rec_.measure(this);
               if (auto* open = book_.find(id))
                 set_status(*open, order_status::cancelled);
               maybe_finish_drain();
             },
             [this, id = cid](caf::error& err) {
-              auto m = rec_.measure(this);
               if (auto* open = book_.find(id))
                 open->e.message = "cancel failed: " + describe(err);
               maybe_finish_drain();

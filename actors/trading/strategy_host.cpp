@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "actors/trading/session_watch.hpp"
 #include "messages/errors.hpp"
 #include "strategies/registry.hpp"
@@ -14,11 +15,11 @@
 namespace kis {
 namespace {
 
-class host final : public strategy_actor::base, public strategy_context {
+class host final : public measured<strategy_actor::base>, public strategy_context {
 public:
   host(caf::actor_config& ac, std::shared_ptr<strategy> st, strategy_host_config cfg,
        order_executor_actor executor)
-      : strategy_actor::base(ac)
+      : measured<strategy_actor::base>(ac)
       , st_(std::move(st))
       , cfg_(std::move(cfg))
       , executor_(std::move(executor))
@@ -28,6 +29,7 @@ public:
   const char* name() const override { return "strategy_host"; }
 
   behavior_type make_behavior() override {
+    measure_with(rec_);
     st_->bind(this);
     // One instance per strategy id; an id unfit for a label falls back to the actor id.
     auto instance = "strategy-" + cfg_.id;
@@ -45,28 +47,15 @@ public:
       arm_session_check();
     }
     return {
-        [this](const market_event& ev) {
-          auto m = measure();
-          on_event(ev);
-        },
-        [this](const order_update& up) {
-          auto m = measure();
-          guarded([&] { st_->on_order_update(up); });
-        },
-        [this](const session_change& c) {
-          auto m = measure();
-          tell_session(c);
-        },
+        [this](const market_event& ev) { on_event(ev); },
+        [this](const order_update& up) { guarded([&] { st_->on_order_update(up); }); },
+        [this](const session_change& c) { tell_session(c); },
         [this](calendar_atom) {
-          auto m = measure();
           for (const auto& c : sessions_.advance(clock_->now_ns()))
             tell_session(c);
           arm_session_check();
         },
-        [this](status_atom) {
-          auto m = measure();
-          return metrics();
-        },
+        [this](status_atom) { return metrics(); },
         [this](publish_atom) { rec_.publish(this); },
     };
   }
@@ -89,24 +78,19 @@ public:
     }
     // The executor answers at once; what happens to the order after comes as order_updates.
     request(executor_, cfg_.ack_timeout, s)
-        .then(
-            [this](signal_ack&) {
-              auto m = measure();
-              ++accepted_;
-            },
-            [this, s](caf::error& err) {
-              auto m = measure();
-              if (err == caf::sec::request_timeout || err == caf::sec::request_receiver_down) {
-                ++unreachable_;
-                refuse(s, order_status::unreachable,
-                       "executor unreachable: " + home_system().render(err));
-                return;
-              }
-              auto v = view(err);
-              refuse(s, order_status::rejected,
-                     v.message.empty() ? home_system().render(err)
-                                       : to_string(v.code) + ": " + v.message);
-            });
+        .then([this](signal_ack&) { ++accepted_; },
+              [this, s](caf::error& err) {
+                if (err == caf::sec::request_timeout || err == caf::sec::request_receiver_down) {
+                  ++unreachable_;
+                  refuse(s, order_status::unreachable,
+                         "executor unreachable: " + home_system().render(err));
+                  return;
+                }
+                auto v = view(err);
+                refuse(s, order_status::rejected,
+                       v.message.empty() ? home_system().render(err)
+                                         : to_string(v.code) + ": " + v.message);
+              });
   }
 
   std::int64_t now_ns() const override { return clock_->now_ns(); }
@@ -162,18 +146,6 @@ private:
     guarded([&] { st_->on_order_update(up); });
   }
 
-  // Counts and times one message; an exception from the strategy meanwhile marks it an error.
-  struct measured {
-    host* h;
-    actor_recorder::scope scope;
-    std::uint64_t errors_before;
-    ~measured() {
-      if (h->errors_ != errors_before)
-        scope.fail();
-    }
-  };
-  measured measure() { return {this, rec_.measure(this), errors_}; }
-
   // User code must not take the actor down: an exception is counted and the event dropped.
   template <class F>
   void guarded(F&& f) {
@@ -181,6 +153,7 @@ private:
       f();
     } catch (...) {
       ++errors_;
+      rec_.fail(); // the message that ran the strategy counts as an error
     }
   }
 
