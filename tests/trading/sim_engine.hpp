@@ -198,30 +198,22 @@ public:
     return ack ? ack->client_id : std::string{};
   }
 
-  kis::executor_summary status() {
-    kis::executor_summary out;
-    (*self_)
-        ->request(exec_, 30s, kis::status_atom_v)
-        .receive([&](kis::executor_summary& s) { out = s; },
-                 [&](caf::error& e) { ADD_FAILURE() << sys_->render(e); });
-    return out;
-  }
+  kis::executor_summary status() { return ask<kis::executor_summary>(exec_, kis::status_atom_v); }
 
   // What the feed has seen; records counts every decoded record (notices included).
-  kis::feed_status feed() {
-    kis::feed_status out;
-    (*self_)
-        ->request(feed_, 30s, kis::status_atom_v)
-        .receive([&](kis::feed_status& s) { out = s; },
-                 [&](caf::error& e) { ADD_FAILURE() << sys_->render(e); });
-    return out;
-  }
+  kis::feed_status feed() { return ask<kis::feed_status>(feed_, kis::status_atom_v); }
 
   kis::executor_summary drain() {
-    kis::executor_summary out;
+    return ask<kis::executor_summary>(exec_, kis::drain_atom_v, 60s);
+  }
+
+  // One request and its answer; an error fails the test and answers a default T.
+  template <class T, class Handle, class Atom>
+  T ask(const Handle& to, Atom what, std::chrono::seconds timeout = 30s) {
+    T out;
     (*self_)
-        ->request(exec_, 60s, kis::drain_atom_v)
-        .receive([&](kis::executor_summary& s) { out = s; },
+        ->request(to, timeout, what)
+        .receive([&](T& x) { out = std::move(x); },
                  [&](caf::error& e) { ADD_FAILURE() << sys_->render(e); });
     return out;
   }
