@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 #include <tuple>
+#include <variant>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -24,6 +25,7 @@
 #include "actors/observability/metrics.hpp"
 #include "runtime/trading_actors.hpp"
 #include "messages/errors.hpp"
+#include "runtime/core_services.hpp"
 #include "runtime/duration.hpp"
 #include "runtime/logging.hpp"
 #include "runtime/python_host.hpp"
@@ -146,36 +148,125 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
   return std::pair{std::string{text.substr(0, colon)}, static_cast<std::uint16_t>(port)};
 }
 
-int run_node(const engine_config& cfg_in, const std::string& core, const node_options& opts) {
-  shutdown_watchdog watchdog; // destroyed last: it outlives everything below
-  signal_guard signals;
+namespace {
+
+// A node's own config, checked: where the core is and what the node watches.
+struct node_setup {
+  engine_config cfg;
+  std::pair<std::string, std::uint16_t> core;
+  std::vector<std::string> symbols;
+};
+
+std::variant<node_setup, startup_error>
+prepare_node(const engine_config& cfg_in, const std::string& core, const node_options& opts) {
   auto where = parse_host_port(core);
-  if (!where) {
-    std::cerr << "kis-engine: config error: --core: expected HOST:PORT, got \"" << core << "\"\n";
-    return 2;
-  }
-  if (auto e = validate_cluster(cfg_in.cluster, false, where->first)) {
-    std::cerr << "kis-engine: config error: " << e->to_string() << "\n";
-    return 2;
-  }
+  if (!where)
+    return startup_error{2, "config error: --core: expected HOST:PORT, got \"" + core + "\""};
+  if (auto e = validate_cluster(cfg_in.cluster, false, where->first))
+    return startup_error{2, "config error: " + e->to_string()};
   // A node runs what its config names: no default strategies (their ids would collide with
   // the core's in the one executor).
   engine_config cfg = opts.python_host ? only_python_strategies(cfg_in) : cfg_in;
   cfg.strategies_configured = true;
-  if (opts.python_host && cfg.strategies.empty()) {
-    std::cerr << "kis-engine: config error: --python-host: the config names no Python strategy "
-                 "([[strategy]] file = \"...\")\n";
-    return 2;
+  if (opts.python_host && cfg.strategies.empty())
+    return startup_error{2, "config error: --python-host: the config names no Python strategy "
+                            "([[strategy]] file = \"...\")"};
+  auto symbols = watched_symbols(cfg, {});
+  if (symbols.empty())
+    return startup_error{2, "config error: analyzers.symbols: a node needs symbols to watch "
+                            "(name them in [analyzers] symbols or in a [[strategy]])"};
+  return node_setup{std::move(cfg), std::move(*where), std::move(symbols)};
+}
+
+// The core may still be starting: try for a few seconds. Says why on stderr when it fails.
+std::optional<core_directory_actor> connect_to_core(caf::actor_system& sys,
+                                                    const cluster_section& cluster,
+                                                    const std::string& host, std::uint16_t port) {
+  caf::expected<core_directory_actor> dir{caf::error{}};
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    dir = cluster.tls() ? caf::openssl::remote_actor<core_directory_actor>(sys, host, port)
+                        : caf::io::remote_actor<core_directory_actor>(sys, host, port);
+    if (dir || signal_guard::stop_requested())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
   }
+  if (dir)
+    return *dir;
+  std::cerr << "kis-engine node: cannot reach the core at " << host << ":" << port << ": "
+            << sys.render(dir.error());
+  if (dir.error() == caf::sec::disconnect_during_handshake)
+    std::cerr << (cluster.tls()
+                      ? " (the TLS handshake failed: the core does not accept this node's "
+                        "certificate, or it is not signed by the CA in cluster.tls_ca)"
+                      : " (the core may require TLS: set cluster.tls_cert, tls_key and tls_ca)");
+  std::cerr << "\n";
+  return std::nullopt;
+}
+
+// What the core's directory hands a node.
+struct core_handles {
+  market_data_actor gateway;
+  ws_feed_actor feed;
+  order_executor_actor executor;
+  std::string mode;
+  std::uint32_t limit = 0;
+};
+
+caf::error ask_directory(caf::actor_system& sys, const core_directory_actor& dir,
+                         core_handles& out) {
+  caf::error problem;
+  caf::scoped_actor self{sys};
+  self->request(dir, std::chrono::seconds{10}, directory_atom_v)
+      .receive(
+          [&](market_data_actor& g, ws_feed_actor& f, order_executor_actor& e) {
+            out.gateway = std::move(g);
+            out.feed = std::move(f);
+            out.executor = std::move(e);
+          },
+          [&](caf::error& err) { problem = std::move(err); });
+  if (!problem)
+    self->request(dir, std::chrono::seconds{10}, info_atom_v)
+        .receive(
+            [&](std::string& m, std::uint32_t l) {
+              out.mode = std::move(m);
+              out.limit = l;
+            },
+            [&](caf::error& err) { problem = std::move(err); });
+  return problem;
+}
+
+// Runs until the deadline passes, a signal arrives or the core goes away (true; why says how).
+bool run_until_core_gone(caf::actor_system& sys, const core_directory_actor& dir,
+                         std::chrono::steady_clock::time_point deadline, caf::error& why) {
+  bool core_gone = false;
+  caf::scoped_actor self{sys};
+  self->monitor(dir);
+  while (!core_gone && !signal_guard::stop_requested() &&
+         std::chrono::steady_clock::now() < deadline) {
+    self->receive(
+        [&](caf::down_msg& dm) {
+          core_gone = true;
+          why = std::move(dm.reason);
+        },
+        caf::after(std::chrono::milliseconds{100}) >> [] {});
+  }
+  return core_gone;
+}
+
+} // namespace
+
+int run_node(const engine_config& cfg_in, const std::string& core, const node_options& opts) {
+  shutdown_watchdog watchdog; // destroyed last: it outlives everything below
+  signal_guard signals;
+  auto prepared = prepare_node(cfg_in, core, opts);
+  if (auto* e = std::get_if<startup_error>(&prepared)) {
+    std::cerr << "kis-engine: " << e->line << "\n";
+    return e->exit_code;
+  }
+  auto& [cfg, where, symbols] = std::get<node_setup>(prepared);
   if (python_strategy_count(cfg) > 0)
     exit_on_hung_handler(opts.handler_timeout, "kis-engine node",
                          "exiting (the core keeps trading)", 3);
-  auto symbols = watched_symbols(cfg, {});
-  if (symbols.empty()) {
-    std::cerr << "kis-engine: config error: analyzers.symbols: a node needs symbols to watch "
-                 "(name them in [analyzers] symbols or in a [[strategy]])\n";
-    return 2;
-  }
 
   caf_config caf_cfg;
   load_middleman(caf_cfg, cfg.cluster);
@@ -183,52 +274,13 @@ int run_node(const engine_config& cfg_in, const std::string& core, const node_op
   actor_owner owner; // stops every actor before the system waits for them
   arm_on_exit guard{watchdog, std::chrono::seconds{20}};
 
-  // The core may still be starting: try for a few seconds.
-  const auto& [host, port] = *where;
-  caf::expected<core_directory_actor> dir{caf::error{}};
-  for (int attempt = 0; attempt < 10; ++attempt) {
-    dir = cfg.cluster.tls() ? caf::openssl::remote_actor<core_directory_actor>(sys, host, port)
-                            : caf::io::remote_actor<core_directory_actor>(sys, host, port);
-    if (dir || signal_guard::stop_requested())
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds{500});
-  }
-  if (!dir) {
-    std::cerr << "kis-engine node: cannot reach the core at " << host << ":" << port << ": "
-              << sys.render(dir.error());
-    if (dir.error() == caf::sec::disconnect_during_handshake)
-      std::cerr << (cfg.cluster.tls()
-                        ? " (the TLS handshake failed: the core does not accept this node's "
-                          "certificate, or it is not signed by the CA in cluster.tls_ca)"
-                        : " (the core may require TLS: set cluster.tls_cert, tls_key and tls_ca)");
-    std::cerr << "\n";
+  const auto& [host, port] = where;
+  auto dir = connect_to_core(sys, cfg.cluster, host, port);
+  if (!dir)
     return 1;
-  }
-  market_data_actor gateway;
-  ws_feed_actor feed;
-  order_executor_actor executor;
-  std::string mode;
-  std::uint32_t limit = 0;
-  caf::error problem;
-  {
-    caf::scoped_actor self{sys};
-    self->request(*dir, std::chrono::seconds{10}, directory_atom_v)
-        .receive(
-            [&](market_data_actor& g, ws_feed_actor& f, order_executor_actor& e) {
-              gateway = std::move(g);
-              feed = std::move(f);
-              executor = std::move(e);
-            },
-            [&](caf::error& err) { problem = std::move(err); });
-    if (!problem)
-      self->request(*dir, std::chrono::seconds{10}, info_atom_v)
-          .receive(
-              [&](std::string& m, std::uint32_t l) {
-                mode = std::move(m);
-                limit = l;
-              },
-              [&](caf::error& err) { problem = std::move(err); });
-  }
+  core_handles handles;
+  caf::error problem = ask_directory(sys, *dir, handles);
+  auto& [gateway, feed, executor, mode, limit] = handles;
   auto core_mode = parse_mode(mode);
   if (problem || !gateway || !executor || !core_mode) {
     std::cerr << "kis-engine node: the core at " << host << ":" << port
@@ -253,36 +305,23 @@ int run_node(const engine_config& cfg_in, const std::string& core, const node_op
   auto plan = plan_budget(planned, symbols.size(), strategy_symbol_count(cfg, symbols), false);
   log::info("kis-engine node: {}", plan.describe());
   auto pcfg = make_trading_config(cfg, std::string{}, symbols, plan);
-  auto pipe = spawn_trading_actors(sys, pcfg, gateway, feed, executor);
-  if (!pipe) {
-    auto v = view(pipe.error());
+  auto trading = spawn_trading_actors(sys, pcfg, gateway, feed, executor);
+  if (!trading) {
+    auto v = view(trading.error());
     if (v.code == errc::config)
       std::cerr << "kis-engine: config error: " << v.message << "\n";
     else
-      std::cerr << "kis-engine node: cannot start the pipeline: " << sys.render(pipe.error())
-                << "\n";
+      std::cerr << "kis-engine node: cannot start the trading actors: "
+                << sys.render(trading.error()) << "\n";
     return v.code == errc::config ? 2 : 1;
   }
-  own_trading_actors(owner, *pipe);
+  own_trading_actors(owner, *trading);
 
-  // Run until the duration is over, a signal arrives or the core goes away.
   using clock = std::chrono::steady_clock;
   auto started = clock::now();
   auto deadline = cfg.duration.count() > 0 ? started + cfg.duration : clock::time_point::max();
-  bool core_gone = false;
   caf::error why;
-  {
-    caf::scoped_actor self{sys};
-    self->monitor(*dir);
-    while (!core_gone && !signal_guard::stop_requested() && clock::now() < deadline) {
-      self->receive(
-          [&](caf::down_msg& dm) {
-            core_gone = true;
-            why = std::move(dm.reason);
-          },
-          caf::after(std::chrono::milliseconds{100}) >> [] {});
-    }
-  }
+  const bool core_gone = run_until_core_gone(sys, *dir, deadline, why);
   if (core_gone) {
     auto text = why ? sys.render(why) : std::string{"normal exit"};
     log::error("kis-engine node: the core at {}:{} went away ({}); stopping", host, port, text);
@@ -295,7 +334,7 @@ int run_node(const engine_config& cfg_in, const std::string& core, const node_op
   }
 
   auto summary =
-      collect_trading_summary(sys, *pipe, false, std::chrono::seconds{core_gone ? 2 : 10});
+      collect_trading_summary(sys, *trading, false, std::chrono::seconds{core_gone ? 2 : 10});
   auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - started);
   std::cout << "\n== kis-engine node summary (" << mode << ", core " << host << ":" << port << ", "
             << format_duration(elapsed) << ") ==\n"

@@ -142,6 +142,125 @@ std::optional<startup_error> check_python_hosting(const engine_config& cfg) {
   return std::nullopt;
 }
 
+// Whether the core starts a strategy host for its Python strategies itself (sim), else where
+// they belong.
+bool starts_python_host(const engine_config& cfg) {
+  const auto count = python_strategy_count(cfg);
+  if (count > 0 && cfg.mode != run_mode::sim)
+    log::info("{} Python strategies are for a strategy host: kis-engine node --core HOST:PORT "
+              "--python-host -c {}",
+              count, cfg.source_path);
+  return count > 0 && cfg.mode == run_mode::sim;
+}
+
+// A strategy host started here reaches the core on loopback, on a port of its own choosing
+// unless --serve-port names one.
+cluster_section core_cluster(const engine_config& cfg, bool start_python_host) {
+  auto cluster = cfg.cluster;
+  if (start_python_host && cluster.serve_port < 0) {
+    cluster.serve_port = 0;
+    cluster.bind = "127.0.0.1";
+  }
+  return cluster;
+}
+
+void print_recorder_summary(recorder* rec) {
+  if (rec == nullptr)
+    return;
+  rec->flush();
+  std::cout << format_recorder_summary(*rec);
+}
+
+// What this run watches, records and spends.
+struct run_plan {
+  std::vector<std::string> symbols;
+  std::shared_ptr<recorder> rec; // null: this run does not record
+  budget_plan plan;
+};
+
+std::variant<run_plan, startup_error> plan_run(const engine_config& cfg, const backend& b,
+                                               bool python_strategies) {
+  auto symbols = watched_symbols(cfg, b.universe);
+  if (auto shortfall = symbol_shortfall(cfg, b.universe))
+    log::warn("{}", *shortfall);
+  if (symbols.empty() && !python_strategies)
+    return startup_error{2, "config error: analyzers.symbols: no symbols to watch (name them in "
+                            "[analyzers] symbols or in a [[strategy]])"};
+  auto recording = open_run_recorder(cfg, b.env, b.cred, symbols);
+  if (!recording)
+    return startup_error{2, "recorder: " + recording.error().message};
+  const bool notices = cfg.feed.enabled && !b.cred.hts_id.empty();
+  auto plan = plan_budget(cfg, symbols.size(), strategy_symbol_count(cfg, symbols), notices);
+  log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
+            to_string_view(cfg.mode), symbols.size(), b.rest_url, b.ws_url);
+  log::info("{}", plan.describe());
+  return run_plan{std::move(symbols), *recording, std::move(plan)};
+}
+
+// The calendar made final (chk-holiday), then the feed, then analyzers, hosts and executor:
+// nobody may hold an older calendar.
+std::variant<trading_actors, startup_error>
+start_trading(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg, backend& b,
+              core_services& core, const std::vector<std::string>& symbols, const budget_plan& plan,
+              const std::shared_ptr<recorder>& rec) {
+  if (b.calendar && b.env == api::environment::real)
+    b.calendar =
+        with_kis_holidays(sys, owner, core.gateway, b.calendar,
+                          holiday_cache_path(cfg.data_dir, b.env), api::kst::today(*b.clock));
+  start_feed(sys, owner, cfg, b, core, rec);
+  auto tcfg = make_trading_config(cfg, b.cred.hts_id, symbols, plan);
+  use_market_time(tcfg, b.calendar, b.clock, b.market_speed);
+  attach_history_cache(sys, owner, cfg, tcfg.analyzer);
+  auto trading = spawn_trading_actors(sys, tcfg, core.gateway, core.feed);
+  if (!trading) {
+    auto v = view(trading.error());
+    if (v.code == errc::config)
+      return startup_error{2, "config error: " + v.message};
+    return startup_error{1, "cannot start the trading actors: " + sys.render(trading.error())};
+  }
+  own_trading_actors(owner, *trading);
+  return std::move(*trading);
+}
+
+// The loopback /metrics server, when [metrics] port asks for one.
+std::variant<std::unique_ptr<metrics_server>, startup_error>
+open_metrics_http(const engine_config& cfg, snapshot_sink& sink) {
+  if (cfg.metrics.port < 0)
+    return std::unique_ptr<metrics_server>{};
+  try {
+    auto http = std::make_unique<metrics_server>(static_cast<std::uint16_t>(cfg.metrics.port));
+    sink.http = http.get();
+    log::info("metrics on {}/metrics (kis-engine metrics --url {})", http->url(), http->url());
+    return http;
+  } catch (const std::exception& e) {
+    return startup_error{2, "config error: metrics.port: cannot bind 127.0.0.1:" +
+                                std::to_string(cfg.metrics.port) + ": " + e.what()};
+  }
+}
+
+using served_directory = std::pair<core_directory_actor, std::uint16_t>;
+
+// The core node: nodes reach the gateway (and the one budget behind it), the feed and the
+// executor through one published directory (see runtime/cluster.hpp).
+std::variant<served_directory, startup_error>
+serve_core_directory(caf::actor_system& sys, actor_owner& owner, run_mode mode,
+                     const cluster_section& cluster, const core_services& core,
+                     const trading_actors& trading, const budget_plan& plan) {
+  auto directory = owner.own(
+      spawn_core_directory(sys, published_services{core.gateway, core.feed, trading.executor,
+                                                   std::string{to_string_view(mode)},
+                                                   static_cast<std::uint32_t>(plan.rate)}));
+  auto port = publish_directory(sys, directory, cluster);
+  const auto where = cluster.bind.empty() ? std::string{"*"} : cluster.bind;
+  if (!port)
+    return startup_error{2, "config error: cluster.serve_port: cannot publish on " + where + ":" +
+                                std::to_string(cluster.serve_port) + ": " +
+                                sys.render(port.error())};
+  log::info("cluster: core directory served on {}:{} (kis-engine node --core HOST:{})", where,
+            *port, *port);
+  return served_directory{directory, *port};
+}
+
 } // namespace
 
 int run_engine(const engine_config& full_cfg, std::ostream* status) {
@@ -149,11 +268,7 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
     return report(*e);
   // The core never runs Python: its Python strategies live in a strategy-host node.
   const engine_config cfg = without_python_strategies(full_cfg);
-  const bool start_python_host = python_strategy_count(full_cfg) > 0 && cfg.mode == run_mode::sim;
-  if (python_strategy_count(full_cfg) > 0 && !start_python_host)
-    log::info("{} Python strategies are for a strategy host: kis-engine node --core HOST:PORT "
-              "--python-host -c {}",
-              python_strategy_count(full_cfg), full_cfg.source_path);
+  const bool start_python_host = starts_python_host(full_cfg);
   shutdown_watchdog watchdog; // destroyed last: it outlives everything below
   signal_guard signals;
   const auto started = steady::now();
@@ -169,43 +284,18 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
       return report({1, *e});
   log::add_secret(b.cred.app_key);
   log::add_secret(b.cred.app_secret);
-  auto symbols = watched_symbols(cfg, b.universe);
-  if (auto shortfall = symbol_shortfall(cfg, b.universe))
-    log::warn("{}", *shortfall);
-  if (symbols.empty() && python_strategy_count(full_cfg) == 0)
-    return report({2, "config error: analyzers.symbols: no symbols to watch (name them in "
-                      "[analyzers] symbols or in a [[strategy]])"});
-  auto recording = open_run_recorder(cfg, b.env, b.cred, symbols);
-  if (!recording)
-    return report({2, "recorder: " + recording.error().message});
-  auto rec = *recording; // null: this run does not record
-  const bool notices = cfg.feed.enabled && !b.cred.hts_id.empty();
-  auto plan = plan_budget(cfg, symbols.size(), strategy_symbol_count(cfg, symbols), notices);
-  log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
-            to_string_view(cfg.mode), symbols.size(), b.rest_url, b.ws_url);
-  log::info("{}", plan.describe());
+  auto planned = plan_run(cfg, b, python_strategy_count(full_cfg) > 0);
+  if (auto* e = std::get_if<startup_error>(&planned))
+    return report(*e);
+  auto& [symbols, rec, plan] = std::get<run_plan>(planned);
 
   snapshot_sink sink;
-  std::unique_ptr<metrics_server> http;
-  if (cfg.metrics.port >= 0) {
-    try {
-      http = std::make_unique<metrics_server>(static_cast<std::uint16_t>(cfg.metrics.port));
-      sink.http = http.get();
-      log::info("metrics on {}/metrics (kis-engine metrics --url {})", http->url(), http->url());
-    } catch (const std::exception& e) {
-      return report({2, "config error: metrics.port: cannot bind 127.0.0.1:" +
-                            std::to_string(cfg.metrics.port) + ": " + e.what()});
-    }
-  }
+  auto served_metrics = open_metrics_http(cfg, sink);
+  if (auto* e = std::get_if<startup_error>(&served_metrics))
+    return report(*e);
 
   caf_config caf_cfg;
-  // A strategy host started here reaches the core on loopback, on a port of its own choosing
-  // unless --serve-port names one.
-  auto cluster = cfg.cluster;
-  if (start_python_host && cluster.serve_port < 0) {
-    cluster.serve_port = 0;
-    cluster.bind = "127.0.0.1";
-  }
+  const auto cluster = core_cluster(cfg, start_python_host);
   const bool serving = cluster.serve_port >= 0;
   if (serving)
     load_middleman(caf_cfg, cluster);
@@ -225,40 +315,18 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
     return 0;
   }
 
-  if (b.calendar && b.env == api::environment::real)
-    b.calendar =
-        with_kis_holidays(sys, owner, core.gateway, b.calendar,
-                          holiday_cache_path(cfg.data_dir, b.env), api::kst::today(*b.clock));
-  start_feed(sys, owner, cfg, b, core, rec);
-  auto tcfg = make_trading_config(cfg, b.cred.hts_id, symbols, plan);
-  use_market_time(tcfg, b.calendar, b.clock, b.market_speed);
-  attach_history_cache(sys, owner, cfg, tcfg.analyzer);
-  auto trading = spawn_trading_actors(sys, tcfg, core.gateway, core.feed);
-  if (!trading) {
-    auto v = view(trading.error());
-    if (v.code == errc::config)
-      return report({2, "config error: " + v.message});
-    return report({1, "cannot start the trading actors: " + sys.render(trading.error())});
-  }
-  own_trading_actors(owner, *trading);
+  auto started_trading = start_trading(sys, owner, cfg, b, core, symbols, plan, rec);
+  if (auto* e = std::get_if<startup_error>(&started_trading))
+    return report(*e);
+  auto trading = &std::get<trading_actors>(started_trading);
 
-  // The core node: nodes reach the gateway (and the one budget behind it), the feed and the
-  // executor through one published directory (see runtime/cluster.hpp).
   core_directory_actor directory;
   std::uint16_t served_port = 0;
   if (serving) {
-    directory = owner.own(
-        spawn_core_directory(sys, published_services{core.gateway, core.feed, trading->executor,
-                                                     std::string{to_string_view(cfg.mode)},
-                                                     static_cast<std::uint32_t>(plan.rate)}));
-    auto port = publish_directory(sys, directory, cluster);
-    const auto where = cluster.bind.empty() ? std::string{"*"} : cluster.bind;
-    if (!port)
-      return report({2, "config error: cluster.serve_port: cannot publish on " + where + ":" +
-                            std::to_string(cluster.serve_port) + ": " + sys.render(port.error())});
-    served_port = *port;
-    log::info("cluster: core directory served on {}:{} (kis-engine node --core HOST:{})", where,
-              served_port, served_port);
+    auto served = serve_core_directory(sys, owner, cfg.mode, cluster, core, *trading, plan);
+    if (auto* e = std::get_if<startup_error>(&served))
+      return report(*e);
+    std::tie(directory, served_port) = std::get<served_directory>(served);
   }
 
   python_host_process python_host;
@@ -268,18 +336,14 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
 
   run_until_stopped(cfg, sink, status);
   watchdog.arm(stop_budget);
-  if (directory) {
-    // Nodes see the directory go down and stop before the executor drains.
+  if (directory) { // nodes see the directory go down and stop before the executor drains
     unpublish_directory(directory, served_port, cluster);
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
   }
   python_host.stop(std::chrono::seconds{10});
   auto summary = collect_trading_summary(sys, *trading, true, std::chrono::seconds{15});
   print_summary(sys, cfg, b, core, sink, summary, symbols.size(), started, served_port);
-  if (rec) {
-    rec->flush();
-    std::cout << format_recorder_summary(*rec);
-  }
+  print_recorder_summary(rec.get());
   return 0;
 }
 
