@@ -151,15 +151,8 @@ int do_node(const node_flags& f) {
   return run_node(cfg, f.core, opts);
 }
 
-} // namespace
-
-int run_cli(int argc, char** argv) {
-  CLI::App app{"kis-engine: an actor-based trading engine for the Korea Investment & Securities "
-               "Open API"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "kis-engine 0.1.0");
-
-  run_flags rf;
+// One function per subcommand: its options bound to the flags it fills.
+CLI::App* add_run(CLI::App& app, run_flags& rf) {
   auto* run = app.add_subcommand("run", "run the engine (default: against the embedded simulator)");
   run->add_option("-c,--config", rf.config_path,
                   "TOML config file (see config/engine.example.toml)");
@@ -179,7 +172,10 @@ int run_cli(int argc, char** argv) {
   run->add_flag("--record", rf.record, "record the wire for replay (sim too; see [recorder])");
   run->add_flag("--no-record", rf.no_record, "do not record (paper and live record by default)");
 
-  replay_flags pf;
+  return run;
+}
+
+CLI::App* add_replay(CLI::App& app, replay_flags& pf, std::string& replay_hang) {
   auto* replay = app.add_subcommand(
       "replay", "feed a recording through the same actors on a virtual clock; orders fill "
                 "against the recorded trades (kis-sim's matching engine)");
@@ -194,14 +190,16 @@ int run_cli(int argc, char** argv) {
   replay->add_option("--speed", pf.speed, "max (default) or N times real time");
   replay->add_option("--out", pf.out, "output directory (orders.csv, fills.csv, summary.txt)");
   replay->add_flag("-q,--quiet", pf.quiet, "no progress line");
-  std::string replay_hang = "30s";
   replay->add_option("--handler-timeout", replay_hang,
                      "a Python handler running longer than this ends the replay with exit code 1 "
                      "(default 30s; 0 = never)");
   replay->add_option("--metrics-port", pf.metrics_port,
                      "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
-  backtest_flags bf;
+  return replay;
+}
+
+CLI::App* add_backtest(CLI::App& app, backtest_flags& bf, std::string& backtest_hang) {
   auto* backtest = app.add_subcommand(
       "backtest", "replay a recording or daily bars with costs; writes trades.csv, backtest.txt "
                   "and report.html (equity curve, drawdown)");
@@ -218,7 +216,6 @@ int run_cli(int argc, char** argv) {
   backtest->add_flag("--refresh", bf.refresh, "fetch the bars again even when cached");
   backtest->add_option("--out", bf.out, "output directory");
   backtest->add_flag("-q,--quiet", bf.quiet, "no progress line");
-  std::string backtest_hang = "30s";
   backtest->add_option("--handler-timeout", backtest_hang,
                        "a Python handler running longer than this ends the backtest with exit "
                        "code 1 (default 30s; 0 = never)");
@@ -226,7 +223,10 @@ int run_cli(int argc, char** argv) {
       "--metrics-port", bf.metrics_port,
       "serve /metrics (replay_progress_ratio, ...) on 127.0.0.1:PORT while it runs");
 
-  node_flags nf;
+  return backtest;
+}
+
+CLI::App* add_node(CLI::App& app, node_flags& nf) {
   auto* node = app.add_subcommand(
       "node", "run analyzers and strategies against a core node (`run --serve-port`), inside "
               "its one REST budget");
@@ -244,7 +244,11 @@ int run_cli(int argc, char** argv) {
                    "a Python handler running longer than this ends the node so that the core "
                    "settles its signals (default 10s; 0 = never)");
 
-  cert_flags cf;
+  return node;
+}
+
+// The cert subcommand and its ca subcommand (whether ca was the one given).
+std::pair<CLI::App*, CLI::App*> add_cert(CLI::App& app, cert_flags& cf) {
   auto* cert = app.add_subcommand(
       "cert", "make the certificates of a cluster link (mutual TLS): a CA once, then one "
               "certificate per node");
@@ -258,6 +262,30 @@ int run_cli(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("--days", cf.days, "validity in days")->capture_default_str();
   }
+
+  return {cert, cert_ca};
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"kis-engine: an actor-based trading engine for the Korea Investment & Securities "
+               "Open API"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "kis-engine 0.1.0");
+
+  run_flags rf;
+  auto* run = add_run(app, rf);
+  replay_flags pf;
+  std::string replay_hang = "30s";
+  auto* replay = add_replay(app, pf, replay_hang);
+  backtest_flags bf;
+  std::string backtest_hang = "30s";
+  auto* backtest = add_backtest(app, bf, backtest_hang);
+  node_flags nf;
+  auto* node = add_node(app, nf);
+  cert_flags cf;
+  auto [cert, cert_ca] = add_cert(app, cf);
 
   std::string url = "http://127.0.0.1:9464";
   bool json = false;
