@@ -101,111 +101,141 @@ void print_stats(std::ostream& out, const kis::sim::stats& st) {
   out << "}}}" << std::endl;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+// What the command line gives, before it is applied to the options.
+struct cli_args {
   kis::sim::options opts;
-  CLI::App app{"kis-sim: a KIS-compatible exchange on 127.0.0.1 (REST + WebSocket)"};
-  std::string env = "real", account;
-  app.add_option("--env", env, "real or paper")->check(CLI::IsMember({"real", "paper"}));
-  app.add_option("--rest-port", opts.rest_port, "REST port (0 = ephemeral)");
-  app.add_option("--ws-port", opts.ws_port, "WebSocket port (0 = ephemeral)");
-  app.add_option("--rate", opts.rate_limit, "REST calls per sliding second (0 = KIS: 18/1)");
-  app.add_option("--seed", opts.seed, "market seed");
-  app.add_option("--app-key", opts.cred.app_key, "app key to accept");
-  app.add_option("--app-secret", opts.cred.app_secret, "app secret to accept");
-  app.add_option("--account", account, "account as CANO-PRDT, e.g. 50000000-01");
-  app.add_option("--hts-id", opts.cred.hts_id, "HTS id for execution notices");
-  app.add_option("--cash", opts.initial_cash, "KRW on the account at start");
-
-  // Faults on the REST side.
-  auto& f = opts.fault;
-  std::vector<duration_flag> durations;
-  durations.push_back({{}, &f.delay, "--delay"});
-  durations.push_back({{}, &f.hold_for, "--hold-for"});
-  durations.push_back({{}, &opts.ws.ping_interval, "--ping-interval"});
-  durations.push_back({{}, &opts.ws.drop_every, "--ws-drop-every"});
-  durations.push_back({{}, &opts.market_step, "--market-step"});
+  std::string env = "real";
+  std::string account;
   std::string token_spacing;
-  app.add_option("--error-rate", f.error_rate, "share of uapi calls answered EGW00001 (HTTP 500)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--delay", durations[0].text, "added before every uapi answer, e.g. 150ms");
-  app.add_option("--hold-rate", f.hold_rate,
-                 "share of uapi calls executed at once but answered only after --hold-for")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_option("--hold-for", durations[1].text, "how long a held answer waits (default 20s)");
-  app.add_flag("--market-closed", f.market_closed, "orders get 40580000 (market closed)");
-  app.add_option("--token-spacing", token_spacing, "tokenP answers at most once per this (60s)");
+  // --delay, --hold-for, --ping-interval, --ws-drop-every, --market-step, in this order.
+  std::vector<duration_flag> durations;
   bool lenient = false;
-  app.add_flag("--lenient-inputs", lenient,
-               "accept lower-case body keys and requests that leave documented parameters out");
-
-  // The real-time side.
   std::size_t book_fields = 0;
   bool single_record = false;
-  app.add_option("--book-fields", book_fields,
-                 "H0STASP0 record width: 59 or 62 (default, as the live feed)")
-      ->check(CLI::IsMember({59, 62}));
-  app.add_option("--multi-record-share", opts.multi_record_share,
-                 "share of printing steps that print several trades, sent in one frame (0.3)")
-      ->check(CLI::Range(0.0, 1.0));
-  app.add_flag("--single-record", single_record, "one trade per H0STCNT0 frame, never packed");
-  app.add_option("--ping-interval", durations[2].text, "PINGPONG interval (default 10s)");
-  app.add_option("--unanswered-pings", opts.ws.unanswered_pings_to_drop,
-                 "unanswered pings before a session is dropped")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--ws-drop-every", durations[3].text, "cut every WebSocket session this often");
-  app.add_option("--max-registrations", opts.ws.max_registrations,
-                 "registrations per app key (KIS: 41)");
-  app.add_option("--market-step", durations[4].text, "one market step per symbol (250ms)");
-
-  // The market's clock and calendar.
   std::string start;
   std::vector<std::string> session_settings;
-  app.add_option("--start", start,
+  bool list_symbols = false;
+
+  cli_args() {
+    durations.push_back({{}, &opts.fault.delay, "--delay"});
+    durations.push_back({{}, &opts.fault.hold_for, "--hold-for"});
+    durations.push_back({{}, &opts.ws.ping_interval, "--ping-interval"});
+    durations.push_back({{}, &opts.ws.drop_every, "--ws-drop-every"});
+    durations.push_back({{}, &opts.market_step, "--market-step"});
+  }
+  cli_args(const cli_args&) = delete; // the durations point into opts
+  cli_args& operator=(const cli_args&) = delete;
+};
+
+// The account, the REST side and its faults.
+void add_rest_options(CLI::App& app, cli_args& a) {
+  app.add_option("--env", a.env, "real or paper")->check(CLI::IsMember({"real", "paper"}));
+  app.add_option("--rest-port", a.opts.rest_port, "REST port (0 = ephemeral)");
+  app.add_option("--ws-port", a.opts.ws_port, "WebSocket port (0 = ephemeral)");
+  app.add_option("--rate", a.opts.rate_limit, "REST calls per sliding second (0 = KIS: 18/1)");
+  app.add_option("--seed", a.opts.seed, "market seed");
+  app.add_option("--app-key", a.opts.cred.app_key, "app key to accept");
+  app.add_option("--app-secret", a.opts.cred.app_secret, "app secret to accept");
+  app.add_option("--account", a.account, "account as CANO-PRDT, e.g. 50000000-01");
+  app.add_option("--hts-id", a.opts.cred.hts_id, "HTS id for execution notices");
+  app.add_option("--cash", a.opts.initial_cash, "KRW on the account at start");
+
+  // Faults on the REST side.
+  app.add_option("--error-rate", a.opts.fault.error_rate,
+                 "share of uapi calls answered EGW00001 (HTTP 500)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--delay", a.durations[0].text, "added before every uapi answer, e.g. 150ms");
+  app.add_option("--hold-rate", a.opts.fault.hold_rate,
+                 "share of uapi calls executed at once but answered only after --hold-for")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--hold-for", a.durations[1].text, "how long a held answer waits (default 20s)");
+  app.add_flag("--market-closed", a.opts.fault.market_closed,
+               "orders get 40580000 (market closed)");
+  app.add_option("--token-spacing", a.token_spacing, "tokenP answers at most once per this (60s)");
+  app.add_flag("--lenient-inputs", a.lenient,
+               "accept lower-case body keys and requests that leave documented parameters out");
+}
+
+// The real-time side.
+void add_realtime_options(CLI::App& app, cli_args& a) {
+  app.add_option("--book-fields", a.book_fields,
+                 "H0STASP0 record width: 59 or 62 (default, as the live feed)")
+      ->check(CLI::IsMember({59, 62}));
+  app.add_option("--multi-record-share", a.opts.multi_record_share,
+                 "share of printing steps that print several trades, sent in one frame (0.3)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--single-record", a.single_record, "one trade per H0STCNT0 frame, never packed");
+  app.add_option("--ping-interval", a.durations[2].text, "PINGPONG interval (default 10s)");
+  app.add_option("--unanswered-pings", a.opts.ws.unanswered_pings_to_drop,
+                 "unanswered pings before a session is dropped")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--ws-drop-every", a.durations[3].text, "cut every WebSocket session this often");
+  app.add_option("--max-registrations", a.opts.ws.max_registrations,
+                 "registrations per app key (KIS: 41)");
+  app.add_option("--market-step", a.durations[4].text, "one market step per symbol (250ms)");
+}
+
+// The market's clock and calendar.
+void add_clock_options(CLI::App& app, cli_args& a) {
+  app.add_option("--start", a.start,
                  "market clock starts at this KST time, \"YYYY-MM-DD HH:MM[:SS]\" (implies "
                  "--sessions)");
-  app.add_option("--speed", opts.speed,
+  app.add_option("--speed", a.opts.speed,
                  "market clock runs this many times faster (60: an hour "
                  "a minute)")
       ->check(CLI::PositiveNumber);
-  app.add_flag("--sessions", opts.sessions,
+  app.add_flag("--sessions", a.opts.sessions,
                "venues trade in their sessions only, weekends and holidays shut (default: the "
                "market never closes)");
-  app.add_option("--session", session_settings,
+  app.add_option("--session", a.session_settings,
                  "a [sessions] setting KEY=VALUE, e.g. nxt.regular=09:00:30-15:20 (repeatable)");
-  bool list_symbols = false;
-  app.add_flag("--list-symbols", list_symbols,
+  app.add_flag("--list-symbols", a.list_symbols,
                "print the simulated market's codes, one a line (largest first), and exit");
+}
+
+// The parsed flags into the options; false after saying what is wrong.
+bool apply_args(cli_args& a) {
+  a.opts.env = *kis::api::parse_environment(a.env);
+  if (!a.account.empty()) {
+    auto dash = a.account.find('-');
+    if (dash != 8 || a.account.size() != 11) {
+      std::cerr << "kis-sim: --account must look like 50000000-01\n";
+      return false;
+    }
+    a.opts.cred.account_no = a.account.substr(0, dash);
+    a.opts.cred.account_product = a.account.substr(dash + 1);
+  }
+  std::chrono::milliseconds spacing = a.opts.token_spacing;
+  a.durations.push_back(
+      {a.token_spacing, &spacing, "--token-spacing"}); // used at once: spacing is local
+  if (!apply(a.durations))
+    return false;
+  a.opts.token_spacing = std::chrono::duration_cast<std::chrono::seconds>(spacing);
+  if (a.book_fields != 0)
+    a.opts.ws.wide_book = a.book_fields == 62;
+  if (a.single_record)
+    a.opts.ws.multi_record = false;
+  a.opts.strict_params = !a.lenient;
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kis-sim: a KIS-compatible exchange on 127.0.0.1 (REST + WebSocket)"};
+  cli_args a;
+  add_rest_options(app, a);
+  add_realtime_options(app, a);
+  add_clock_options(app, a);
   CLI11_PARSE(app, argc, argv);
-  if (list_symbols) {
+  if (a.list_symbols) {
     for (const auto& code : kis::sim::default_universe())
       std::cout << code << '\n';
     return 0;
   }
-  if (!apply_market_clock(start, session_settings, opts))
+  if (!apply_market_clock(a.start, a.session_settings, a.opts) || !apply_args(a))
     return 2;
-
-  opts.env = *kis::api::parse_environment(env);
-  if (!account.empty()) {
-    auto dash = account.find('-');
-    if (dash != 8 || account.size() != 11) {
-      std::cerr << "kis-sim: --account must look like 50000000-01\n";
-      return 2;
-    }
-    opts.cred.account_no = account.substr(0, dash);
-    opts.cred.account_product = account.substr(dash + 1);
-  }
-  std::chrono::milliseconds spacing = opts.token_spacing;
-  durations.push_back({token_spacing, &spacing, "--token-spacing"});
-  if (!apply(durations))
-    return 2;
-  opts.token_spacing = std::chrono::duration_cast<std::chrono::seconds>(spacing);
-  if (book_fields != 0)
-    opts.ws.wide_book = book_fields == 62;
-  if (single_record)
-    opts.ws.multi_record = false;
-  opts.strict_params = !lenient;
+  auto& opts = a.opts;
 
   // Block the stop signals before any thread starts, then wait for one on this thread.
   sigset_t stop_signals;
