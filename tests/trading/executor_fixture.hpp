@@ -176,6 +176,20 @@ struct ExecutorTest : ::testing::Test, test_coordinator_fixture<> {
     r.remaining_qty = o.qty - filled;
     return r;
   }
+
+  // A buy of qty whose answer is lost; inquire-daily-ccld then shows it as order 0000000777
+  // with `filled` shares done, and one reconciliation pass runs.
+  outcome lost_answer_found_in_daily_fills(std::int64_t qty, std::int64_t filled) {
+    gw->mode = kis::test::order_mode::unknown;
+    gw->on_order = [this, filled](const kis::order_request& o) {
+      gw->ccld = {ccld_row(o, "0000000777", filled)};
+    };
+    auto r = submit_one(sig("A", kis::side::buy, qty, 10000));
+    EXPECT_TRUE(r.ok);
+    sched.advance_time(cfg.reconcile_interval);
+    sched.run();
+    return r;
+  }
 };
 
 } // namespace executor_testing

@@ -153,12 +153,8 @@ TEST_F(ExecutorTest, RejectionByKisIsJournaledAndReported) {
 
 TEST_F(ExecutorTest, UnknownOutcomeFoundInDailyFillsIsAdoptedNotResent) {
   start();
-  gw->mode = kis::test::order_mode::unknown;
-  gw->on_order = [&](const kis::order_request& o) { gw->ccld = {ccld_row(o, "0000000777", 1)}; };
-  auto r = submit_one(sig("A", kis::side::buy, 1, 10000));
+  auto r = lost_answer_found_in_daily_fills(1, 1);
   ASSERT_TRUE(r.ok);
-  sched.advance_time(cfg.reconcile_interval);
-  sched.run();
   EXPECT_EQ(gw->orders.size(), 1u);
   auto row = journal_row(path, r.ack.client_id);
   EXPECT_EQ(row.first, static_cast<int>(kis::order_status::filled));
@@ -296,12 +292,8 @@ TEST_F(ExecutorTest, WithoutNoticesAnAcknowledgedOrderLearnsItsFillsByPolling) {
 // its execution notice arrives late; later fills still count.
 TEST_F(ExecutorTest, AFillSeenInDailyFillsAndAgainInALateNoticeCountsOnce) {
   start();
-  gw->mode = kis::test::order_mode::unknown;
-  gw->on_order = [&](const kis::order_request& o) { gw->ccld = {ccld_row(o, "0000000777", 4)}; };
-  auto r = submit_one(sig("A", kis::side::buy, 10, 10000));
+  auto r = lost_answer_found_in_daily_fills(10, 4);
   ASSERT_TRUE(r.ok);
-  sched.advance_time(cfg.reconcile_interval);
-  sched.run();
   EXPECT_EQ(journal_row(path, r.ack.client_id).first,
             static_cast<int>(kis::order_status::partially_filled));
   kis::execution_notice n;
