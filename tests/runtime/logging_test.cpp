@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/logging.hpp"
+#include "support/temp_path.hpp"
 
 TEST(Redaction, RegisteredSecretsAreReplacedEverywhere) {
   kis::log::add_secret("PSkey1234567890");
@@ -15,7 +16,7 @@ TEST(Redaction, RegisteredSecretsAreReplacedEverywhere) {
 }
 
 TEST(Redaction, LogFileNeverHoldsTheSecret) {
-  auto path = std::filesystem::temp_directory_path() / "kis-redaction-test.log";
+  auto path = kis::test::unique_temp_path("kis-redaction-test", ".log");
   std::filesystem::remove(path);
   kis::log::init("debug", path.string());
   const std::string secret = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9.secret-token";
