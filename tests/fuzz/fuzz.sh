@@ -2,7 +2,9 @@
 # The fuzz targets' runner (built by tests/fuzz/project with clang; see tests/fuzz/CMakeLists.txt).
 #   fuzz.sh smoke BIN CORPUS REGRESSIONS SECONDS   replay every regression input, then fuzz for
 #                                                  SECONDS from the seed corpus (ctest, label fuzz)
-#   fuzz.sh long BIN CORPUS RUNS                   RUNS inputs in one process, niced (RELIABILITY.md)
+#   fuzz.sh long BIN CORPUS RUNS [WORK]            RUNS inputs in one process, niced (RELIABILITY.md);
+#                                                  with WORK the corpus it grows is kept there, so a
+#                                                  later run goes on from where this one stopped
 # A crash leaves its input in a temporary directory named in the output; copy it to
 # tests/fuzz/regressions/<target>/ and add a unit test next to the code it broke.
 set -euo pipefail
@@ -43,14 +45,19 @@ case "$verb" in
     ;;
   long)
     runs=$4
+    grown="$work/corpus"
+    if [ $# -ge 5 ]; then
+      grown=$5
+      mkdir -p "$grown"
+    fi
     keep=$(mktemp -d /tmp/kis-fuzz-crash.XXXXXX)
     # One process (no -jobs), lowest priority: the machine is shared.
     nice -n 19 "$bin" "${common[@]}" -timeout=120 -runs="$runs" -artifact_prefix="$keep/" \
-      "$work/corpus" "$corpus" || { echo "FAIL: crash input(s) in $keep"; exit 1; }
+      "$grown" "$corpus" || { echo "FAIL: crash input(s) in $keep"; exit 1; }
     rmdir "$keep" 2>/dev/null || true
     ;;
   *)
-    echo "usage: fuzz.sh smoke BIN CORPUS REGRESSIONS SECONDS | long BIN CORPUS RUNS" >&2
+    echo "usage: fuzz.sh smoke BIN CORPUS REGRESSIONS SECONDS | long BIN CORPUS RUNS [WORK]" >&2
     exit 2
     ;;
 esac
