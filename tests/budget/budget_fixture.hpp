@@ -1,14 +1,14 @@
-// A deterministic actor system for the budget tests: the test coordinator runs every actor on
-// the test thread, and the actor clock only moves when a test advances it.
+// The budget tests' fixture: CAF's test_coordinator_fixture (every actor on the test thread,
+// the actor clock moves only when a test advances it), as every other actor test uses, with
+// the engine's messages registered and two helpers.
 #pragma once
+
+#include "support/caf_gtest.hpp" // before gtest: the bridge of CAF's test DSL
 
 #include <chrono>
 #include <cstdint>
 
-#include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include <gtest/gtest.h>
 
@@ -17,19 +17,10 @@
 namespace kis::test {
 
 struct budget_config : caf::actor_system_config {
-  budget_config() {
-    register_messages(*this);
-    set("scheduler.policy", caf::atom("testing"));
-  }
+  budget_config() { register_messages(*this); }
 };
 
-struct budget_fixture : ::testing::Test {
-  budget_config cfg;
-  caf::actor_system sys{cfg};
-  caf::scheduler::test_coordinator& sched =
-      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
-  caf::scoped_actor self{sys, true};
-
+struct budget_fixture : ::testing::Test, test_coordinator_fixture<budget_config> {
   std::int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                sched.clock().now().time_since_epoch())

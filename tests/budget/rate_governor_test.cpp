@@ -1,5 +1,7 @@
 // The rate governor as an actor on the virtual clock: delayed grants are promises fulfilled by
 // its timer, dead requesters give their place back, statistics and samples come out.
+#include "budget_fixture.hpp" // first: it brings CAF's test DSL before gtest
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -10,7 +12,6 @@
 #include <caf/send.hpp>
 
 #include "actors/budget/rate_governor.hpp"
-#include "budget_fixture.hpp"
 #include "support/metrics_probe.hpp"
 #include "window_check.hpp"
 

@@ -1,6 +1,8 @@
 // The REST gateway with a scripted transport, a real governor and a real token keeper on the
 // virtual clock: decoding, the quote cache and coalescing, retries of queries, orders never
 // retried, the refused-token path and paging.
+#include "budget_fixture.hpp" // first: it brings CAF's test DSL before gtest
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -12,7 +14,6 @@
 #include "actors/budget/rate_governor.hpp"
 #include "actors/budget/rest_gateway.hpp"
 #include "actors/budget/token_keeper.hpp"
-#include "budget_fixture.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
 #include "support/metrics_probe.hpp"

@@ -1,5 +1,7 @@
 // The token keeper on the virtual clock with a fake OAuth endpoint: single flight, the cache
 // file, refresh ahead of expiry, the one-issue-a-minute rule and the refused-token path.
+#include "budget_fixture.hpp" // first: it brings CAF's test DSL before gtest
+
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -12,7 +14,6 @@
 
 #include "actors/budget/token_cache.hpp"
 #include "actors/budget/token_keeper.hpp"
-#include "budget_fixture.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
 #include "support/metrics_probe.hpp"

@@ -1,6 +1,6 @@
 // A metrics actor for role tests: the role's recorder finds it in the registry and pushes its
-// samples there; the test reads them back as a snapshot. Works with both the plain test
-// coordinator (budget_fixture) and CAF's test_coordinator_fixture. The collect timer is an
+// samples there; the test reads them back as a snapshot, on CAF's test coordinator (every
+// actor test's fixture is CAF's test_coordinator_fixture). The collect timer is an
 // hour, so advancing the clock by seconds never fires it; do not combine with a loop that
 // fires every pending timer (e.g. run_all_timers) while the metrics actor lives. The probe
 // stops the metrics actor when it goes out of scope.
