@@ -177,6 +177,18 @@ struct ExecutorTest : ::testing::Test, test_coordinator_fixture<> {
     return r;
   }
 
+  // An execution notice of a fill: qty at price of the given order.
+  static kis::execution_notice fill_notice(std::string order_no, std::int64_t qty,
+                                           std::int64_t price, std::string symbol = "A") {
+    kis::execution_notice n;
+    n.order_no = std::move(order_no);
+    n.symbol = std::move(symbol);
+    n.is_fill = true;
+    n.qty = qty;
+    n.price = price;
+    return n;
+  }
+
   // A buy of qty whose answer is lost; inquire-daily-ccld then shows it as order 0000000777
   // with `filled` shares done, and one reconciliation pass runs.
   outcome lost_answer_found_in_daily_fills(std::int64_t qty, std::int64_t filled) {

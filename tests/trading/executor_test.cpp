@@ -296,12 +296,7 @@ TEST_F(ExecutorTest, AFillSeenInDailyFillsAndAgainInALateNoticeCountsOnce) {
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(journal_row(path, r.ack.client_id).first,
             static_cast<int>(kis::order_status::partially_filled));
-  kis::execution_notice n;
-  n.order_no = "0000000777";
-  n.symbol = "A";
-  n.is_fill = true;
-  n.qty = 4; // the fill inquire-daily-ccld already showed
-  n.price = 10000;
+  auto n = fill_notice("0000000777", 4, 10000); // the fill inquire-daily-ccld already showed
   self->send(exec, n);
   sched.run();
   auto s = status();
@@ -332,12 +327,7 @@ TEST_F(ExecutorTest, NoticesBeforeAnAdoptionAreReplayedAndCountOnce) {
   auto r = submit_one(sig("A", kis::side::buy, 10, 10000));
   ASSERT_TRUE(r.ok);
   ASSERT_EQ(gw->orders.size(), 1u);
-  kis::execution_notice n;
-  n.order_no = "0000000777";
-  n.symbol = "A";
-  n.is_fill = true;
-  n.qty = 4;
-  n.price = 10000;
+  auto n = fill_notice("0000000777", 4, 10000);
   n.order_qty = 10;
   n.order_price = 10000;
   self->send(exec, n); // the order is not unknown yet: nothing to match
@@ -400,12 +390,7 @@ TEST_F(ExecutorTest, NoticesFillOrdersUpdatePnlAndTripTheLossLimit) {
   start();
   auto buy = submit_one(sig("A", kis::side::buy, 10, 10000));
   ASSERT_TRUE(buy.ok);
-  kis::execution_notice n;
-  n.order_no = "0000000001";
-  n.symbol = "A";
-  n.is_fill = true;
-  n.qty = 10;
-  n.price = 10000;
+  auto n = fill_notice("0000000001", 10, 10000);
   self->send(exec, n);
   sched.run();
   auto sell = submit_one(sig("A", kis::side::sell, 10, 9500));
@@ -465,12 +450,7 @@ TEST_F(ExecutorTest, ReportsQueueSignalsRefusalsOrdersFillsAndPnlToTheMetricsAct
   kis::test::metrics_probe probe{sys};
   start();
   ASSERT_TRUE(submit_one(sig("A", kis::side::buy, 10, 10000)).ok);
-  kis::execution_notice n;
-  n.order_no = "0000000001";
-  n.symbol = "A";
-  n.is_fill = true;
-  n.qty = 10;
-  n.price = 10000;
+  auto n = fill_notice("0000000001", 10, 10000);
   self->send(exec, n);
   sched.run();
   ASSERT_TRUE(submit_one(sig("A", kis::side::sell, 4, 10500)).ok);

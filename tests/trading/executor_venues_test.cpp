@@ -157,12 +157,7 @@ TEST_F(ExecutorVenuesTest, NoticeVenueReachesTheUpdateAndTheJournalFill) {
   start();
   auto r = submit_one(routed("A", kis::venue::sor));
   ASSERT_TRUE(r.ok);
-  kis::execution_notice n;
-  n.order_no = "0000000001";
-  n.symbol = "A";
-  n.is_fill = true;
-  n.qty = 1;
-  n.price = 10000;
+  auto n = fill_notice("0000000001", 1, 10000);
   n.executed_on = kis::exec_venue::sor_nxt;
   self->send(exec, n);
   sched.run();
