@@ -61,7 +61,7 @@ void register_messages(Config& cfg) {
   cfg.template add_message_type<feed_status>("kis::feed_status");
   cfg.template add_message_type<symbol_interest>("kis::symbol_interest");
   cfg.template add_message_type<interest_report>("kis::interest_report");
-  // pipeline
+  // trading actors
   cfg.template add_message_type<bar>("kis::bar");
   cfg.template add_message_type<indicators>("kis::indicators");
   cfg.template add_message_type<market_event>("kis::market_event");

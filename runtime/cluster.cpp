@@ -304,8 +304,8 @@ int run_node(const engine_config& cfg_in, const std::string& core, const node_op
   planned.feed.enabled = static_cast<bool>(feed);
   auto plan = plan_budget(planned, symbols.size(), strategy_symbol_count(cfg, symbols), false);
   log::info("kis-engine node: {}", plan.describe());
-  auto pcfg = make_trading_config(cfg, std::string{}, symbols, plan);
-  auto trading = spawn_trading_actors(sys, pcfg, gateway, feed, executor);
+  auto tcfg = make_trading_config(cfg, std::string{}, symbols, plan);
+  auto trading = spawn_trading_actors(sys, tcfg, gateway, feed, executor);
   if (!trading) {
     auto v = view(trading.error());
     if (v.code == errc::config)

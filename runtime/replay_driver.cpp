@@ -86,7 +86,7 @@ struct services {
   token_keeper_actor keeper;
   rest_gateway_actor gateway;
   ws_feed_actor feed;
-  std::optional<trading_actors> pipe;
+  std::optional<trading_actors> trading;
 };
 
 // The services once per app key: governor, token keeper, gateway and feed.
@@ -136,10 +136,10 @@ std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup
 }
 
 // Analyzers, strategy hosts and the executor, as `run` spawns them.
-std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_setup& s,
-                                          replay_venue& venue,
-                                          const std::shared_ptr<manual_wall_clock>& clock,
-                                          services& out) {
+std::optional<std::string> spawn_trading(caf::actor_system& sys, const replay_setup& s,
+                                         replay_venue& venue,
+                                         const std::shared_ptr<manual_wall_clock>& clock,
+                                         services& out) {
   auto run_cfg = s.cfg;
   run_cfg.mode = run_mode::sim; // every configured strategy trades: against the fill model
   // The replay covers its symbols only (the recording's, or --symbols): a strategy keeps those
@@ -156,24 +156,24 @@ std::optional<std::string> spawn_pipeline(caf::actor_system& sys, const replay_s
   const auto& hts_id = venue.credentials().hts_id;
   auto plan = plan_budget(run_cfg, s.symbols.size(), strategy_symbol_count(run_cfg, s.symbols),
                           !hts_id.empty());
-  auto pcfg = make_trading_config(run_cfg, hts_id, s.symbols, plan);
-  pcfg.analyzer.interest_interval = std::chrono::milliseconds{0}; // replay's feed never re-ranks
-  pcfg.executor.journal_path = (s.out_dir / "journal.sqlite").string();
-  pcfg.executor.clock = clock;
-  pcfg.executor.journal_detached = false; // a thread of its own would answer at random points
-  pcfg.analyzer.clock = clock;
-  pcfg.executor.venues.calendar = nullptr; // the venue keeps replay's session rules
-  auto pipe = spawn_trading_actors(sys, pcfg, out.gateway, out.feed);
-  if (!pipe)
-    return "cannot start the pipeline: " + sys.render(pipe.error());
-  out.pipe = std::move(*pipe);
+  auto tcfg = make_trading_config(run_cfg, hts_id, s.symbols, plan);
+  tcfg.analyzer.interest_interval = std::chrono::milliseconds{0}; // replay's feed never re-ranks
+  tcfg.executor.journal_path = (s.out_dir / "journal.sqlite").string();
+  tcfg.executor.clock = clock;
+  tcfg.executor.journal_detached = false; // a thread of its own would answer at random points
+  tcfg.analyzer.clock = clock;
+  tcfg.executor.venues.calendar = nullptr; // the venue keeps replay's session rules
+  auto trading = spawn_trading_actors(sys, tcfg, out.gateway, out.feed);
+  if (!trading)
+    return "cannot start the trading actors: " + sys.render(trading.error());
+  out.trading = std::move(*trading);
   return std::nullopt;
 }
 
 void stop_services(const services& s) {
-  if (s.pipe) {
+  if (s.trading) {
     actor_owner owner;
-    own_trading_actors(owner, *s.pipe);
+    own_trading_actors(owner, *s.trading);
     owner.stop_all();
   }
   for (auto a : {caf::actor_cast<caf::actor>(s.gateway), caf::actor_cast<caf::actor>(s.keeper),
@@ -389,7 +389,7 @@ void driver::show_progress(bool last) {
 // Asks the executor to drain (its configured policy) and moves the clock until it answers.
 bool driver::drain(caf::actor_system& sys) {
   caf::scoped_actor self{sys, true};
-  self->send(svc_.pipe->owned_executor, drain_atom_v);
+  self->send(svc_.trading->owned_executor, drain_atom_v);
   bool done = false;
   const auto deadline = vclock_->now_ns() + nanoseconds{std::chrono::seconds{60}}.count();
   while (!done) {
@@ -472,7 +472,7 @@ void driver::replay(caf::actor_system& sys, std::int64_t start) {
     return;
   }
   settle();
-  if (auto err = spawn_pipeline(sys, s_, *venue_, vclock_->wall(), svc_)) {
+  if (auto err = spawn_trading(sys, s_, *venue_, vclock_->wall(), svc_)) {
     res_.error = *err;
     return;
   }

@@ -1,4 +1,4 @@
-// Spawns the whole trading pipeline from its configuration, given the gateway and the feed:
+// Spawns the trading actors from their configuration, given the gateway and the feed:
 // one order executor, N analyzers sharing the symbols, one strategy host per [[strategy]].
 #pragma once
 
@@ -18,8 +18,8 @@ namespace kis {
 
 struct trading_actors {
   order_executor_actor executor;
-  // The same actor when the pipeline spawned it (drain, stop); null when the executor belongs
-  // to another node (the core).
+  // The same actor when spawn_trading_actors spawned it (drain, stop); null when the executor
+  // belongs to another node (the core).
   order_executor_impl_actor owned_executor;
   std::vector<analyzer_actor> analyzers;
   std::vector<strategy_actor> strategies;
@@ -44,14 +44,14 @@ caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, tradi
                                                    rest_gateway_actor gateway, ws_feed_actor feed);
 
 // The same analyzers and strategy hosts around an executor that already exists, e.g. the core
-// node's one behind io::remote_actor. cfg.executor is not used. The pipeline does not own that
+// node's one behind io::remote_actor. cfg.executor is not used. The trading actors do not own that
 // executor: collect_trading_summary only asks its status and own_trading_actors leaves it out.
 caf::expected<trading_actors> spawn_trading_actors(caf::actor_system& sys, trading_config cfg,
                                                    market_data_actor gateway, ws_feed_actor feed,
                                                    order_executor_actor executor);
 
 // Blocking (for the runtime's main thread, never inside an actor): drains the executor when
-// drain is true and the pipeline owns it, otherwise asks its status, and gathers every
+// drain is true and they own it, otherwise asks its status, and gathers every
 // analyzer's and host's figures.
 trading_summary collect_trading_summary(caf::actor_system& sys, const trading_actors& p, bool drain,
                                         std::chrono::milliseconds timeout);

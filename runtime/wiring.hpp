@@ -1,6 +1,6 @@
 // The parts of the engine's wiring that `run` (runtime/engine.cpp) and `node`
-// (runtime/cluster.cpp) share: CAF's configuration, the pipeline configuration built from the
-// engine's, and the pipeline part of the summary.
+// (runtime/cluster.cpp) share: CAF's configuration, the trading configuration built from the
+// engine's, and the trading part of the summary.
 #pragma once
 
 #include <optional>

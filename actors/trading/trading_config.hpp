@@ -1,4 +1,4 @@
-// Configuration of the trading pipeline (analyzers, strategy hosts, order executor). Plain
+// Configuration of the trading actors (analyzers, strategy hosts, order executor). Plain
 // structs: the runtime fills them from TOML ([analyzers], [executor], [[strategy]]).
 #pragma once
 

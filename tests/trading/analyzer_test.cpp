@@ -380,7 +380,7 @@ TEST_F(AnalyzerTest, WatchOnlyHostSendsNothing) {
   caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
 }
 
-TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
+TEST_F(AnalyzerTest, TradingActorsSplitSymbolsAndGateExamplesByMode) {
   kis::trading_config pc;
   pc.mode = kis::run_mode::paper;
   pc.analyzers = 2;
@@ -417,7 +417,7 @@ TEST_F(AnalyzerTest, PipelineSplitsSymbolsAndGatesExamplesByMode) {
   EXPECT_EQ(kis::view(dup.error()).code, kis::errc::config);
 }
 
-TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
+TEST_F(AnalyzerTest, TradingActorsAroundAnExistingExecutorLeaveItRunning) {
   kis::trading_config pc;
   pc.mode = kis::run_mode::sim;
   pc.analyzers = 1;
@@ -447,7 +447,7 @@ TEST_F(AnalyzerTest, PipelineAroundAnExistingExecutorLeavesItRunning) {
     kis::own_trading_actors(owner, *node);
   }
   sched.run();
-  // The executor still answers after the node's pipeline stopped.
+  // The executor still answers after the node's trading actors stopped.
   bool answered = false;
   auto h = self->request(core->executor, caf::infinite, kis::status_atom_v);
   sched.run();
