@@ -15,6 +15,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
+#include "actors/observability/measured.hpp"
 #include "actors/observability/metrics.hpp"
 
 namespace {
@@ -41,21 +42,21 @@ struct instrumented_state {
   kis::metric_handle odd = rec.counter("odd_total");
 };
 
-counter_actor::behavior_type instrumented(counter_actor::stateful_pointer<instrumented_state> self,
-                                          kis::metrics_actor sink) {
+// Measured as every role is: the measured<Base> wrapper counts and times each message.
+using instrumented_ptr =
+    caf::stateful_actor<instrumented_state, kis::measured<counter_actor::base>>*;
+
+counter_actor::behavior_type instrumented(instrumented_ptr self, kis::metrics_actor sink) {
   self->state.rec.attach(std::move(sink));
+  self->measure_with(self->state.rec);
   return {
       [=](int x) {
         auto& st = self->state;
-        auto m = st.rec.measure(self);
         st.sum += static_cast<std::uint64_t>(x);
         if (x & 1)
           st.rec.add(st.odd);
       },
-      [=](caf::get_atom) {
-        auto m = self->state.rec.measure(self);
-        return self->state.sum;
-      },
+      [=](caf::get_atom) { return self->state.sum; },
   };
 }
 
