@@ -1,9 +1,8 @@
 // The one wrapper that measures every handler of a role: a base class between CAF's actor base
 // and the role that counts, times and samples each message it consumes, so no handler opens
-// with a measure() of its own. A function-based role spawns as
+// with a measure() of its own. Every role spawns as
 //   caf::stateful_actor<my_state, kis::measured<my_actor::base>>
-// and calls self->measure_with(self->state.rec) in its behavior factory; a class-based role
-// derives from measured<my_actor::base> and calls measure_with(rec_) in make_behavior().
+// and calls self->measure_with(<its recorder>) in its behavior function.
 // The recorder's trailing publish (publish_atom) is not counted: it reports, it is not work.
 // A handler that failed says so with rec.fail() (counted as an error).
 #pragma once

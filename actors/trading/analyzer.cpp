@@ -4,10 +4,12 @@
 #include <deque>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
@@ -63,20 +65,21 @@ double mean_of_last(const std::deque<std::int64_t>& xs, std::size_t n) {
   return std::accumulate(first, xs.end(), 0.0) / static_cast<double>(n);
 }
 
-class analyzer final : public measured<analyzer_actor::base> {
+// The logic needs only the typed interface of its actor, not the actor's state type.
+using analyzer_self = measured<analyzer_actor::base>*;
+
+// The analyzer's logic; the actor's state owns it (built from the config and the handles).
+class analyzer final {
 public:
-  analyzer(caf::actor_config& ac, analyzer_config cfg, market_data_actor gateway,
-           ws_feed_actor feed)
-      : measured<analyzer_actor::base>(ac)
+  analyzer(analyzer_self self, analyzer_config cfg, market_data_actor gateway, ws_feed_actor feed)
+      : self_(self)
       , cfg_(std::move(cfg))
       , gateway_(std::move(gateway))
       , feed_(std::move(feed))
       , clock_(cfg_.clock ? cfg_.clock : default_wall_clock()) {}
 
-  const char* name() const override { return "analyzer"; }
-
-  behavior_type make_behavior() override {
-    measure_with(rec_);
+  analyzer_actor::behavior_type make_behavior() {
+    self_->measure_with(rec_);
     // One instance per group of symbols: the sample carries the analyzer's own name.
     rec_.rename(cfg_.name);
     rec_.on_publish([this](actor_sample& s) {
@@ -89,14 +92,14 @@ public:
       subscribe(sym);
     }
     if (feed_ && cfg_.interest_interval.count() > 0)
-      delayed_send(this, cfg_.interest_interval, interest_atom_v);
+      self_->delayed_send(self_, cfg_.interest_interval, interest_atom_v);
     return {
         [this](const trade_tick& t) { on_trade(t); },
         [this](const order_book& b) { on_book(b); },
         [this](slot_atom, const std::string& sym, bool on_ws) { on_slot(sym, on_ws); },
         [this](interest_atom) {
           report_interest();
-          delayed_send(this, cfg_.interest_interval, interest_atom_v);
+          self_->delayed_send(self_, cfg_.interest_interval, interest_atom_v);
         },
         [this](follow_atom, const std::string& sym, strategy_actor st) { follow(sym, st); },
         [this](poll_atom) {
@@ -105,7 +108,7 @@ public:
         },
         [this](flush_atom) { flush_prices(); },
         [this](status_atom) { return metrics(); },
-        [this](publish_atom) { rec_.publish(this); },
+        [this](publish_atom) { rec_.publish(self_); },
     };
   }
 
@@ -119,7 +122,7 @@ private:
     }
     subscribe_request req{feed_channel::trades, sym, cfg_.ws_priority,
                           api::parse_market_div_code(market_of(sym)).value_or(market_code::krx)};
-    request(feed_, cfg_.request_timeout, req, caf::actor_cast<market_sink_actor>(this))
+    self_->request(feed_, cfg_.request_timeout, req, caf::actor_cast<market_sink_actor>(self_))
         .then([this, sym](subscription&) { symbols_[sym].src = source::ws; },
               [this, sym](caf::error& err) {
                 if (view(err).code == errc::ws_cap_reached)
@@ -156,13 +159,13 @@ private:
       s.turnover = 0;
       s.window_high = s.window_low = s.last_price;
     }
-    send(feed_, std::move(r));
+    self_->send(feed_, std::move(r));
   }
 
   void start_polling(const std::string& sym) {
     auto& s = symbols_[sym];
     s.src = source::poll;
-    s.next_poll = clock().now();
+    s.next_poll = self_->clock().now();
     poll_due();
   }
 
@@ -170,7 +173,7 @@ private:
     if (timer_armed_)
       return;
     timer_armed_ = true;
-    delayed_send(this, delay, poll_atom_v);
+    self_->delayed_send(self_, delay, poll_atom_v);
   }
 
   const std::string& market_of(const std::string& sym) const {
@@ -202,7 +205,7 @@ private:
   void poll_due() {
     if (!awake())
       return sleep_until_open();
-    auto now = clock().now();
+    auto now = self_->clock().now();
     std::optional<steady_time> next;
     for (auto& [sym, s] : symbols_) {
       if (std::exchange(s.history_at_wake, false))
@@ -231,7 +234,7 @@ private:
   void poll(const std::string& sym, symbol_state& s) {
     s.poll_outstanding = true;
     ++polls_;
-    request(gateway_, cfg_.request_timeout, price_query{sym, market_of(sym), true})
+    self_->request(gateway_, cfg_.request_timeout, price_query{sym, market_of(sym), true})
         .then(
             [this, sym](quote& q) {
               auto& st = symbols_[sym];
@@ -252,7 +255,7 @@ private:
   void polled(const std::string& sym) {
     auto& s = symbols_[sym];
     s.poll_outstanding = false;
-    s.next_poll = clock().now() + s.interval;
+    s.next_poll = self_->clock().now() + s.interval;
     arm(s.interval);
   }
 
@@ -282,7 +285,7 @@ private:
     ++history_calls_;
     // Its own, long timeout: history is the lowest class and at paper's 1 call/s the pages of
     // many symbols take minutes; a caller that gave up earlier would waste every call made.
-    request(gateway_, cfg_.history_timeout, chart_query{sym, from, today, 'D', true, "J"})
+    self_->request(gateway_, cfg_.history_timeout, chart_query{sym, from, today, 'D', true, "J"})
         .then(
             [this, sym, today](std::vector<daily_bar>& rows) {
               std::sort(rows.begin(), rows.end(),
@@ -297,7 +300,7 @@ private:
                     bar{sym, start ? *start : 0, 86'400, r.open, r.high, r.low, r.close, r.volume});
               }
               if (cfg_.history_store)
-                send(cfg_.history_store, daily_history{sym, today, cfg_.history_days, bars});
+                self_->send(cfg_.history_store, daily_history{sym, today, cfg_.history_days, bars});
               history_arrived(sym, std::move(bars));
             },
             [this, sym](caf::error&) {
@@ -305,7 +308,7 @@ private:
               ++history_errors_;
               auto& st = symbols_[sym];
               st.history_asked = false;
-              st.history_retry = clock().now() + cfg_.history_retry; // see poll_due
+              st.history_retry = self_->clock().now() + cfg_.history_retry; // see poll_due
               poll_due();
             });
   }
@@ -331,13 +334,13 @@ private:
         (s.price_sent_ns == 0 || now - s.price_sent_ns >= price_valid_ns(s) / 2)) {
       s.price_dirty = false;
       s.price_sent_ns = now;
-      send(cfg_.price_sink, std::vector<price_update>{price_of(s)});
+      self_->send(cfg_.price_sink, std::vector<price_update>{price_of(s)});
       return;
     }
     s.price_dirty = true;
     if (!flush_armed_) {
       flush_armed_ = true;
-      delayed_send(this, cfg_.price_flush, flush_atom_v);
+      self_->delayed_send(self_, cfg_.price_flush, flush_atom_v);
     }
   }
 
@@ -363,7 +366,7 @@ private:
       out.push_back(price_of(s));
     }
     if (!out.empty())
-      send(cfg_.price_sink, std::move(out));
+      self_->send(cfg_.price_sink, std::move(out));
   }
 
   // --- events -------------------------------------------------------------------------------
@@ -496,7 +499,7 @@ private:
     ev.bid = s.bid;
     ev.ask = s.ask;
     for (const auto& f : s.followers)
-      send(f, ev);
+      self_->send(f, ev);
     events_ += s.followers.size();
   }
 
@@ -521,7 +524,7 @@ private:
       ev.price = s.history.back().close;
       ev.last_bar = s.history.back();
     }
-    send(st, std::move(ev));
+    self_->send(st, std::move(ev));
   }
 
   std::vector<metric_point> metrics() const {
@@ -555,6 +558,7 @@ private:
               d(history_cached_))};
   }
 
+  analyzer_self self_;
   analyzer_config cfg_;
   market_data_actor gateway_;
   ws_feed_actor feed_;
@@ -569,11 +573,23 @@ private:
   actor_recorder rec_{"analyzer", "analyzer"};
 };
 
+struct analyzer_state {
+  std::optional<analyzer> logic;
+  static inline const char* name = "analyzer";
+};
+using analyzer_ptr = caf::stateful_actor<analyzer_state, measured<analyzer_actor::base>>*;
+
+analyzer_actor::behavior_type analyzer_behavior(analyzer_ptr self, analyzer_config cfg,
+                                                market_data_actor gateway, ws_feed_actor feed) {
+  return self->state.logic.emplace(self, std::move(cfg), std::move(gateway), std::move(feed))
+      .make_behavior();
+}
+
 } // namespace
 
 analyzer_actor spawn_analyzer(caf::actor_system& sys, analyzer_config cfg,
                               market_data_actor gateway, ws_feed_actor feed) {
-  return sys.spawn<analyzer>(std::move(cfg), std::move(gateway), std::move(feed));
+  return sys.spawn(analyzer_behavior, std::move(cfg), std::move(gateway), std::move(feed));
 }
 
 } // namespace kis

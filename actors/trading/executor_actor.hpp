@@ -1,4 +1,4 @@
-// The order executor's class, shared by its two source files (order_executor.cpp: intake,
+// The order executor's logic class, shared by its two source files (order_executor.cpp: intake,
 // the stages of an order, views, drain, reports; executor_reconcile.cpp: notices, fills and
 // reconciliation through inquire-daily-ccld, restart). Internal to actors/trading.
 #pragma once
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -37,18 +38,20 @@ struct journal_restore {
   std::string path;
 };
 
-class executor final : public measured<order_executor_impl_actor::base> {
+// The logic needs only the typed interface of its actor, not the actor's state type.
+using executor_self = measured<order_executor_impl_actor::base>*;
+
+// The executor's logic; the actor's state owns it, so when the actor exits every handle it
+// held goes with it (a handle kept by a dead executor would keep the detached journal thread,
+// and the actor system's shutdown, waiting for as long as anyone held the executor).
+class executor final {
 public:
   using steady_time = caf::actor_clock::time_point;
 
-  executor(caf::actor_config& ac, executor_config cfg, journal_actor journal,
-           journal_restore restored, rest_gateway_actor gateway, ws_feed_actor feed);
+  executor(executor_self self, executor_config cfg, journal_actor journal, journal_restore restored,
+           rest_gateway_actor gateway, ws_feed_actor feed);
 
-  const char* name() const override { return "order_executor"; }
-  behavior_type make_behavior() override;
-  // Lets go of every handle: a handle kept by a dead executor would keep the detached journal
-  // thread (and the actor system's shutdown) waiting for as long as anyone holds the executor.
-  void on_exit() override;
+  order_executor_impl_actor::behavior_type make_behavior();
 
 private:
   // --- intake and stages (order_executor.cpp) ---
@@ -105,6 +108,7 @@ private:
   executor_summary summary() const;
   std::string describe(const caf::error& err) const;
 
+  executor_self self_;
   executor_config cfg_;
   journal_actor journal_;
   std::string journal_path_;
@@ -138,5 +142,12 @@ private:
   actor_recorder rec_{"order_executor", "order_executor"};
   histogram_handle signal_to_ack_ = rec_.histogram(metric_names::order_signal_to_ack_seconds);
 };
+
+struct executor_state {
+  std::optional<executor> logic;
+  static inline const char* name = "order_executor";
+};
+using executor_ptr =
+    caf::stateful_actor<executor_state, measured<order_executor_impl_actor::base>>*;
 
 } // namespace kis

@@ -69,7 +69,7 @@ bool executor::want_fill_poll() const {
 void executor::work() {
   expire_queued();
   dispatch();
-  auto now = clock().now();
+  auto now = self_->clock().now();
   if ((book_.any_unknown() || want_fill_poll() || !ready_) && !poll_outstanding_ &&
       now >= next_poll_)
     query_fills();
@@ -96,19 +96,19 @@ bool executor::market_open() const {
 // Wakes the executor after delay unless an earlier wake-up is set. Timers cannot be cancelled
 // in CAF 0.17: a later one still arrives and finds work() with nothing due, which is harmless.
 void executor::arm(std::chrono::milliseconds delay) {
-  const auto due = clock().now() + delay;
+  const auto due = self_->clock().now() + delay;
   if (timer_armed_ && armed_due_ <= due)
     return;
   timer_armed_ = true;
   armed_due_ = due;
-  delayed_send(this, delay, work_atom_v);
+  self_->delayed_send(self_, delay, work_atom_v);
 }
 
 void executor::query_fills() {
   poll_outstanding_ = true;
   auto today = api::kst::date_of(clock_->now_ns());
   auto from = book_.earliest_day(today);
-  request(gateway_, cfg_.request_timeout, fills_query{from, today, "", "", 0})
+  self_->request(gateway_, cfg_.request_timeout, fills_query{from, today, "", "", 0})
       .then(
           [this](std::vector<fill_record>& rows) {
             apply_rows(rows); // open entries first, then (at start-up) new orders
@@ -123,7 +123,7 @@ void executor::query_fills() {
 
 void executor::poll_done() {
   poll_outstanding_ = false;
-  next_poll_ = clock().now() + std::min(cfg_.reconcile_interval, cfg_.fill_poll_interval);
+  next_poll_ = self_->clock().now() + std::min(cfg_.reconcile_interval, cfg_.fill_poll_interval);
   if (!ready_) { // the start-up pass is over: open entries are known or protected
     ready_ = true;
     dispatch();
@@ -202,7 +202,7 @@ void executor::subscribe_notices() {
   if (!feed_ || cfg_.hts_id.empty())
     return;
   subscribe_request req{feed_channel::notices, cfg_.hts_id, 100};
-  request(feed_, cfg_.request_timeout, req, caf::actor_cast<notice_sink_actor>(this))
+  self_->request(feed_, cfg_.request_timeout, req, caf::actor_cast<notice_sink_actor>(self_))
       .then([this](subscription&) { notices_ = true; },
             [this](caf::error& err) {
               // Still correct without them (fills come from inquire-daily-ccld), but each open

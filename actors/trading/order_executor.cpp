@@ -16,9 +16,9 @@
 
 namespace kis {
 
-executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor journal,
+executor::executor(executor_self self, executor_config cfg, journal_actor journal,
                    journal_restore restored, rest_gateway_actor gateway, ws_feed_actor feed)
-    : measured<order_executor_impl_actor::base>(ac)
+    : self_(self)
     , cfg_(std::move(cfg))
     , journal_(std::move(journal))
     , journal_path_(restored.path)
@@ -36,19 +36,19 @@ executor::executor(caf::actor_config& ac, executor_config cfg, journal_actor jou
   restore(std::move(restored));
 }
 
-executor::behavior_type executor::make_behavior() {
-  measure_with(rec_);
+order_executor_impl_actor::behavior_type executor::make_behavior() {
+  self_->measure_with(rec_);
   rec_.on_publish([this](actor_sample& s) { add_figures(s); });
   rec_.publish_when_idle(); // a quiet executor still reports its last order or fill
-  link_to(journal_);        // the journal actor ends with its executor, after what it was sent
-  set_down_handler([this](caf::down_msg& dm) { on_strategy_down(dm); });
+  self_->link_to(journal_); // the journal actor ends with its executor, after what it was sent
+  self_->set_down_handler([this](caf::down_msg& dm) { on_strategy_down(dm); });
   subscribe_notices();
   if (!book_.empty())
     query_fills(); // reconcile before the first new order
   if (!account_.known())
     refresh_account(); // the account view starts from KIS's balance
   else
-    next_balance_ = clock().now() + cfg_.balance_refresh;
+    next_balance_ = self_->clock().now() + cfg_.balance_refresh;
   if (cfg_.balance_refresh.count() > 0)
     arm(cfg_.balance_refresh);
   return {
@@ -56,26 +56,18 @@ executor::behavior_type executor::make_behavior() {
       [this](const std::vector<price_update>& ups) { on_prices(ups); },
       [this](execution_notice& n) { on_notice(n); },
       [this](follow_atom, const std::string& id, strategy_actor st) {
-        monitor(st); // a strategy on another node may go with its node
+        self_->monitor(st); // a strategy on another node may go with its node
         strategies_[id] = std::move(st);
       },
       [this](kill_atom, bool on, const std::string& why) { set_kill(on, why); },
       [this](drain_atom) -> caf::result<executor_summary> { return on_drain(); },
       [this](status_atom) { return summary(); },
-      [this](publish_atom) { rec_.publish(this); },
+      [this](publish_atom) { rec_.publish(self_); },
       [this](work_atom) {
         timer_armed_ = false;
         work();
       },
   };
-}
-
-void executor::on_exit() {
-  journal_ = nullptr;
-  gateway_ = nullptr;
-  feed_ = nullptr;
-  strategies_.clear();
-  drain_rp_.reset();
 }
 
 // --- intake: an answer at once ---------------------------------------------------------------
@@ -97,7 +89,7 @@ caf::result<signal_ack> executor::on_signal(signal s) {
   s.route = api::effective_venue(s.route); // the host applied the strategy's default
   if (auto err = venue_refusal(s))
     return refused(std::move(err));
-  if (dups_.seen(s, clock().now()))
+  if (dups_.seen(s, self_->clock().now()))
     return refused(make_kis_error(errc::duplicate, "same signal inside the " +
                                                        std::to_string(cfg_.dedup_window.count()) +
                                                        " ms window"));
@@ -155,7 +147,7 @@ void executor::check_venue(queued_signal q) {
   if (!venues_.needs_lookup(q.sig, clock_->now_ns()))
     return check_market(std::move(q));
   ++pretrade_calls_;
-  request(gateway_, cfg_.request_timeout, stock_info_query{q.sig.symbol})
+  self_->request(gateway_, cfg_.request_timeout, stock_info_query{q.sig.symbol})
       .then(
           [this, q](stock_info& si) mutable {
             venues_.learn(q.sig.symbol, si.nxt_eligible, clock_->now_ns());
@@ -190,17 +182,18 @@ exposure executor::exposure_of(const std::string& symbol) const {
 // --- the stages of one accepted signal: market, risk, account, journal, send -----------------
 
 void executor::check_market(queued_signal q) {
-  if (auto fresh = market_.fresh(q.sig.symbol, clock().now())) {
+  if (auto fresh = market_.fresh(q.sig.symbol, self_->clock().now())) {
     check_risk(std::move(q), *fresh);
     return;
   }
   // Nothing fresh in the market view: one quote, in the class just below orders.
   ++pretrade_calls_;
-  request(gateway_, cfg_.request_timeout,
-          price_query{q.sig.symbol, "J", true, permit_class::pretrade})
+  self_
+      ->request(gateway_, cfg_.request_timeout,
+                price_query{q.sig.symbol, "J", true, permit_class::pretrade})
       .then(
           [this, q](quote& qt) mutable {
-            market_.apply_quote(qt, cfg_.quote_max_age, clock().now());
+            market_.apply_quote(qt, cfg_.quote_max_age, self_->clock().now());
             check_risk(std::move(q), qt);
           },
           [this, q](caf::error& err) mutable {
@@ -241,7 +234,7 @@ void executor::check_account(queued_signal q, const quote& qt) {
     break;
   }
   ++pretrade_calls_;
-  request(gateway_, cfg_.request_timeout, buyable_query{q.sig.symbol, price, 1})
+  self_->request(gateway_, cfg_.request_timeout, buyable_query{q.sig.symbol, price, 1})
       .then(
           [this, q, price](buyable& b) mutable {
             if (auto e = risk_.check_buyable(q.sig, b)) {
@@ -269,7 +262,7 @@ void executor::write_intent(queued_signal q, std::int64_t hold_price) {
   auto& o = book_.add(tracked_order{e, 0, false, 0, 0, hold_price, q.sig.created_ns});
   account_.hold(e.symbol, e.dir, e.qty, hold_price * e.qty);
   status_of_[o.e.client_id] = order_status::queued; // journaled once durable
-  request(journal_, caf::infinite, intent_atom_v, e)
+  self_->request(journal_, caf::infinite, intent_atom_v, e)
       .then(
           [this, cid = e.client_id](std::int64_t) {
             auto* found = book_.find(cid);
@@ -296,7 +289,7 @@ void executor::send_order(const std::string& cid) {
     return;
   ++orders_sent_;
   order_request req{cid, o->e.symbol, o->e.dir, o->e.kind, o->e.qty, o->e.price, o->e.route};
-  request(gateway_, cfg_.request_timeout, req)
+  self_->request(gateway_, cfg_.request_timeout, req)
       .then(
           [this, cid](order_ack& ack) {
             --in_flight_;
@@ -345,7 +338,7 @@ void executor::on_send_error(const std::string& cid, const caf::error& err) {
 // --- views -----------------------------------------------------------------------------------
 
 void executor::on_prices(const std::vector<price_update>& ups) {
-  const auto now = clock().now();
+  const auto now = self_->clock().now();
   for (const auto& u : ups)
     market_.apply(u, now);
 }
@@ -353,18 +346,18 @@ void executor::on_prices(const std::vector<price_update>& ups) {
 void executor::refresh_account() {
   balance_outstanding_ = true;
   ++pretrade_calls_;
-  request(gateway_, cfg_.request_timeout, balance_query{})
+  self_->request(gateway_, cfg_.request_timeout, balance_query{})
       .then(
           [this](balance& b) {
             balance_outstanding_ = false;
             account_.reconcile(b);
-            next_balance_ = clock().now() + cfg_.balance_refresh;
+            next_balance_ = self_->clock().now() + cfg_.balance_refresh;
             dispatch();
           },
           [this](caf::error&) {
             balance_outstanding_ = false;
-            next_balance_ =
-                clock().now() + std::max(cfg_.balance_refresh / 4, std::chrono::milliseconds{5000});
+            next_balance_ = self_->clock().now() +
+                            std::max(cfg_.balance_refresh / 4, std::chrono::milliseconds{5000});
           });
 }
 
@@ -415,7 +408,7 @@ void executor::set_status(tracked_order& o, order_status s, std::int64_t last_qt
                           std::int64_t last_px) {
   o.e.status = s;
   o.e.updated_ns = clock_->now_ns();
-  send(journal_, o.e);
+  self_->send(journal_, o.e);
   status_of_[o.e.client_id] = s;
   notify(update_of(o.e, last_qty, last_px, clock_->now_ns()));
   if (final_status(s)) {
@@ -427,7 +420,7 @@ void executor::set_status(tracked_order& o, order_status s, std::int64_t last_qt
 void executor::notify(const order_update& up) {
   auto i = strategies_.find(up.strategy_id);
   if (i != strategies_.end())
-    send(i->second, up);
+    self_->send(i->second, up);
   blotter_.note(up);
   report_interest(false);
 }
@@ -455,7 +448,7 @@ void executor::report_interest(bool signalled) {
       it->signals = n;
   }
   pinned_reported_ = std::move(pinned);
-  send(feed_, std::move(r));
+  self_->send(feed_, std::move(r));
 }
 
 void executor::release_hold(tracked_order& o, std::int64_t qty) {
@@ -471,8 +464,8 @@ void executor::apply_fill(tracked_order& o, std::int64_t qty, std::int64_t price
     return;
   // A notice's ORD_EXG_GB was copied to the entry just before; a ccld row says none.
   const auto where = std::string_view{source} == "notice" ? o.e.executed_on : exec_venue::unknown;
-  send(journal_, journal_fill{o.e.client_id, o.e.symbol, o.e.dir, qty, price, clock_->now_ns(),
-                              source, where});
+  self_->send(journal_, journal_fill{o.e.client_id, o.e.symbol, o.e.dir, qty, price,
+                                     clock_->now_ns(), source, where});
   ++fills_;
   ledger_.fill(o.e.symbol, o.e.dir, qty, price);
   release_hold(o, qty);
@@ -508,9 +501,9 @@ void executor::end_queue(order_status st, const std::string& why) {
 caf::result<executor_summary> executor::on_drain() {
   draining_ = true;
   end_queue(order_status::cancelled, "draining: not sent");
-  auto rp = make_response_promise<executor_summary>();
+  auto rp = self_->make_response_promise<executor_summary>();
   drain_rp_ = rp;
-  drain_deadline_ = clock().now() + cfg_.drain_timeout;
+  drain_deadline_ = self_->clock().now() + cfg_.drain_timeout;
   if (cfg_.drain == drain_policy::cancel)
     cancel_open();
   arm(std::min(cfg_.drain_timeout, cfg_.reconcile_interval));
@@ -526,7 +519,7 @@ void executor::cancel_open() {
     // A cancel goes to the venue of the original order (EXCG_ID_DVSN_CD).
     revise_cancel_request rq{cid, o.e.org_no, o.e.order_no, revise_or_cancel::cancel, o.e.kind, 0,
                              0,   true,       o.e.route};
-    request(gateway_, cfg_.request_timeout, rq)
+    self_->request(gateway_, cfg_.request_timeout, rq)
         .then(
             [this, id = cid](order_ack&) {
               if (auto* open = book_.find(id))
@@ -547,12 +540,12 @@ void executor::maybe_finish_drain() {
   if (cfg_.drain == drain_policy::cancel)
     cancel_open(); // orders adopted since the drain began
   bool quiet = in_flight_ == 0 && book_.empty();
-  if (!quiet && clock().now() < drain_deadline_)
+  if (!quiet && self_->clock().now() < drain_deadline_)
     return;
   auto rp = std::move(*drain_rp_);
   drain_rp_.reset();
   // Everything journaled so far is committed and folded into the file before the answer.
-  request(journal_, cfg_.drain_timeout, drain_atom_v)
+  self_->request(journal_, cfg_.drain_timeout, drain_atom_v)
       .then([this, rp](std::uint64_t) mutable { rp.deliver(summary()); },
             [this, rp](caf::error&) mutable {
               ++journal_errors_;
@@ -587,8 +580,21 @@ executor_summary executor::summary() const {
 }
 
 std::string executor::describe(const caf::error& err) const {
-  return describe_error(home_system(), err);
+  return describe_error(self_->home_system(), err);
 }
+
+namespace {
+
+order_executor_impl_actor::behavior_type
+executor_behavior(executor_ptr self, executor_config cfg, journal_actor journal,
+                  journal_restore restored, rest_gateway_actor gateway, ws_feed_actor feed) {
+  return self->state.logic
+      .emplace(self, std::move(cfg), std::move(journal), std::move(restored), std::move(gateway),
+               std::move(feed))
+      .make_behavior();
+}
+
+} // namespace
 
 caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system& sys,
                                                               executor_config cfg,
@@ -605,8 +611,8 @@ caf::expected<order_executor_impl_actor> spawn_order_executor(caf::actor_system&
   journal_restore restored{journal->open_entries(), journal->fills(),
                            journal->recent_order_numbers(), journal->next_seq(), journal->path()};
   auto writer = spawn_journal_writer(sys, journal, cfg.journal_detached, cfg.journal_linger);
-  return sys.spawn<executor>(std::move(cfg), std::move(writer), std::move(restored),
-                             std::move(gateway), std::move(feed));
+  return sys.spawn(executor_behavior, std::move(cfg), std::move(writer), std::move(restored),
+                   std::move(gateway), std::move(feed));
 }
 
 } // namespace kis

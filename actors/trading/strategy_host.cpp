@@ -1,9 +1,11 @@
 #include "actors/trading/strategy_host.hpp"
 
 #include <exception>
+#include <optional>
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/observability/instrumentation.hpp"
@@ -15,32 +17,36 @@
 namespace kis {
 namespace {
 
-class host final : public measured<strategy_actor::base>, public strategy_context {
+// The logic needs only the typed interface of its actor, not the actor's state type.
+using host_self = measured<strategy_actor::base>*;
+
+// The host's logic; the actor's state owns it (it is the strategy's context, so it needs the
+// strategy, the config and the executor at construction, which a CAF state cannot take).
+class host final : public strategy_context {
 public:
-  host(caf::actor_config& ac, std::shared_ptr<strategy> st, strategy_host_config cfg,
+  host(host_self self, std::shared_ptr<strategy> st, strategy_host_config cfg,
        order_executor_actor executor)
-      : measured<strategy_actor::base>(ac)
+      : self_(self)
       , st_(std::move(st))
       , cfg_(std::move(cfg))
       , executor_(std::move(executor))
       , clock_(cfg_.clock ? cfg_.clock : default_wall_clock())
       , sessions_(cfg_.calendar, {venue::krx, venue::nxt}) {}
 
-  const char* name() const override { return "strategy_host"; }
-
-  behavior_type make_behavior() override {
-    measure_with(rec_);
+  strategy_actor::behavior_type make_behavior() {
+    self_->measure_with(rec_);
     st_->bind(this);
     // One instance per strategy id; an id unfit for a label falls back to the actor id.
     auto instance = "strategy-" + cfg_.id;
-    rec_.rename(is_safe_label_value(instance) ? instance : "strategy-" + std::to_string(id()));
+    rec_.rename(is_safe_label_value(instance) ? instance
+                                              : "strategy-" + std::to_string(self_->id()));
     rec_.on_publish([this](actor_sample& s) {
       auto ms = metrics();
       s.values.insert(s.values.end(), ms.begin(), ms.end());
     });
     rec_.publish_when_idle(); // a strategy between events is quiet
     if (executor_)
-      send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(this));
+      self_->send(executor_, follow_atom_v, cfg_.id, caf::actor_cast<strategy_actor>(self_));
     if (sessions_.active()) {
       for (const auto& c : sessions_.start(clock_->now_ns()))
         tell_session(c);
@@ -56,7 +62,7 @@ public:
           arm_session_check();
         },
         [this](status_atom) { return metrics(); },
-        [this](publish_atom) { rec_.publish(this); },
+        [this](publish_atom) { rec_.publish(self_); },
     };
   }
 
@@ -77,18 +83,18 @@ public:
       return;
     }
     // The executor answers at once; what happens to the order after comes as order_updates.
-    request(executor_, cfg_.ack_timeout, s)
+    self_->request(executor_, cfg_.ack_timeout, s)
         .then([this](signal_ack&) { ++accepted_; },
               [this, s](caf::error& err) {
                 if (err == caf::sec::request_timeout || err == caf::sec::request_receiver_down) {
                   ++unreachable_;
                   refuse(s, order_status::unreachable,
-                         "executor unreachable: " + home_system().render(err));
+                         "executor unreachable: " + self_->home_system().render(err));
                   return;
                 }
                 auto v = view(err);
                 refuse(s, order_status::rejected,
-                       v.message.empty() ? home_system().render(err)
+                       v.message.empty() ? self_->home_system().render(err)
                                          : to_string(v.code) + ": " + v.message);
               });
   }
@@ -130,7 +136,7 @@ private:
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.session_check);
     if (next != 0)
       wait = std::min(wait, std::chrono::milliseconds{(next - now) / 1'000'000 + 1});
-    delayed_send(this, std::max(wait, std::chrono::milliseconds{1}), calendar_atom_v);
+    self_->delayed_send(self_, std::max(wait, std::chrono::milliseconds{1}), calendar_atom_v);
   }
 
   void refuse(const signal& s, order_status status, std::string why) {
@@ -172,6 +178,7 @@ private:
             metric_point{"strategy_trading", metric_type::gauge, l, cfg_.trade ? 1.0 : 0.0}};
   }
 
+  host_self self_;
   std::shared_ptr<strategy> st_;
   strategy_host_config cfg_;
   order_executor_actor executor_;
@@ -181,6 +188,19 @@ private:
   session_watch sessions_;
   actor_recorder rec_{"strategy_host", "strategy_host"};
 };
+
+struct host_state {
+  std::optional<host> logic;
+  static inline const char* name = "strategy_host";
+};
+using host_ptr = caf::stateful_actor<host_state, measured<strategy_actor::base>>*;
+
+strategy_actor::behavior_type host_behavior(host_ptr self, std::shared_ptr<strategy> st,
+                                            strategy_host_config cfg,
+                                            order_executor_actor executor) {
+  return self->state.logic.emplace(self, std::move(st), std::move(cfg), std::move(executor))
+      .make_behavior();
+}
 
 } // namespace
 
@@ -224,7 +244,7 @@ caf::expected<std::shared_ptr<strategy>> make_strategy(const strategy_config& cf
 
 strategy_actor spawn_strategy_host(caf::actor_system& sys, std::shared_ptr<strategy> st,
                                    strategy_host_config cfg, order_executor_actor executor) {
-  return sys.spawn<host>(std::move(st), std::move(cfg), std::move(executor));
+  return sys.spawn(host_behavior, std::move(st), std::move(cfg), std::move(executor));
 }
 
 } // namespace kis

@@ -4,7 +4,8 @@
 #                                                  SECONDS from the seed corpus (ctest, label fuzz)
 #   fuzz.sh long BIN CORPUS RUNS [WORK]            RUNS inputs in one process, niced (RELIABILITY.md);
 #                                                  with WORK the corpus it grows is kept there, so a
-#                                                  later run goes on from where this one stopped
+#                                                  later run goes on from where this one stopped;
+#                                                  FUZZ_MAX_LEN caps its inputs (default 65536)
 # A crash leaves its input in a temporary directory named in the output; copy it to
 # tests/fuzz/regressions/<target>/ and add a unit test next to the code it broke.
 set -euo pipefail
@@ -52,7 +53,9 @@ case "$verb" in
     fi
     keep=$(mktemp -d /tmp/kis-fuzz-crash.XXXXXX)
     # One process (no -jobs), lowest priority: the machine is shared.
-    nice -n 19 "$bin" "${common[@]}" -timeout=120 -runs="$runs" -artifact_prefix="$keep/" \
+    # A long run may cap its inputs lower: once they grow to tens of KB a target spends its time
+    # scanning bytes rather than finding paths (RELIABILITY.md).
+    nice -n 19 "$bin" "${common[@]}" -max_len="${FUZZ_MAX_LEN:-65536}" -timeout=120 -runs="$runs" -artifact_prefix="$keep/" \
       "$grown" "$corpus" || { echo "FAIL: crash input(s) in $keep"; exit 1; }
     rmdir "$keep" 2>/dev/null || true
     ;;
