@@ -141,25 +141,14 @@ json::object pivots(const kis::daily_bar& d) {
 
 } // namespace
 
-// NX answers Nextrade's snapshot (zeros for a symbol it does not trade, as clients report of
-// KIS), UN both venues combined; history-based fields come from KRX's daily bars in all three.
-http_response gateway::inquire_price(const call& c) {
-  const auto& symbol = need_symbol(c, market_);
-  const auto m = quote_market(c);
-  const auto q = m == market_code::krx ? market_.quote(symbol)
-                 : m == market_code::nxt
-                     ? market_.quote(symbol, venue::nxt)
-                     : combined_quote(market_.quote(symbol), market_.quote(symbol, venue::nxt));
-  const auto& in = market_.info(symbol);
-  const auto today = market_.session_date();
-  const auto daily = market_.bars(symbol, api::kst::add_days(today, -400), today, 'D');
-  const auto prev = market_.previous_day(symbol);
-  const auto [hi250, lo250] = extremes(daily, 0, 250);
-  const auto [hi_yr, lo_yr] = extremes(daily, today / 10'000 * 10'000 + 101, 400);
-  const auto [hi52, lo52] = extremes(daily, api::kst::add_days(today, -364), 400);
+namespace {
+
+// The snapshot fields of inquire-price that come from the quote and the listing alone.
+json::object snapshot_fields(const std::string& symbol, const kis::quote& q, const instrument& in,
+                             const kis::daily_bar& prev) {
   const auto foreign_qty =
       static_cast<std::int64_t>(static_cast<double>(in.shares) * in.foreign_pct / 100.0);
-  json::object out{
+  return json::object{
       {"iscd_stat_cls_code", "55"},
       {"marg_rate", in.kospi200 ? "20.00" : "40.00"},
       {"rprs_mrkt_kor_name", in.kospi200                   ? "KOSPI200"
@@ -220,6 +209,27 @@ http_response gateway::inquire_price(const call& c) {
       {"sltr_yn", "N"},
       {"mang_issu_cls_code", "N"},
   };
+}
+
+} // namespace
+
+// NX answers Nextrade's snapshot (zeros for a symbol it does not trade, as clients report of
+// KIS), UN both venues combined; history-based fields come from KRX's daily bars in all three.
+http_response gateway::inquire_price(const call& c) {
+  const auto& symbol = need_symbol(c, market_);
+  const auto m = quote_market(c);
+  const auto q = m == market_code::krx ? market_.quote(symbol)
+                 : m == market_code::nxt
+                     ? market_.quote(symbol, venue::nxt)
+                     : combined_quote(market_.quote(symbol), market_.quote(symbol, venue::nxt));
+  const auto& in = market_.info(symbol);
+  const auto today = market_.session_date();
+  const auto daily = market_.bars(symbol, api::kst::add_days(today, -400), today, 'D');
+  const auto prev = market_.previous_day(symbol);
+  const auto [hi250, lo250] = extremes(daily, 0, 250);
+  const auto [hi_yr, lo_yr] = extremes(daily, today / 10'000 * 10'000 + 101, 400);
+  const auto [hi52, lo52] = extremes(daily, api::kst::add_days(today, -364), 400);
+  auto out = snapshot_fields(symbol, q, in, prev);
   for (auto& kv : pivots(prev))
     out[kv.key()] = kv.value();
   put_extreme(out, {"d250_hgpr", "d250_hgpr_date", "d250_hgpr_vrss_prpr_rate"}, hi250, q.price);

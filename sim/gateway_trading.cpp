@@ -175,54 +175,48 @@ http_response gateway::inquire_revisable(const call& c) {
   return reply::json(200, body, c.tr_id, tr_cont_for(c.tr_cont == "N", pg.more));
 }
 
-http_response gateway::inquire_balance(const call& c) {
-  need_account(c, exchange_);
-  one_of(c, "AFHR_FLPR_YN", {"N", "Y", "X"});
-  one_of(c, "INQR_DVSN", {"01", "02"});
-  one_of(c, "UNPR_DVSN", {"01"});
-  one_of(c, "FUND_STTL_ICLD_YN", {"N", "Y"});
-  one_of(c, "FNCG_AMT_AUTO_RDPT_YN", {"N", "Y"});
-  one_of(c, "PRCS_DVSN", {"00", "01"});
-  const auto size = opts_.env == api::environment::real ? 50u : 20u;
-  auto pg = exchange_.balance_page(page_offset(c), size);
-  json::array rows;
-  for (const auto& h : pg.rows) {
-    auto [bought, sold] = exchange_.today_qty(h.symbol);
-    const auto cost = h.eval_amount - h.eval_pnl;
-    const auto q = market_.quote(h.symbol);
-    rows.push_back(json::object{
-        {"pdno", h.symbol},
-        {"prdt_name", h.name},
-        {"trad_dvsn_name", "현금"},
-        {"bfdy_buy_qty", "0"},
-        {"bfdy_sll_qty", "0"},
-        {"thdt_buyqty", num(bought)},
-        {"thdt_sll_qty", num(sold)},
-        {"hldg_qty", num(h.qty)},
-        {"ord_psbl_qty", num(h.orderable_qty)},
-        {"pchs_avg_pric", fixed(h.qty == 0 ? 0.0 : ratio(cost, h.qty), 4)},
-        {"pchs_amt", num(cost)},
-        {"prpr", num(h.last_price)},
-        {"evlu_amt", num(h.eval_amount)},
-        {"evlu_pfls_amt", num(h.eval_pnl)},
-        {"evlu_pfls_rt", fixed(pct(h.eval_pnl, cost), 2)},
-        {"evlu_erng_rt", fixed(pct(h.eval_pnl, cost), 8)},
-        {"loan_dt", ""}, // cash holdings carry no loan: empty, as KIS's examples show
-        {"loan_amt", "0"},
-        {"stln_slng_chgs", "0"},
-        {"expd_dt", ""},
-        {"fltt_rt", fixed(q.change_pct, 8)},
-        {"bfdy_cprs_icdc", num(q.change)},
-        {"item_mgna_rt_name", market_.info(h.symbol).kospi200 ? "20%" : "40%"},
-        {"grta_rt_name", ""},
-        {"sbst_pric", num(floor_to_tick(q.base_price * 7 / 10))},
-        {"stck_loan_unpr", "0.0000"},
-    });
-  }
-  auto t = exchange_.totals();
-  auto [buy_amt, sell_amt] = exchange_.traded_amounts();
-  const auto start = opts_.initial_cash;
-  json::object totals{
+namespace {
+
+// One row of inquire-balance's output1: a holding with today's traded quantities.
+json::object holding_row(const kis::holding& h, std::pair<std::int64_t, std::int64_t> today,
+                         const kis::quote& q, const instrument& in) {
+  const auto [bought, sold] = today;
+  const auto cost = h.eval_amount - h.eval_pnl;
+  return json::object{
+      {"pdno", h.symbol},
+      {"prdt_name", h.name},
+      {"trad_dvsn_name", "현금"},
+      {"bfdy_buy_qty", "0"},
+      {"bfdy_sll_qty", "0"},
+      {"thdt_buyqty", num(bought)},
+      {"thdt_sll_qty", num(sold)},
+      {"hldg_qty", num(h.qty)},
+      {"ord_psbl_qty", num(h.orderable_qty)},
+      {"pchs_avg_pric", fixed(h.qty == 0 ? 0.0 : ratio(cost, h.qty), 4)},
+      {"pchs_amt", num(cost)},
+      {"prpr", num(h.last_price)},
+      {"evlu_amt", num(h.eval_amount)},
+      {"evlu_pfls_amt", num(h.eval_pnl)},
+      {"evlu_pfls_rt", fixed(pct(h.eval_pnl, cost), 2)},
+      {"evlu_erng_rt", fixed(pct(h.eval_pnl, cost), 8)},
+      {"loan_dt", ""}, // cash holdings carry no loan: empty, as KIS's examples show
+      {"loan_amt", "0"},
+      {"stln_slng_chgs", "0"},
+      {"expd_dt", ""},
+      {"fltt_rt", fixed(q.change_pct, 8)},
+      {"bfdy_cprs_icdc", num(q.change)},
+      {"item_mgna_rt_name", in.kospi200 ? "20%" : "40%"},
+      {"grta_rt_name", ""},
+      {"sbst_pric", num(floor_to_tick(q.base_price * 7 / 10))},
+      {"stck_loan_unpr", "0.0000"},
+  };
+}
+
+// inquire-balance's output2: the account's totals against the cash it started the day with.
+json::object balance_totals(const kis::balance& t, std::pair<std::int64_t, std::int64_t> traded,
+                            std::int64_t start) {
+  const auto [buy_amt, sell_amt] = traded;
+  return json::object{
       {"dnca_tot_amt", num(t.deposit)},
       {"nxdy_excc_amt", num(t.deposit)},
       {"prvs_rcdl_excc_amt", num(t.deposit)},
@@ -248,6 +242,25 @@ http_response gateway::inquire_balance(const call& c) {
       {"asst_icdc_amt", num(t.total_eval - start)},
       {"asst_icdc_erng_rt", fixed(pct(t.total_eval - start, start), 8)},
   };
+}
+
+} // namespace
+
+http_response gateway::inquire_balance(const call& c) {
+  need_account(c, exchange_);
+  one_of(c, "AFHR_FLPR_YN", {"N", "Y", "X"});
+  one_of(c, "INQR_DVSN", {"01", "02"});
+  one_of(c, "UNPR_DVSN", {"01"});
+  one_of(c, "FUND_STTL_ICLD_YN", {"N", "Y"});
+  one_of(c, "FNCG_AMT_AUTO_RDPT_YN", {"N", "Y"});
+  one_of(c, "PRCS_DVSN", {"00", "01"});
+  const auto size = opts_.env == api::environment::real ? 50u : 20u;
+  auto pg = exchange_.balance_page(page_offset(c), size);
+  json::array rows;
+  for (const auto& h : pg.rows)
+    rows.push_back(holding_row(h, exchange_.today_qty(h.symbol), market_.quote(h.symbol),
+                               market_.info(h.symbol)));
+  auto totals = balance_totals(exchange_.totals(), exchange_.traded_amounts(), opts_.initial_cash);
   auto body = account_ok();
   add_context(body,
               opts_.cred.account_no + "^" + opts_.cred.account_product + "^" +
