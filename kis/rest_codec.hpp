@@ -43,6 +43,11 @@ result<http_request> build_request(endpoint_id id, const call_context& ctx,
 std::string url_encode(std::string_view s);
 // The reverse ('+' is a space; a malformed escape stays as it is).
 std::string url_decode(std::string_view s);
+// A query string's name=value pairs in their order, each side url-decoded; a pair without '='
+// has an empty value, an empty pair (a doubled '&') is skipped.
+std::vector<std::pair<std::string, std::string>> split_query(std::string_view q);
+// ASCII upper case (KIS's parameter and header names are ASCII).
+std::string ascii_upper(std::string_view s);
 
 // --- parameter builders (names and codes per KIS-PROTOCOL.md §4) ---------------------------
 

@@ -188,6 +188,30 @@ std::string url_decode(std::string_view s) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> split_query(std::string_view q) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    if (pair.empty())
+      continue;
+    auto eq = pair.find('=');
+    out.emplace_back(url_decode(pair.substr(0, eq)), eq == std::string_view::npos
+                                                         ? std::string{}
+                                                         : url_decode(pair.substr(eq + 1)));
+  }
+  return out;
+}
+
+std::string ascii_upper(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    if (c >= 'a' && c <= 'z')
+      c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
 std::string ord_dvsn(order_kind k) {
   char buf[4];
   std::snprintf(buf, sizeof buf, "%02u", static_cast<unsigned>(k) % 100U);

@@ -79,14 +79,33 @@ int fail(const config_error& e) {
   return 2;
 }
 
+// The file's settings over the defaults; no path leaves the defaults.
+std::optional<config_error> load_into(const std::string& path, engine_config& cfg) {
+  if (path.empty())
+    return std::nullopt;
+  auto r = load_config_file(path);
+  if (auto* e = std::get_if<config_error>(&r))
+    return *e;
+  cfg = std::get<engine_config>(std::move(r));
+  return std::nullopt;
+}
+
+// --duration, when given.
+std::optional<config_error> set_duration(const std::string& text, engine_config& cfg) {
+  if (text.empty())
+    return std::nullopt;
+  auto d = parse_duration(text);
+  if (!d)
+    return config_error{"--duration", "malformed duration \"" + text +
+                                          "\" (use e.g. 30s, 5m, 1h; 0 runs until Ctrl-C)"};
+  cfg.duration = *d;
+  return std::nullopt;
+}
+
 int do_run(const run_flags& f) {
   engine_config cfg;
-  if (!f.config_path.empty()) {
-    auto r = load_config_file(f.config_path);
-    if (auto* e = std::get_if<config_error>(&r))
-      return fail(*e);
-    cfg = std::get<engine_config>(std::move(r));
-  }
+  if (auto e = load_into(f.config_path, cfg))
+    return fail(*e);
   if (auto e = apply_env(cfg, process_env()))
     return fail(*e);
   if (!f.mode.empty()) {
@@ -96,13 +115,8 @@ int do_run(const run_flags& f) {
     cfg.mode = *m;
   }
   cfg.confirm_live = f.confirm_live;
-  if (!f.duration.empty()) {
-    auto d = parse_duration(f.duration);
-    if (!d)
-      return fail({"--duration", "malformed duration \"" + f.duration +
-                                     "\" (use e.g. 30s, 5m, 1h; 0 runs until Ctrl-C)"});
-    cfg.duration = *d;
-  }
+  if (auto e = set_duration(f.duration, cfg))
+    return fail(*e);
   if (f.metrics_port)
     cfg.metrics.port = *f.metrics_port;
   if (!f.log_level.empty())
@@ -126,20 +140,11 @@ int do_run(const run_flags& f) {
 
 int do_node(const node_flags& f) {
   engine_config cfg;
-  if (!f.config_path.empty()) {
-    auto r = load_config_file(f.config_path);
-    if (auto* e = std::get_if<config_error>(&r))
-      return fail(*e);
-    cfg = std::get<engine_config>(std::move(r));
-  }
+  if (auto e = load_into(f.config_path, cfg))
+    return fail(*e);
   cfg.duration = std::chrono::milliseconds{0}; // a node runs until its core goes away
-  if (!f.duration.empty()) {
-    auto d = parse_duration(f.duration);
-    if (!d)
-      return fail({"--duration", "malformed duration \"" + f.duration +
-                                     "\" (use e.g. 30s, 5m, 1h; 0 runs until Ctrl-C)"});
-    cfg.duration = *d;
-  }
+  if (auto e = set_duration(f.duration, cfg))
+    return fail(*e);
   if (!f.log_level.empty())
     cfg.log_level = f.log_level;
   auto hang = parse_duration(f.handler_timeout);

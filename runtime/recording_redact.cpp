@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -48,13 +47,6 @@ constexpr std::array<std::string_view, 27> harmless_names{
     "OVRS_ICLD_YN",
 };
 
-std::string upper(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 void add_param(std::vector<kis::field>& out, std::string name, std::string value) {
   if (!harmless_param(name))
     value = "*";
@@ -62,16 +54,8 @@ void add_param(std::vector<kis::field>& out, std::string name, std::string value
 }
 
 void query_params(std::string_view q, std::vector<kis::field>& out) {
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    auto pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (pair.empty())
-      continue;
-    auto eq = pair.find('=');
-    add_param(out, api::url_decode(pair.substr(0, eq)),
-              eq == std::string_view::npos ? std::string{} : api::url_decode(pair.substr(eq + 1)));
-  }
+  for (auto& [name, value] : api::split_query(q))
+    add_param(out, std::move(name), std::move(value));
 }
 
 void body_params(std::string_view body, std::vector<kis::field>& out) {
@@ -111,7 +95,7 @@ json::object* output_of(json::value& root) {
 } // namespace
 
 bool harmless_param(std::string_view name) noexcept {
-  auto up = upper(name);
+  auto up = api::ascii_upper(name);
   if (up.rfind("FID_", 0) == 0 || up.rfind("CTX_AREA_", 0) == 0)
     return true;
   return std::find(harmless_names.begin(), harmless_names.end(), up) != harmless_names.end();
@@ -124,7 +108,7 @@ request_summary summarize_request(const api::http_request& req) {
   s.endpoint = ep != nullptr ? std::string{ep->name} : "unknown";
   s.oauth = ep == nullptr || ep->oauth || ep->id == endpoint_id::hashkey;
   for (const auto& h : req.headers)
-    if (upper(h.name) == "TR_ID")
+    if (api::ascii_upper(h.name) == "TR_ID")
       s.tr_id = h.value;
   if (s.oauth) // the body is the app key and secret (or the order to hash): nothing kept
     return s;

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "kis/kst.hpp"
+#include "kis/rest_codec.hpp"
 #include "sim/gateway_util.hpp"
 
 namespace kis::sim {
@@ -42,50 +43,12 @@ http_response oauth_error(int status, std::string_view code, std::string_view te
 
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 // Parameter names are matched without regard to case (the portal spells them in upper case,
 // the Postman samples in lower case).
 std::map<std::string, std::string> parse_query(std::string_view q) {
   std::map<std::string, std::string> out;
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    auto pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (pair.empty())
-      continue;
-    auto eq = pair.find('=');
-    auto name = url_decode(pair.substr(0, eq));
-    out[upper(name)] = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
-  }
+  for (auto& [name, value] : api::split_query(q))
+    out[api::ascii_upper(name)] = std::move(value);
   return out;
 }
 
@@ -324,8 +287,10 @@ std::optional<http_response> gateway::read_params(call& c, std::string_view quer
       return reply::kis_error(200, "OPSQ9995", "JSON PARSING ERROR : invalid json format", c.tr_id);
     for (const auto& [k, v] : *body) {
       if (!v.is_string())
-        return reply::kis_error(200, "OPSQ2002", "ERROR : INPUT_FIELD_TYPE " + upper(k), c.tr_id);
-      c.params[opts_.strict_params ? std::string{k} : upper(k)] = std::string{v.as_string()};
+        return reply::kis_error(200, "OPSQ2002", "ERROR : INPUT_FIELD_TYPE " + api::ascii_upper(k),
+                                c.tr_id);
+      c.params[opts_.strict_params ? std::string{k} : api::ascii_upper(k)] =
+          std::string{v.as_string()};
     }
     auto hash = header(*c.req, "hashkey");
     if (!hash.empty() && hash != sha256_hex(c.req->body))

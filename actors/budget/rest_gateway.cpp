@@ -80,33 +80,33 @@ std::string quote_key(const price_query& q) {
   return q.market + ":" + q.symbol;
 }
 
-void finish(gateway_ptr self, std::uint64_t id, const caf::message& answer) {
+// Ends a call: it leaves the table (and the shared-quote index) and every waiter gets answer.
+template <class Answer>
+bool end_call(gateway_ptr self, std::uint64_t id, const Answer& answer) {
   auto& st = self->state;
   auto it = st.calls.find(id);
   if (it == st.calls.end())
-    return;
+    return false;
   auto call = std::move(it->second);
   st.calls.erase(it);
   if (!call.quote_key.empty())
     st.quotes_in_flight.erase(call.quote_key);
   for (auto& rp : call.waiters)
     rp.deliver(answer);
+  return true;
+}
+
+void finish(gateway_ptr self, std::uint64_t id, const caf::message& answer) {
+  end_call(self, id, answer);
 }
 
 void fail(gateway_ptr self, std::uint64_t id, const caf::error& err) {
-  auto& st = self->state;
-  auto it = st.calls.find(id);
-  if (it == st.calls.end())
+  if (!end_call(self, id, err))
     return;
   const auto code = view(err).code;
-  st.rec.add(st.rec.counter(metric_names::gateway_call_errors_total,
-                            {{"code", code == errc::none ? "other" : to_string_view(code)}}));
-  auto call = std::move(it->second);
-  st.calls.erase(it);
-  if (!call.quote_key.empty())
-    st.quotes_in_flight.erase(call.quote_key);
-  for (auto& rp : call.waiters)
-    rp.deliver(err);
+  auto& rec = self->state.rec;
+  rec.add(rec.counter(metric_names::gateway_call_errors_total,
+                      {{"code", code == errc::none ? "other" : to_string_view(code)}}));
 }
 
 const char* outcome_label(call_result r) noexcept {
