@@ -33,33 +33,34 @@ std::vector<std::string> symbol_list(const std::string& text) {
 
 // The replay set up over daily bars: one analyzer bar a day, the KRX session, the bars' chart
 // answers for the history, a quiet feed watchdog for the nights.
-std::variant<prepared_replay, std::string>
-prepare_bar_replay(const backtest_flags& f, const engine_config& cfg, std::ostream& err,
-                   std::shared_ptr<bar_answers>& answers) {
+api::result<prepared_replay> prepare_bar_replay(const backtest_flags& f, const engine_config& cfg,
+                                                std::ostream& err,
+                                                std::shared_ptr<bar_answers>& answers) {
   if (f.bars != "D")
-    return std::string{"config error: --bars: only D (daily bars) is supported; intraday "
-                       "backtests replay a recording (--recording)"};
+    return config_refused("--bars: only D (daily bars) is supported; intraday backtests replay a "
+                          "recording (--recording)");
   bar_request req;
   req.symbols = symbol_list(f.symbols);
   if (req.symbols.empty())
-    return std::string{"config error: --symbols: name the symbols to backtest"};
+    return config_refused("--symbols: name the symbols to backtest");
   auto from = api::kst::parse_date(f.from);
   auto to = api::kst::parse_date(f.to);
   if (!from || !to || *from > *to)
-    return std::string{"config error: --from/--to: expected two dates YYYYMMDD, from <= to"};
+    return config_refused("--from/--to: expected two dates YYYYMMDD, from <= to");
   req.from = *from;
   req.to = *to;
   req.history_days = cfg.analyzers.history_days;
   auto fetched = load_bars(cfg, req, f.refresh, f.quiet ? nullptr : &err);
   if (!fetched)
-    return fetched.error().message;
+    return fetched.error();
   if (!f.quiet)
     err << "bars: " << fetched->from_cache << " symbols from the cache, " << fetched->fetched
         << " fetched (" << fetched->calls << " REST calls)\n";
   auto series = std::make_shared<const bar_series>(std::move(fetched->bars));
   auto records = bar_records(*series, req.from, req.to);
   if (records.empty())
-    return std::string{"no bars between " + f.from + " and " + f.to + " for these symbols"};
+    return config_refused("--from/--to/--symbols: no bars between " + f.from + " and " + f.to +
+                          " for these symbols");
   answers = std::make_shared<bar_answers>(series);
   recorded_run run; // sim: the examples trade when no [[strategy]] is configured, as in `run`
   run.mode = std::string{to_string_view(cfg.mode)};
@@ -113,7 +114,7 @@ int run_backtest_command(const backtest_flags& f, std::ostream& out, std::ostrea
     return 2;
   }
   std::shared_ptr<bar_answers> answers;
-  std::variant<prepared_replay, std::string> prepared;
+  std::optional<api::result<prepared_replay>> prepared;
   std::string source_text;
   if (!f.recording.empty()) {
     replay_flags rf;
@@ -123,7 +124,8 @@ int run_backtest_command(const backtest_flags& f, std::ostream& out, std::ostrea
     rf.to = f.to;
     rf.out = f.out;
     prepared = prepare_recording_replay(rf, cfg);
-    if (auto* p = std::get_if<prepared_replay>(&prepared)) {
+    if (*prepared) {
+      auto* p = &**prepared;
       p->setup.mark_every = cfg.backtest.mark_every;
       p->setup.label = "backtest";
     }
@@ -133,11 +135,9 @@ int run_backtest_command(const backtest_flags& f, std::ostream& out, std::ostrea
     source_text = "daily bars " + f.from + "-" + f.to + " of " + f.symbols + " (" +
                   std::string{to_string_view(cfg.mode)} + ")";
   }
-  if (auto* e = std::get_if<std::string>(&prepared)) {
-    err << "kis-engine: " << *e << "\n";
-    return 2;
-  }
-  auto& p = std::get<prepared_replay>(prepared);
+  if (!*prepared)
+    return report_startup_failure(prepared->error(), err);
+  auto& p = **prepared;
   auto run = run_prepared(p, f.quiet, f.metrics_port, "backtest", err);
   if (!run)
     return 1;

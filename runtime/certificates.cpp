@@ -91,19 +91,27 @@ x509_ptr new_certificate(EVP_PKEY* key, const std::string& cn, int days) {
   return cert;
 }
 
-std::optional<std::string> write_pair(const certificate_files& f, X509* cert, EVP_PKEY* key) {
+api::api_error io_error(std::string what) {
+  return api::make_api_error(errc::io, std::move(what));
+}
+
+api::api_error bad_setup(std::string what) {
+  return api::make_api_error(errc::config, std::move(what));
+}
+
+std::optional<api::api_error> write_pair(const certificate_files& f, X509* cert, EVP_PKEY* key) {
   std::string error;
   // The key first: a certificate without its key would be useless.
   auto key_out = create_file(f.key, 0600, error);
   if (!key_out)
-    return error;
+    return io_error(error);
   if (PEM_write_PrivateKey(key_out.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
-    return ssl_error("cannot write " + f.key.string());
+    return io_error(ssl_error("cannot write " + f.key.string()));
   auto cert_out = create_file(f.cert, 0644, error);
   if (!cert_out)
-    return error;
+    return io_error(error);
   if (PEM_write_X509(cert_out.get(), cert) != 1)
-    return ssl_error("cannot write " + f.cert.string());
+    return io_error(ssl_error("cannot write " + f.cert.string()));
   return std::nullopt;
 }
 
@@ -136,41 +144,43 @@ certificate_files node_files(const fs::path& dir, const std::string& name) {
   return {dir / (name + ".pem"), dir / (name + ".key")};
 }
 
-std::optional<std::string> make_cluster_ca(const fs::path& dir, int days) {
+std::optional<api::api_error> make_cluster_ca(const fs::path& dir, int days) {
   if (days < 1)
-    return "--days: expected at least 1";
+    return bad_setup("--days: expected at least 1");
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
-    return "cannot create " + dir.string() + ": " + ec.message();
+    return io_error("cannot create " + dir.string() + ": " + ec.message());
   pkey_ptr key{EVP_EC_gen("P-256")};
   if (!key)
-    return ssl_error("cannot make a key");
+    return io_error(ssl_error("cannot make a key"));
   auto cert = new_certificate(key.get(), "kis-engine cluster CA", days);
   if (!cert || X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get())) != 1 ||
       !add_extension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
       !add_extension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign") ||
       !add_extension(cert.get(), cert.get(), NID_subject_key_identifier, "hash") ||
       X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
-    return ssl_error("cannot make the CA certificate");
+    return io_error(ssl_error("cannot make the CA certificate"));
   return write_pair(ca_files(dir), cert.get(), key.get());
 }
 
-std::optional<std::string> make_node_certificate(const fs::path& dir, const std::string& name,
-                                                 int days) {
+std::optional<api::api_error> make_node_certificate(const fs::path& dir, const std::string& name,
+                                                    int days) {
   if (!valid_name(name))
-    return "node name \"" + name + "\": use letters, digits, '-', '_' and '.' (not \"ca\")";
+    return bad_setup("node name \"" + name +
+                     "\": use letters, digits, '-', '_' and '.' (not \"ca\")");
   if (days < 1)
-    return "--days: expected at least 1";
+    return bad_setup("--days: expected at least 1");
   auto ca = ca_files(dir);
   auto ca_cert = read_certificate(ca.cert.string());
   auto ca_key = read_key(ca.key.string());
   if (!ca_cert || !ca_key)
-    return ssl_error("cannot read the CA (" + ca.cert.string() + ", " + ca.key.string() +
-                     "): make it first with `kis-engine cert ca --dir " + dir.string() + "`");
+    return bad_setup(ssl_error("cannot read the CA (" + ca.cert.string() + ", " + ca.key.string() +
+                               "): make it first with `kis-engine cert ca --dir " + dir.string() +
+                               "`"));
   pkey_ptr key{EVP_EC_gen("P-256")};
   if (!key)
-    return ssl_error("cannot make a key");
+    return io_error(ssl_error("cannot make a key"));
   auto cert = new_certificate(key.get(), name, days);
   std::string san = "DNS:" + name;
   if (!cert || X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get())) != 1 ||
@@ -180,7 +190,7 @@ std::optional<std::string> make_node_certificate(const fs::path& dir, const std:
       !add_extension(cert.get(), ca_cert.get(), NID_subject_alt_name, san.c_str()) ||
       !add_extension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid") ||
       X509_sign(cert.get(), ca_key.get(), EVP_sha256()) == 0)
-    return ssl_error("cannot make the certificate of " + name);
+    return io_error(ssl_error("cannot make the certificate of " + name));
   return write_pair(node_files(dir, name), cert.get(), key.get());
 }
 

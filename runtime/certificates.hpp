@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "kis/result.hpp"
+
 namespace kis::runtime {
 
 struct certificate_files {
@@ -22,13 +24,14 @@ certificate_files ca_files(const std::filesystem::path& dir);
 certificate_files node_files(const std::filesystem::path& dir, const std::string& name);
 
 // A new EC P-256 CA, self-signed, valid `days`. Refuses to overwrite existing files. Returns
-// an error message, or nothing on success.
-std::optional<std::string> make_cluster_ca(const std::filesystem::path& dir, int days);
+// nothing on success; errc::config for a bad argument or a missing CA, errc::io when a file
+// could not be made or written.
+std::optional<api::api_error> make_cluster_ca(const std::filesystem::path& dir, int days);
 
 // A new node key and certificate (CN and DNS name = name, client and server use) signed by the
 // CA in dir. Refuses to overwrite existing files.
-std::optional<std::string> make_node_certificate(const std::filesystem::path& dir,
-                                                 const std::string& name, int days);
+std::optional<api::api_error> make_node_certificate(const std::filesystem::path& dir,
+                                                    const std::string& name, int days);
 
 // What is wrong with a node's TLS files, as {which file: "cert", "key" or "ca"; why}: unreadable,
 // not PEM, key not the certificate's, key readable by others, certificate not signed by the CA

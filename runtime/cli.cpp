@@ -56,7 +56,7 @@ struct cert_flags {
 int do_cert(const cert_flags& f, bool ca) {
   auto problem = ca ? make_cluster_ca(f.dir, f.days) : make_node_certificate(f.dir, f.name, f.days);
   if (problem) {
-    std::cerr << "kis-engine cert: " << *problem << "\n";
+    std::cerr << "kis-engine cert: " << problem->message << "\n";
     return 1;
   }
   auto made = ca ? ca_files(f.dir) : node_files(f.dir, f.name);

@@ -157,24 +157,24 @@ struct node_setup {
   std::vector<std::string> symbols;
 };
 
-std::variant<node_setup, startup_error>
+std::variant<node_setup, api::api_error>
 prepare_node(const engine_config& cfg_in, const std::string& core, const node_options& opts) {
   auto where = parse_host_port(core);
   if (!where)
-    return startup_error{2, "config error: --core: expected HOST:PORT, got \"" + core + "\""};
+    return config_refused("--core: expected HOST:PORT, got \"" + core + "\"");
   if (auto e = validate_cluster(cfg_in.cluster, false, where->first))
-    return startup_error{2, "config error: " + e->to_string()};
+    return config_refused(e->to_string());
   // A node runs what its config names: no default strategies (their ids would collide with
   // the core's in the one executor).
   engine_config cfg = opts.python_host ? only_python_strategies(cfg_in) : cfg_in;
   cfg.strategies_configured = true;
   if (opts.python_host && cfg.strategies.empty())
-    return startup_error{2, "config error: --python-host: the config names no Python strategy "
-                            "([[strategy]] file = \"...\")"};
+    return config_refused("--python-host: the config names no Python strategy "
+                          "([[strategy]] file = \"...\")");
   auto symbols = watched_symbols(cfg, {});
   if (symbols.empty())
-    return startup_error{2, "config error: analyzers.symbols: a node needs symbols to watch "
-                            "(name them in [analyzers] symbols or in a [[strategy]])"};
+    return config_refused("analyzers.symbols: a node needs symbols to watch "
+                          "(name them in [analyzers] symbols or in a [[strategy]])");
   return node_setup{std::move(cfg), std::move(*where), std::move(symbols)};
 }
 
@@ -259,9 +259,8 @@ int run_node(const engine_config& cfg_in, const std::string& core, const node_op
   shutdown_watchdog watchdog; // destroyed last: it outlives everything below
   signal_guard signals;
   auto prepared = prepare_node(cfg_in, core, opts);
-  if (auto* e = std::get_if<startup_error>(&prepared)) {
-    std::cerr << "kis-engine: " << e->line << "\n";
-    return e->exit_code;
+  if (auto* e = std::get_if<api::api_error>(&prepared)) {
+    return report_startup_failure(*e);
   }
   auto& [cfg, where, symbols] = std::get<node_setup>(prepared);
   if (python_strategy_count(cfg) > 0)

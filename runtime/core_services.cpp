@@ -63,7 +63,7 @@ governor_memory make_governor_memory(const engine_config& cfg, const backend& b)
 
 } // namespace
 
-std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
+std::variant<backend, api::api_error> start_backend(const engine_config& cfg) {
   backend b;
   if (cfg.mode == run_mode::sim) {
     sim::options o;
@@ -73,7 +73,7 @@ std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
     if (!cfg.sim.start.empty()) {
       auto cal = sessions_calendar(cfg.sessions);
       if (!cal)
-        return startup_error{2, "config error: " + cal.error().message};
+        return config_refused(cal.error().message);
       o.sessions = true;
       o.start_ns = *api::kst::parse_datetime(cfg.sim.start); // checked when read
       o.speed = cfg.sim.speed;
@@ -83,13 +83,13 @@ std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
       o.fault.error_rate = 0.02;
       o.fault.delay = std::chrono::milliseconds{20};
     } else if (cfg.sim.fault_profile != "none") {
-      return startup_error{2, "config error: sim.fault_profile: expected \"none\" or \"flaky\""};
+      return config_refused("sim.fault_profile: expected \"none\" or \"flaky\"");
     }
     try {
       b.simulator = std::make_shared<sim::server>(o);
       b.simulator->start();
     } catch (const std::exception& e) {
-      return startup_error{1, std::string{"cannot start the simulator: "} + e.what()};
+      return start_failed(std::string{"cannot start the simulator: "} + e.what());
     }
     b.env = o.env;
     b.rest_url = b.simulator->rest_url();
@@ -111,7 +111,7 @@ std::variant<backend, startup_error> start_backend(const engine_config& cfg) {
   return b;
 }
 
-std::variant<core_services, startup_error>
+std::variant<core_services, api::api_error>
 start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
                     const backend& b, const budget_plan& plan, snapshot_sink& sink,
                     const std::shared_ptr<recorder>& rec) {
@@ -191,7 +191,7 @@ preflight_result preflight(caf::actor_system& sys, actor_owner& owner, const cor
     auto give = [done](preflight_result r) { done->set_value(std::move(r)); };
     auto failed = [give, &sys](const char* what) {
       return [give, &sys, what](caf::error& err) {
-        give({std::nullopt, startup_error{1, describe_failure(sys, err, what)}});
+        give({std::nullopt, start_failed(describe_failure(sys, err, what), view(err).code)});
       };
     };
     self->request(keeper, limit, token_atom_v)

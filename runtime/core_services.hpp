@@ -17,10 +17,12 @@
 #include "actors/budget/rest_gateway.hpp"
 #include "kis/credentials.hpp"
 #include "kis/endpoints.hpp"
+#include "kis/result.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/budget_plan.hpp"
 #include "runtime/config.hpp"
 #include "runtime/lifetime.hpp"
+#include "runtime/startup_failure.hpp"
 
 namespace kis::sim {
 class server;
@@ -32,13 +34,6 @@ class metrics_server;
 namespace kis::runtime {
 
 class recorder;
-
-// A start that cannot go on: one line for the user and the process's exit code (2 for the
-// configuration, 1 for everything else).
-struct startup_error {
-  int exit_code = 1;
-  std::string line;
-};
 
 // Where the engine talks to: the embedded simulator or KIS.
 struct backend {
@@ -55,7 +50,7 @@ struct backend {
   std::shared_ptr<const sessions::calendar> calendar;
 };
 
-std::variant<backend, startup_error> start_backend(const engine_config& cfg);
+std::variant<backend, api::api_error> start_backend(const engine_config& cfg);
 
 struct core_services {
   metrics_actor metrics;
@@ -73,7 +68,7 @@ struct snapshot_sink {
 };
 
 // rec (may be null): the transports are wrapped by the recording decorators.
-std::variant<core_services, startup_error>
+std::variant<core_services, api::api_error>
 start_core_services(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg,
                     const backend& b, const budget_plan& plan, snapshot_sink& sink,
                     const std::shared_ptr<recorder>& rec = nullptr);
@@ -88,7 +83,7 @@ void start_feed(caf::actor_system& sys, actor_owner& owner, const engine_config&
 // requested meanwhile.
 struct preflight_result {
   std::optional<balance> account;
-  std::optional<startup_error> error;
+  std::optional<api::api_error> error;
 };
 preflight_result preflight(caf::actor_system& sys, actor_owner& owner, const core_services& core,
                            std::chrono::seconds limit);

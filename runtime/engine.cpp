@@ -33,17 +33,15 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-int report(const startup_error& e) {
-  std::cerr << "kis-engine: " << e.line << "\n";
-  return e.exit_code;
+int report(const api::api_error& e) {
+  return report_startup_failure(e);
 }
 
-std::optional<startup_error> prepare_data_dir(const engine_config& cfg) {
+std::optional<api::api_error> prepare_data_dir(const engine_config& cfg) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
   if (ec)
-    return startup_error{2, "config error: data_dir: cannot create \"" + cfg.data_dir +
-                                "\": " + ec.message()};
+    return config_refused("data_dir: cannot create \"" + cfg.data_dir + "\": " + ec.message());
   std::filesystem::permissions(cfg.data_dir, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, ec);
   return std::nullopt;
@@ -121,24 +119,24 @@ namespace {
 
 // Where the core's Python strategies go: a strategy host it starts itself (sim), one the
 // operator runs against --serve-port (paper, live), or a config error.
-std::optional<startup_error> check_python_hosting(const engine_config& cfg) {
+std::optional<api::api_error> check_python_hosting(const engine_config& cfg) {
   if (python_strategy_count(cfg) == 0)
     return std::nullopt;
   for (const auto& s : cfg.strategies)
     if (is_python_strategy(s) && s.symbols.empty())
-      return startup_error{2, "config error: strategy '" + s.id +
-                                  "': a Python strategy names its symbols (symbols = [...])"};
+      return config_refused("strategy '" + s.id +
+                            "': a Python strategy names its symbols (symbols = [...])");
   if (cfg.mode == run_mode::sim) {
     if (cfg.source_path.empty())
-      return startup_error{2, "config error: Python strategies need the config from a file "
-                              "(-c FILE): their host process reads it too"};
+      return config_refused("Python strategies need the config from a file "
+                            "(-c FILE): their host process reads it too");
     return std::nullopt;
   }
   if (cfg.cluster.serve_port < 0)
-    return startup_error{2, "config error: Python strategies run in a strategy-host node outside "
-                            "the core: in paper and live mode start the core with --serve-port "
-                            "PORT and the host with `kis-engine node --core HOST:PORT "
-                            "--python-host -c CONFIG`"};
+    return config_refused("Python strategies run in a strategy-host node outside "
+                          "the core: in paper and live mode start the core with --serve-port "
+                          "PORT and the host with `kis-engine node --core HOST:PORT "
+                          "--python-host -c CONFIG`");
   return std::nullopt;
 }
 
@@ -178,17 +176,17 @@ struct run_plan {
   budget_plan plan;
 };
 
-std::variant<run_plan, startup_error> plan_run(const engine_config& cfg, const backend& b,
-                                               bool python_strategies) {
+std::variant<run_plan, api::api_error> plan_run(const engine_config& cfg, const backend& b,
+                                                bool python_strategies) {
   auto symbols = watched_symbols(cfg, b.universe);
   if (auto shortfall = symbol_shortfall(cfg, b.universe))
     log::warn("{}", *shortfall);
   if (symbols.empty() && !python_strategies)
-    return startup_error{2, "config error: analyzers.symbols: no symbols to watch (name them in "
-                            "[analyzers] symbols or in a [[strategy]])"};
+    return config_refused("analyzers.symbols: no symbols to watch (name them in "
+                          "[analyzers] symbols or in a [[strategy]])");
   auto recording = open_run_recorder(cfg, b.env, b.cred, symbols);
   if (!recording)
-    return startup_error{2, "recorder: " + recording.error().message};
+    return config_refused("recorder: " + recording.error().message);
   const bool notices = cfg.feed.enabled && !b.cred.hts_id.empty();
   auto plan = plan_budget(cfg, symbols.size(), strategy_symbol_count(cfg, symbols), notices);
   log::info("kis-engine starting: mode {}, {} symbols, REST {}, WebSocket {}",
@@ -199,7 +197,7 @@ std::variant<run_plan, startup_error> plan_run(const engine_config& cfg, const b
 
 // The calendar made final (chk-holiday), then the feed, then analyzers, hosts and executor:
 // nobody may hold an older calendar.
-std::variant<trading_actors, startup_error>
+std::variant<trading_actors, api::api_error>
 start_trading(caf::actor_system& sys, actor_owner& owner, const engine_config& cfg, backend& b,
               core_services& core, const std::vector<std::string>& symbols, const budget_plan& plan,
               const std::shared_ptr<recorder>& rec) {
@@ -215,15 +213,16 @@ start_trading(caf::actor_system& sys, actor_owner& owner, const engine_config& c
   if (!trading) {
     auto v = view(trading.error());
     if (v.code == errc::config)
-      return startup_error{2, "config error: " + v.message};
-    return startup_error{1, "cannot start the trading actors: " + sys.render(trading.error())};
+      return config_refused(v.message);
+    return start_failed("cannot start the trading actors: " + sys.render(trading.error()),
+                        view(trading.error()).code);
   }
   own_trading_actors(owner, *trading);
   return std::move(*trading);
 }
 
 // The loopback /metrics server, when [metrics] port asks for one.
-std::variant<std::unique_ptr<metrics_server>, startup_error>
+std::variant<std::unique_ptr<metrics_server>, api::api_error>
 open_metrics_http(const engine_config& cfg, snapshot_sink& sink) {
   if (cfg.metrics.port < 0)
     return std::unique_ptr<metrics_server>{};
@@ -233,8 +232,8 @@ open_metrics_http(const engine_config& cfg, snapshot_sink& sink) {
     log::info("metrics on {}/metrics (kis-engine metrics --url {})", http->url(), http->url());
     return http;
   } catch (const std::exception& e) {
-    return startup_error{2, "config error: metrics.port: cannot bind 127.0.0.1:" +
-                                std::to_string(cfg.metrics.port) + ": " + e.what()};
+    return config_refused("metrics.port: cannot bind 127.0.0.1:" +
+                          std::to_string(cfg.metrics.port) + ": " + e.what());
   }
 }
 
@@ -242,7 +241,7 @@ using served_directory = std::pair<core_directory_actor, std::uint16_t>;
 
 // The core node: nodes reach the gateway (and the one budget behind it), the feed and the
 // executor through one published directory (see runtime/cluster.hpp).
-std::variant<served_directory, startup_error>
+std::variant<served_directory, api::api_error>
 serve_core_directory(caf::actor_system& sys, actor_owner& owner, run_mode mode,
                      const cluster_section& cluster, const core_services& core,
                      const trading_actors& trading, const budget_plan& plan) {
@@ -253,9 +252,8 @@ serve_core_directory(caf::actor_system& sys, actor_owner& owner, run_mode mode,
   auto port = publish_directory(sys, directory, cluster);
   const auto where = cluster.bind.empty() ? std::string{"*"} : cluster.bind;
   if (!port)
-    return startup_error{2, "config error: cluster.serve_port: cannot publish on " + where + ":" +
-                                std::to_string(cluster.serve_port) + ": " +
-                                sys.render(port.error())};
+    return config_refused("cluster.serve_port: cannot publish on " + where + ":" +
+                          std::to_string(cluster.serve_port) + ": " + sys.render(port.error()));
   log::info("cluster: core directory served on {}:{} (kis-engine node --core HOST:{})", where,
             *port, *port);
   return served_directory{directory, *port};
@@ -276,22 +274,22 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   if (auto e = prepare_data_dir(cfg))
     return report(*e);
   auto started_backend = start_backend(cfg);
-  if (auto* e = std::get_if<startup_error>(&started_backend))
+  if (auto* e = std::get_if<api::api_error>(&started_backend))
     return report(*e);
   auto& b = std::get<backend>(started_backend);
   if (b.simulator)
     if (auto e = retire_sim_journal(cfg))
-      return report({1, *e});
+      return report(*e);
   log::add_secret(b.cred.app_key);
   log::add_secret(b.cred.app_secret);
   auto planned = plan_run(cfg, b, python_strategy_count(full_cfg) > 0);
-  if (auto* e = std::get_if<startup_error>(&planned))
+  if (auto* e = std::get_if<api::api_error>(&planned))
     return report(*e);
   auto& [symbols, rec, plan] = std::get<run_plan>(planned);
 
   snapshot_sink sink;
   auto served_metrics = open_metrics_http(cfg, sink);
-  if (auto* e = std::get_if<startup_error>(&served_metrics))
+  if (auto* e = std::get_if<api::api_error>(&served_metrics))
     return report(*e);
 
   caf_config caf_cfg;
@@ -304,7 +302,7 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   arm_on_exit guard{watchdog, stop_budget};
 
   auto started_core = start_core_services(sys, owner, cfg, b, plan, sink, rec);
-  if (auto* e = std::get_if<startup_error>(&started_core))
+  if (auto* e = std::get_if<api::api_error>(&started_core))
     return report(*e);
   auto& core = std::get<core_services>(started_core);
   auto pf = preflight(sys, owner, core, std::chrono::seconds{75});
@@ -316,7 +314,7 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   }
 
   auto started_trading = start_trading(sys, owner, cfg, b, core, symbols, plan, rec);
-  if (auto* e = std::get_if<startup_error>(&started_trading))
+  if (auto* e = std::get_if<api::api_error>(&started_trading))
     return report(*e);
   auto trading = &std::get<trading_actors>(started_trading);
 
@@ -324,7 +322,7 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   std::uint16_t served_port = 0;
   if (serving) {
     auto served = serve_core_directory(sys, owner, cfg.mode, cluster, core, *trading, plan);
-    if (auto* e = std::get_if<startup_error>(&served))
+    if (auto* e = std::get_if<api::api_error>(&served))
       return report(*e);
     std::tie(directory, served_port) = std::get<served_directory>(served);
   }
@@ -332,7 +330,7 @@ int run_engine(const engine_config& full_cfg, std::ostream* status) {
   python_host_process python_host;
   if (start_python_host)
     if (auto e = python_host.start(full_cfg.source_path, served_port, cfg.log_level))
-      return report({1, "python strategy host: " + *e});
+      return report(start_failed("python strategy host: " + e->message, e->code));
 
   run_until_stopped(cfg, sink, status);
   watchdog.arm(stop_budget);

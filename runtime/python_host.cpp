@@ -67,13 +67,13 @@ std::string describe_status(int status) {
 
 } // namespace
 
-std::optional<std::string> python_host_process::start(const std::string& config_path,
-                                                      std::uint16_t core_port,
-                                                      const std::string& log_level) {
+std::optional<api::api_error> python_host_process::start(const std::string& config_path,
+                                                         std::uint16_t core_port,
+                                                         const std::string& log_level) {
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec)
-    return "cannot find this executable: " + ec.message();
+    return api::make_api_error(errc::io, "cannot find this executable: " + ec.message());
   std::vector<std::string> args{
       self.string(), "node",      "--core",        "127.0.0.1:" + std::to_string(core_port),
       "-c",          config_path, "--python-host", "--log-level",
@@ -84,7 +84,7 @@ std::optional<std::string> python_host_process::start(const std::string& config_
   argv.push_back(nullptr);
   pid_t pid = -1;
   if (int rc = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); rc != 0)
-    return "cannot start " + args[0] + ": " + std::strerror(rc);
+    return api::make_api_error(errc::io, "cannot start " + args[0] + ": " + std::strerror(rc));
   pid_ = pid;
   waiter_ = std::thread{[this, pid] {
     int status = 0;

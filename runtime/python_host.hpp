@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include "kis/result.hpp"
 #include "runtime/config.hpp"
 
 namespace kis::runtime {
@@ -47,9 +48,9 @@ public:
   python_host_process(const python_host_process&) = delete;
   python_host_process& operator=(const python_host_process&) = delete;
 
-  // The error text when it cannot start.
-  std::optional<std::string> start(const std::string& config_path, std::uint16_t core_port,
-                                   const std::string& log_level);
+  // errc::io when it cannot start.
+  std::optional<api::api_error> start(const std::string& config_path, std::uint16_t core_port,
+                                      const std::string& log_level);
   pid_t pid() const noexcept { return pid_; }
   bool exited() const noexcept { return exited_.load(); }
   // SIGTERM (the node stops in order), SIGKILL when it is still there after `grace`.

@@ -174,11 +174,11 @@ std::string format_replay_summary(const replay_result& r, const std::string& wha
   return os.str();
 }
 
-std::variant<prepared_replay, std::string> prepare_recording_replay(const replay_flags& f,
-                                                                    const engine_config& cfg) {
+api::result<prepared_replay> prepare_recording_replay(const replay_flags& f,
+                                                      const engine_config& cfg) {
   auto run = read_recorded_run(f.recording);
   if (!run)
-    return run.error().message;
+    return run.error();
   double speed = 0;
   if (f.speed != "max") {
     try {
@@ -187,7 +187,7 @@ std::variant<prepared_replay, std::string> prepare_recording_replay(const replay
       speed = -1;
     }
     if (!(speed > 0))
-      return std::string{"config error: --speed: expected \"max\" or a positive number"};
+      return config_refused("--speed: expected \"max\" or a positive number");
   }
   const auto day = api::kst::date_of(run->first_ns);
   std::int64_t start = 0, end = std::numeric_limits<std::int64_t>::max();
@@ -196,8 +196,9 @@ std::variant<prepared_replay, std::string> prepare_recording_replay(const replay
       continue;
     auto t = parse_replay_time(*text, day);
     if (!t)
-      return std::string{"config error: "} + name +
-             ": expected HH:MM[:SS] or YYYYMMDD[-HH:MM[:SS]] (KST), got \"" + *text + "\"";
+      return config_refused(std::string{name} +
+                            ": expected HH:MM[:SS] or YYYYMMDD[-HH:MM[:SS]] (KST), got \"" + *text +
+                            "\"");
     *into = *t;
   }
   recording_filter filter;
@@ -211,10 +212,10 @@ std::variant<prepared_replay, std::string> prepare_recording_replay(const replay
   if (symbols.empty())
     symbols = !cfg.analyzers.symbols.empty() ? cfg.analyzers.symbols : run->symbols;
   if (symbols.empty())
-    return std::string{"config error: --symbols: the recording names no symbols; give them"};
+    return config_refused("--symbols: the recording names no symbols; give them");
   auto source = open_recording(f.recording, filter);
   if (!source)
-    return source.error().message;
+    return source.error();
   prepared_replay p;
   p.setup = replay_setup_for(cfg, *run, symbols);
   p.setup.ws_symbols = recorded_ws_symbols(f.recording);
@@ -238,11 +239,9 @@ int run_replay_command(const replay_flags& f, std::ostream& out, std::ostream& e
   auto cfg = std::get<engine_config>(std::move(loaded));
   log::init(cfg.log_level, cfg.log_file);
   auto prepared = prepare_recording_replay(f, cfg);
-  if (auto* e = std::get_if<std::string>(&prepared)) {
-    err << "kis-engine: " << *e << "\n";
-    return 2;
-  }
-  auto& p = std::get<prepared_replay>(prepared);
+  if (!prepared)
+    return report_startup_failure(prepared.error(), err);
+  auto& p = *prepared;
   auto result = run_prepared(p, f.quiet, f.metrics_port, "replay", err);
   if (!result)
     return 1;

@@ -14,6 +14,7 @@
 
 #include "runtime/config.hpp"
 #include "runtime/replay_driver.hpp"
+#include "runtime/startup_failure.hpp"
 
 namespace kis::runtime {
 
@@ -58,8 +59,8 @@ struct prepared_replay {
   replay_setup setup;
   std::unique_ptr<record_source> source;
 };
-std::variant<prepared_replay, std::string> prepare_recording_replay(const replay_flags& flags,
-                                                                    const engine_config& cfg);
+api::result<prepared_replay> prepare_recording_replay(const replay_flags& flags,
+                                                      const engine_config& cfg);
 
 // Runs it with a progress line on `err` (unless quiet), reports damaged chunks there too;
 // nullopt (and the reason on `err`) when the run failed.

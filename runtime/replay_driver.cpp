@@ -22,6 +22,7 @@
 #include "actors/feed/ws_feed.hpp"
 #include "actors/observability/metrics.hpp"
 #include "kis/kst.hpp"
+#include "messages/errors.hpp"
 #include "runtime/budget_plan.hpp"
 #include "runtime/metrics_http.hpp"
 #include "runtime/trading_actors.hpp"
@@ -90,10 +91,10 @@ struct services {
 };
 
 // The services once per app key: governor, token keeper, gateway and feed.
-std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup& s,
-                                      replay_venue& venue,
-                                      const std::shared_ptr<manual_wall_clock>& clock,
-                                      services& out) {
+std::optional<api::api_error> spawn_core(caf::actor_system& sys, const replay_setup& s,
+                                         replay_venue& venue,
+                                         const std::shared_ptr<manual_wall_clock>& clock,
+                                         services& out) {
   const auto& cfg = s.cfg;
   const auto cred = venue.credentials();
   governor_config gc;
@@ -102,7 +103,7 @@ std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup
   gc.safety_margin = cfg.budget.safety_margin;
   gc.order_reserve = static_cast<std::uint32_t>(cfg.budget.order_reserve);
   if (auto problem = validate(gc))
-    return "budget: " + problem->message;
+    return api::make_api_error(errc::config, "budget: " + problem->message);
   out.governor = spawn_rate_governor(sys, gc);
   const std::string base_url = "http://replay.invalid";
   token_keeper_config kc;
@@ -136,10 +137,10 @@ std::optional<std::string> spawn_core(caf::actor_system& sys, const replay_setup
 }
 
 // Analyzers, strategy hosts and the executor, as `run` spawns them.
-std::optional<std::string> spawn_trading(caf::actor_system& sys, const replay_setup& s,
-                                         replay_venue& venue,
-                                         const std::shared_ptr<manual_wall_clock>& clock,
-                                         services& out) {
+std::optional<api::api_error> spawn_trading(caf::actor_system& sys, const replay_setup& s,
+                                            replay_venue& venue,
+                                            const std::shared_ptr<manual_wall_clock>& clock,
+                                            services& out) {
   auto run_cfg = s.cfg;
   run_cfg.mode = run_mode::sim; // every configured strategy trades: against the fill model
   // The replay covers its symbols only (the recording's, or --symbols): a strategy keeps those
@@ -165,7 +166,8 @@ std::optional<std::string> spawn_trading(caf::actor_system& sys, const replay_se
   tcfg.executor.venues.calendar = nullptr; // the venue keeps replay's session rules
   auto trading = spawn_trading_actors(sys, tcfg, out.gateway, out.feed);
   if (!trading)
-    return "cannot start the trading actors: " + sys.render(trading.error());
+    return api::make_api_error(view(trading.error()).code,
+                               "cannot start the trading actors: " + sys.render(trading.error()));
   out.trading = std::move(*trading);
   return std::nullopt;
 }
@@ -468,12 +470,12 @@ void driver::replay(caf::actor_system& sys, std::int64_t start) {
   venue_->on_time();
   // The feed is up before anyone subscribes, so every registration meets the venue's answer.
   if (auto err = spawn_core(sys, s_, *venue_, vclock_->wall(), svc_)) {
-    res_.error = *err;
+    res_.error = err->message;
     return;
   }
   settle();
   if (auto err = spawn_trading(sys, s_, *venue_, vclock_->wall(), svc_)) {
-    res_.error = *err;
+    res_.error = err->message;
     return;
   }
   start_metrics(sys);

@@ -91,7 +91,7 @@ std::string journal_path(const engine_config& cfg) {
       .string();
 }
 
-std::optional<std::string> retire_sim_journal(const engine_config& cfg) {
+std::optional<api::api_error> retire_sim_journal(const engine_config& cfg) {
   const std::string path = journal_path(cfg);
   std::error_code ec;
   for (const char* ext : {"", "-wal", "-shm"}) {
@@ -100,8 +100,8 @@ std::optional<std::string> retire_sim_journal(const engine_config& cfg) {
       continue;
     std::filesystem::rename(from, path + ".previous" + ext, ec);
     if (ec)
-      return "journal: cannot move the last simulator run's " + from.string() +
-             " aside: " + ec.message();
+      return api::make_api_error(errc::io, "journal: cannot move the last simulator run's " +
+                                               from.string() + " aside: " + ec.message());
   }
   return std::nullopt;
 }

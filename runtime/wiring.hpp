@@ -9,6 +9,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "kis/result.hpp"
 #include "runtime/trading_actors.hpp"
 #include "runtime/budget_plan.hpp"
 #include "runtime/config.hpp"
@@ -33,8 +34,8 @@ std::string journal_path(const engine_config& cfg);
 
 // The embedded simulator is a new exchange on every run: a journal left by an earlier run
 // describes orders and positions this one never had, so it is moved aside (to
-// <journal>.previous) instead of being restored. Returns an error line when that fails.
-std::optional<std::string> retire_sim_journal(const engine_config& cfg);
+// <journal>.previous) instead of being restored. errc::io when that fails.
+std::optional<api::api_error> retire_sim_journal(const engine_config& cfg);
 
 trading_config make_trading_config(const engine_config& cfg, const std::string& hts_id,
                                    std::vector<std::string> symbols, const budget_plan& plan);

@@ -150,9 +150,14 @@ TEST_F(ClusterTls, MissingOrGarbledFilesAreRefused) {
 TEST_F(ClusterTls, CertNeverOverwritesAndChecksTheName) {
   auto again = make_node_certificate(dir / "pki", "node1", 30);
   ASSERT_TRUE(again);
-  EXPECT_NE(again->find("exists"), std::string::npos) << *again;
+  EXPECT_EQ(again->code, kis::errc::io);
+  EXPECT_NE(again->message.find("exists"), std::string::npos) << again->message;
   EXPECT_TRUE(make_cluster_ca(dir / "pki", 30));
-  EXPECT_TRUE(make_node_certificate(dir / "pki", "../escape", 30));
+  auto bad_name = make_node_certificate(dir / "pki", "../escape", 30);
+  ASSERT_TRUE(bad_name);
+  EXPECT_EQ(bad_name->code, kis::errc::config);
   EXPECT_TRUE(make_node_certificate(dir / "pki", "ca", 30));
-  EXPECT_TRUE(make_node_certificate(dir / "nowhere", "node2", 30)); // no CA there
+  auto no_ca = make_node_certificate(dir / "nowhere", "node2", 30); // no CA there
+  ASSERT_TRUE(no_ca);
+  EXPECT_EQ(no_ca->code, kis::errc::config);
 }

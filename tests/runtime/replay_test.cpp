@@ -154,8 +154,8 @@ TEST_F(Replay, AWindowAndSomeSymbols) {
   f.symbols = watched()[0] + "," + watched()[6];
   f.out = (*dir_ / "out-window").string();
   auto prepared = prepare_recording_replay(f, *cfg_);
-  ASSERT_TRUE(std::holds_alternative<prepared_replay>(prepared)) << std::get<std::string>(prepared);
-  auto& p = std::get<prepared_replay>(prepared);
+  ASSERT_TRUE(prepared) << prepared.error().message;
+  auto& p = *prepared;
   EXPECT_EQ(p.setup.symbols, (std::vector<std::string>{watched()[0], watched()[6]}));
   auto r = run_replay(p.setup, *p.source);
   ASSERT_TRUE(r.ok) << r.error;
@@ -168,8 +168,9 @@ TEST_F(Replay, AWindowAndSomeSymbols) {
   // Malformed times are refused with the flag's name.
   f.from = "9am";
   auto bad = prepare_recording_replay(f, *cfg_);
-  ASSERT_TRUE(std::holds_alternative<std::string>(bad));
-  EXPECT_NE(std::get<std::string>(bad).find("--from"), std::string::npos);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, kis::errc::config);
+  EXPECT_NE(bad.error().message.find("--from"), std::string::npos);
   EXPECT_EQ(parse_replay_time("09:30", 20260415), parse_replay_time("20260415-09:30:00", 0));
   EXPECT_FALSE(parse_replay_time("25:00", 20260415).has_value());
 }
