@@ -24,6 +24,7 @@
 
 #include "support/engine_process.hpp"
 #include "support/order_audit.hpp"
+#include "support/sim_engine_env.hpp"
 #include "support/temp_path.hpp"
 
 namespace {
@@ -76,11 +77,7 @@ int main(int argc, char** argv) {
   sim.start();
   const auto dir = kis::test::unique_temp_path("kis-chaos");
   fs::create_directories(dir);
-  auto symbols = sim.symbols();
-  symbols.resize(10);
-  std::string list;
-  for (const auto& s : symbols)
-    list += (list.empty() ? "\"" : ", \"") + s + "\"";
+  const auto list = kis::test::toml_symbols(sim, 10);
   std::ofstream{dir / "engine.toml"}
       << "mode = \"live\"\ndata_dir = \"" << (dir / "data").string() << "\"\n"
       << "[budget]\nrate_limit = 18\n[analyzers]\nsymbols = [" << list << "]\nhistory_days = 0\n"
@@ -88,13 +85,7 @@ int main(int argc, char** argv) {
       << "[executor]\nmax_position_qty = 100000000\n"
       << "[[strategy]]\nname = \"exec_tester\"\nid = \"soak\"\nsymbols = [" << list << "]\n"
       << "params = { count = 1000000, per_event = 1, interval_ms = 400, offset_ticks = -1 }\n";
-  const auto cred = kis::sim::default_credentials();
-  const std::vector<std::string> env{"KIS_APP_KEY=" + cred.app_key,
-                                     "KIS_APP_SECRET=" + cred.app_secret,
-                                     "KIS_ACCOUNT=" + cred.account_no + "-" + cred.account_product,
-                                     "KIS_HTS_ID=" + cred.hts_id,
-                                     "KIS_REST_URL=" + sim.rest_url(),
-                                     "KIS_WS_URL=" + sim.ws_url()};
+  const auto env = kis::test::sim_engine_env(sim);
   int run = 0;
   auto start = [&](const std::string& duration) {
     auto tag = std::to_string(run++);

@@ -16,7 +16,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <mutex>
 #include <random>
@@ -32,6 +31,7 @@
 
 #include "actors/budget/permit_scheduler.hpp"
 #include "actors/budget/rate_governor.hpp"
+#include "governor_bench_support.hpp"
 #include "kis/http_transport.hpp"
 #include "kis/rest_codec.hpp"
 #include "messages/registry.hpp"
@@ -41,9 +41,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+using kis::bench::percentile;
 
-int g_seconds = 60;
-int g_requesters = 1000;
+kis::bench::load_flags g_flags;
 constexpr int limit = 18;
 
 struct bench_config : caf::actor_system_config {
@@ -87,7 +87,7 @@ struct arena {
 
 struct figures {
   steady::time_point start = steady::now();
-  steady::time_point end = start + std::chrono::seconds{g_seconds};
+  steady::time_point end = start + std::chrono::seconds{g_flags.seconds};
   std::atomic<std::uint64_t> answered{0}, rejected{0}, failed{0};
   std::mutex mtx;
   std::vector<double> order_waits_ms;     // request to turn (censored at the end if never served)
@@ -113,13 +113,6 @@ struct figures {
     order_roundtrip_ms.push_back(std::chrono::duration<double, std::milli>(d).count());
   }
 };
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
 
 void report(const char* name, arena& a, figures& f, double secs) {
   const auto st = a.sim->stats();
@@ -177,12 +170,12 @@ void run_governor(arena& a, figures& f) {
       go();
     }};
   };
-  for (int i = 0; i < g_requesters; ++i)
+  for (int i = 0; i < g_flags.requesters; ++i)
     sys.spawn(requester, i);
   // Orders every 300-700 ms; the wait is from the request to the permit.
   std::mt19937 rng{1};
   caf::scoped_actor self{sys};
-  const auto end = steady::now() + std::chrono::seconds{g_seconds};
+  const auto end = steady::now() + std::chrono::seconds{g_flags.seconds};
   while (steady::now() < end) {
     std::this_thread::sleep_for(std::chrono::milliseconds{300 + rng() % 400});
     const auto t0 = steady::now();
@@ -220,11 +213,11 @@ void run_baseline(arena& a, figures& f, Pace pace) {
     line.push_back(j);
     cv.notify_one();
   };
-  for (int i = 0; i < g_requesters; ++i)
+  for (int i = 0; i < g_flags.requesters; ++i)
     line.push_back({false, i, steady::now()});
   std::thread orders{[&] {
     std::mt19937 rng{1};
-    const auto end = steady::now() + std::chrono::seconds{g_seconds};
+    const auto end = steady::now() + std::chrono::seconds{g_flags.seconds};
     while (steady::now() < end) {
       std::this_thread::sleep_for(std::chrono::milliseconds{300 + rng() % 400});
       enqueue({true, 0, steady::now()});
@@ -274,8 +267,8 @@ void run_baseline(arena& a, figures& f, Pace pace) {
 
 void load_comparison() {
   std::printf("governor_bench: kis-sim real mode, limit %d/s, %d requesters, %d s per way\n", limit,
-              g_requesters, g_seconds);
-  const double secs = g_seconds;
+              g_flags.requesters, g_flags.seconds);
+  const double secs = g_flags.seconds;
   {
     arena a;
     figures f;
@@ -353,11 +346,7 @@ BENCHMARK(BM_ActorGrantRoundTrip)->UseRealTime();
 int main(int argc, char** argv) {
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--seconds=", 10) == 0)
-      g_seconds = std::max(1, std::atoi(argv[i] + 10));
-    else if (std::strncmp(argv[i], "--requesters=", 13) == 0)
-      g_requesters = std::max(1, std::atoi(argv[i] + 13));
-    else
+    if (!kis::bench::parse_load_flag(argv[i], g_flags, 1))
       rest.push_back(argv[i]);
   }
   int n = static_cast<int>(rest.size());

@@ -15,11 +15,9 @@
 // request to its arrival at the server (p50/p99; orders that never arrived are counted).
 //
 //   governor_faults_bench [--seconds=N] [--requesters=N]   (default 60 s, 1000)
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <random>
@@ -30,6 +28,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include "governor_bench_support.hpp"
 #include "kis/http_transport.hpp"
 #include "kis/rest_codec.hpp"
 #include "support/budget_engine.hpp"
@@ -39,9 +38,9 @@ namespace {
 
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+using kis::bench::percentile;
 
-int g_seconds = 60;
-int g_requesters = 1000;
+kis::bench::load_flags g_flags;
 constexpr int limit = 18;
 
 std::int64_t wall_ns() {
@@ -73,13 +72,6 @@ struct tally {
   }
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
 void report(const char* name, kis::sim::server& sim, tally& t) {
   std::vector<double> waits_ms;
   std::size_t arrived = 0;
@@ -95,7 +87,7 @@ void report(const char* name, kis::sim::server& sim, tally& t) {
               "server p50 %7.1f ms  p99 %7.1f ms  (orders %zu, never arrived %zu, held %llu)\n",
               name, static_cast<unsigned long long>(st.max_calls_in_window),
               static_cast<unsigned long long>(st.rate_rejections),
-              100.0 * static_cast<double>(t.answered) / g_seconds / limit,
+              100.0 * static_cast<double>(t.answered) / g_flags.seconds / limit,
               percentile(waits_ms, 0.5), percentile(waits_ms, 0.99), t.order_sent_ns.size(),
               t.order_sent_ns.size() - arrived, static_cast<unsigned long long>(st.held_responses));
   std::fflush(stdout);
@@ -116,7 +108,7 @@ kis::order_request resting_buy(kis::sim::server& sim, std::int64_t qty) {
 template <class Place>
 void order_loop(kis::sim::server& sim, tally& t, Place place) {
   std::mt19937 rng{1};
-  const auto end = steady::now() + std::chrono::seconds{g_seconds};
+  const auto end = steady::now() + std::chrono::seconds{g_flags.seconds};
   for (std::int64_t qty = 1; steady::now() < end; ++qty) {
     std::this_thread::sleep_for(std::chrono::milliseconds{300 + rng() % 400});
     t.order_asked(qty);
@@ -151,7 +143,7 @@ void run_grant_time() {
   gc.safety_margin = 10ms;
   auto gov = kis::spawn_rate_governor(sys, gc);
   std::atomic<bool> stop{false};
-  const auto end = steady::now() + std::chrono::seconds{g_seconds};
+  const auto end = steady::now() + std::chrono::seconds{g_flags.seconds};
   auto requester = [&, gov](caf::event_based_actor* self, int idx) -> caf::behavior {
     auto go = [=, &quotes, &net, &stop] {
       if (stop)
@@ -180,7 +172,7 @@ void run_grant_time() {
       go();
     }};
   };
-  for (int i = 0; i < g_requesters; ++i)
+  for (int i = 0; i < g_flags.requesters; ++i)
     sys.spawn(requester, i);
   caf::scoped_actor self{sys};
   order_loop(*sim, t, [&](const kis::order_request& o) {
@@ -210,7 +202,7 @@ void run_leave_time(std::uint32_t lanes) {
   {
     kis::test::budget_engine eng{*sim, {lanes, static_cast<long>(lanes), 10'000ms, dir}};
     std::atomic<bool> stop{false};
-    const auto end = steady::now() + std::chrono::seconds{g_seconds};
+    const auto end = steady::now() + std::chrono::seconds{g_flags.seconds};
     auto gw = eng.gateway();
     auto requester = [&, gw](caf::event_based_actor* self, int idx) {
       auto syms = sim->symbols();
@@ -233,7 +225,7 @@ void run_leave_time(std::uint32_t lanes) {
       // The actor keeps its loop alive; the loop refers back to it only weakly.
       return caf::behavior{[go](int) {}};
     };
-    for (int i = 0; i < g_requesters; ++i)
+    for (int i = 0; i < g_flags.requesters; ++i)
       eng.system().spawn(requester, i);
     order_loop(*sim, t, [&](const kis::order_request& o) {
       eng.system().spawn([gw, o](caf::event_based_actor* self) {
@@ -250,15 +242,11 @@ void run_leave_time(std::uint32_t lanes) {
 } // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--seconds=", 10) == 0)
-      g_seconds = std::max(5, std::atoi(argv[i] + 10));
-    else if (std::strncmp(argv[i], "--requesters=", 13) == 0)
-      g_requesters = std::max(1, std::atoi(argv[i] + 13));
-  }
+  for (int i = 1; i < argc; ++i)
+    kis::bench::parse_load_flag(argv[i], g_flags, 5);
   std::printf("governor_faults_bench: kis-sim real mode, limit %d/s, %d requesters, %d s per way, "
               "20 %% of answers held 20 s, client timeout 10 s\n",
-              limit, g_requesters, g_seconds);
+              limit, g_flags.requesters, g_flags.seconds);
   run_grant_time();
   run_leave_time(36); // the engine's default at 18/s: two lanes per call a second
   run_leave_time(72); // more connections: held answers take fewer of them

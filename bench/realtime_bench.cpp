@@ -136,18 +136,11 @@ void BM_FeedFanOut41(benchmark::State& state) {
   constexpr int rounds = 32; // per iteration: 41 x 32 frames, inside a 64-event window
   bench_config cfg;
   caf::actor_system sys{cfg};
-  std::atomic<bool> connected{false};
   ws_feed_config fc;
   fc.notice_slots = 0; // 41 symbols, no notice registration
   fc.window = 64;
-  fc.transport = [&connected](const ws_feed_impl_actor&, std::uint64_t) {
-    connected = true;
-    return std::make_unique<bench::null_transport>();
-  };
-  auto keeper = sys.spawn(bench::instant_keeper);
-  auto feed = spawn_ws_feed(sys, fc, keeper);
-  while (!connected)
-    std::this_thread::yield();
+  auto nf = bench::spawn_null_feed(sys, fc);
+  auto feed = nf.feed;
   std::atomic<std::uint64_t> delivered{0};
   std::vector<std::shared_ptr<sink_probe>> probes;
   std::vector<std::string> frames;
@@ -182,8 +175,7 @@ void BM_FeedFanOut41(benchmark::State& state) {
     state.counters["p99_us"] = static_cast<double>(all[all.size() * 99 / 100]) / 1e3;
   }
   state.SetItemsProcessed(state.iterations() * symbols * rounds);
-  caf::anon_send_exit(feed, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);
+  nf.stop();
 }
 BENCHMARK(BM_FeedFanOut41)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -206,18 +206,11 @@ int bench_recorder(int batches) {
   auto tap = recording_ws_tap(*rec);
   bench_config cfg;
   caf::actor_system sys{cfg};
-  std::atomic<bool> connected{false};
   ws_feed_config fc;
   fc.notice_slots = 0;
   fc.window = 128;
-  fc.transport = [&connected](const ws_feed_actor&, std::uint64_t) {
-    connected = true;
-    return std::make_unique<bench::null_transport>();
-  };
-  auto keeper = sys.spawn(bench::instant_keeper);
-  auto feed = spawn_ws_feed(sys, fc, keeper);
-  while (!connected)
-    std::this_thread::yield();
+  auto nf = bench::spawn_null_feed(sys, fc);
+  auto feed = nf.feed;
   auto delivered = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::vector<std::string> frames;
   {
@@ -272,8 +265,7 @@ int bench_recorder(int batches) {
               static_cast<unsigned long long>(st.dropped),
               static_cast<double>(st.bytes_written) / (1 << 20),
               static_cast<double>(st.raw_bytes) / (1 << 20));
-  caf::anon_send_exit(feed, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);
+  nf.stop();
   rec->reset();
   fs::remove_all(dir);
   return 0;

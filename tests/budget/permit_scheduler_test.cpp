@@ -29,6 +29,13 @@ kis::governor_config real_limits() {
   return cfg;
 }
 
+// `n` requests of one class from one requester, all queued at `now`.
+void enqueue_many(permit_scheduler& s, int n, permit_class cls, const std::string& requester,
+                  std::int64_t now) {
+  for (int i = 0; i < n; ++i)
+    s.enqueue(cls, requester, now);
+}
+
 // Grants what is due now; each request leaves at once (the gateway's report arrives with it).
 std::vector<kis::scheduled_grant> poll_left(permit_scheduler& s, std::int64_t now) {
   auto grants = s.poll(now);
@@ -85,8 +92,7 @@ TEST(PermitScheduler, WithoutSpacingABurstTakesAllButTheReserve) {
   cfg.query_spacing = 0;
   permit_scheduler s{cfg};
   std::int64_t now = 0;
-  for (int i = 0; i < 60; ++i)
-    s.enqueue(permit_class::market_data, "r", now);
+  enqueue_many(s, 60, permit_class::market_data, "r", now);
   EXPECT_EQ(poll_left(s, now).size(), 17u);
   auto rest = drain(s, now);
   auto t = times_of(rest);
@@ -122,8 +128,7 @@ TEST(PermitScheduler, RandomArrivalsOfAllClassesKeepEveryWindow) {
 TEST(PermitScheduler, HigherClassesGoFirst) {
   permit_scheduler s{real_limits()};
   std::int64_t now = 0;
-  for (int i = 0; i < 18; ++i) // fill the window
-    s.enqueue(permit_class::order, "fill", now);
+  enqueue_many(s, 18, permit_class::order, "fill", now); // fill the window
   EXPECT_EQ(poll_left(s, now).size(), 18u);
   s.enqueue(permit_class::market_data, "a", now);
   s.enqueue(permit_class::account_query, "a", now);
@@ -147,10 +152,8 @@ TEST(PermitScheduler, HistoryKeepsAFloorShareUnderFullPollingAndOrdersStillGoFir
   cfg.floor_every = 2;
   permit_scheduler s{cfg};
   std::int64_t now = 0;
-  for (int i = 0; i < 30; ++i)
-    s.enqueue(permit_class::market_data, "poll", now);
-  for (int i = 0; i < 5; ++i)
-    s.enqueue(permit_class::history, "warm-up", now);
+  enqueue_many(s, 30, permit_class::market_data, "poll", now);
+  enqueue_many(s, 5, permit_class::history, "warm-up", now);
   std::vector<permit_class> order;
   bool order_sent = false;
   while (order.size() < 36) {
@@ -230,8 +233,7 @@ TEST(PermitScheduler, ReserveKeepsOrderWaitNearOneSlotUnderFullQueryLoad) {
 TEST(PermitScheduler, RoundRobinAcrossRequestersOfOneClass) {
   permit_scheduler s{real_limits()};
   std::int64_t now = 0;
-  for (int i = 0; i < 50; ++i)
-    s.enqueue(permit_class::market_data, "greedy", now);
+  enqueue_many(s, 50, permit_class::market_data, "greedy", now);
   for (int r = 1; r < 10; ++r)
     for (int i = 0; i < 5; ++i)
       s.enqueue(permit_class::market_data, "r" + std::to_string(r), now);
@@ -266,8 +268,7 @@ TEST(PermitScheduler, RateLimitedPausesHalvesAndRecoversAdditively) {
   s.enqueue(permit_class::order, "x", now);
   EXPECT_TRUE(poll_left(s, now).empty()); // paused
   EXPECT_EQ(s.next_due(now), 500 * ms);
-  for (int i = 0; i < 99; ++i)
-    s.enqueue(permit_class::market_data, "q", now);
+  enqueue_many(s, 99, permit_class::market_data, "q", now);
   auto grants = drain(s, now);
   ASSERT_EQ(grants.size(), 100u);
   EXPECT_EQ(grants.front().value.granted_ns, 500 * ms);
@@ -310,8 +311,7 @@ TEST(PermitScheduler, RateLimitedWidensTheMarginAndQuietTimeNarrowsIt) {
   EXPECT_DOUBLE_EQ(s.stats(61 * sec).safety_margin_s, 0.055);
   // The wider margin holds the window: 19 grants need more than a second and a margin.
   std::int64_t now = 62 * sec;
-  for (int i = 0; i < 19; ++i)
-    s.enqueue(permit_class::order, "o", now);
+  enqueue_many(s, 19, permit_class::order, "o", now);
   auto grants = drain(s, now);
   ASSERT_EQ(grants.size(), 19u);
   EXPECT_GE(grants.back().value.granted_ns - grants.front().value.granted_ns, sec + 55 * ms);
@@ -320,11 +320,9 @@ TEST(PermitScheduler, RateLimitedWidensTheMarginAndQuietTimeNarrowsIt) {
 TEST(PermitScheduler, CancelledRequestersReleaseTheirPlace) {
   permit_scheduler s{real_limits()};
   std::int64_t now = 0;
-  for (int i = 0; i < 18; ++i)
-    s.enqueue(permit_class::order, "fill", now);
+  enqueue_many(s, 18, permit_class::order, "fill", now);
   EXPECT_EQ(poll_left(s, now).size(), 18u);
-  for (int i = 0; i < 3; ++i)
-    s.enqueue(permit_class::market_data, "quitter", now);
+  enqueue_many(s, 3, permit_class::market_data, "quitter", now);
   const auto lone = s.enqueue(permit_class::account_query, "dead", now);
   const auto stays = s.enqueue(permit_class::market_data, "stays", now);
   EXPECT_EQ(s.cancel_requester("quitter").size(), 3u);
@@ -340,8 +338,7 @@ TEST(PermitScheduler, CancelledRequestersReleaseTheirPlace) {
 TEST(PermitScheduler, StatisticsAndWaitHistograms) {
   permit_scheduler s{real_limits()};
   std::int64_t now = 0;
-  for (int i = 0; i < 20; ++i)
-    s.enqueue(permit_class::market_data, "q", now);
+  enqueue_many(s, 20, permit_class::market_data, "q", now);
   auto grants = drain(s, now);
   s.on_outcome(kis::call_result::success, now);
   s.on_outcome(kis::call_result::failure, now);
@@ -403,8 +400,7 @@ TEST(PermitScheduler, RequestsThatLeaveLateNeverOverfillASecondAtTheServer) {
 TEST(PermitScheduler, APermitGivenBackCountsForNothing) {
   permit_scheduler s{real_limits()};
   std::int64_t now = 0;
-  for (int i = 0; i < 19; ++i)
-    s.enqueue(permit_class::order, "o", now);
+  enqueue_many(s, 19, permit_class::order, "o", now);
   auto grants = s.poll(now);
   ASSERT_EQ(grants.size(), 18u);
   EXPECT_TRUE(s.poll(now).empty());
@@ -422,8 +418,7 @@ TEST(PermitScheduler, UnansweredCallsCapWhatIsInFlightAndOrdersKeepALane) {
   cfg.query_spacing = 0;
   permit_scheduler s{cfg};
   std::int64_t now = 0;
-  for (int i = 0; i < 10; ++i)
-    s.enqueue(permit_class::market_data, "q", now);
+  enqueue_many(s, 10, permit_class::market_data, "q", now);
   auto q = poll_left(s, now);
   ASSERT_EQ(q.size(), 3u); // four lanes, one kept for orders
   EXPECT_EQ(s.in_flight(), 3u);
@@ -462,8 +457,7 @@ TEST(PermitScheduler, LostReportsExpireOnTheSafeSide) {
   cfg.order_lanes = 0;
   permit_scheduler s{cfg};
   std::int64_t now = 0;
-  for (int i = 0; i < 19; ++i)
-    s.enqueue(permit_class::order, "o", now);
+  enqueue_many(s, 19, permit_class::order, "o", now);
   ASSERT_EQ(s.poll(now).size(), 18u); // nobody ever reports on these
   auto due = s.next_due(now);
   ASSERT_TRUE(due.has_value());

@@ -16,11 +16,14 @@
 #include "actors/budget/token_keeper.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
+#include "support/http_reply.hpp"
 #include "support/metrics_probe.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
+
+using kis::test::reply;
 
 constexpr std::string_view price_body =
     R"({"output":{"stck_prpr":"70100","prdy_vrss":"-400","prdy_vrss_sign":"5","prdy_ctrt":"-0.57",
@@ -54,15 +57,6 @@ std::string chart_body(int rows, std::int32_t newest) {
   root["output1"] = boost::json::object{{"stck_prpr", "70100"}};
   root["output2"] = std::move(out2);
   return boost::json::serialize(root);
-}
-
-kis::http_exchange reply(int status, std::string_view body, std::string tr_cont = {}) {
-  kis::http_exchange ex;
-  ex.http_status = status;
-  ex.body = std::string{body};
-  ex.tr_cont = std::move(tr_cont);
-  ex.sent = true;
-  return ex;
 }
 
 std::string rejection(std::string_view code) {

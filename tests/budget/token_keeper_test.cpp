@@ -16,11 +16,14 @@
 #include "actors/budget/token_keeper.hpp"
 #include "kis/kst.hpp"
 #include "messages/errors.hpp"
+#include "support/http_reply.hpp"
 #include "support/metrics_probe.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
+
+using kis::test::reply;
 
 constexpr std::int64_t hour_ns = 3'600'000'000'000;
 
@@ -42,14 +45,6 @@ struct fake_oauth {
 std::string token_body(const std::string& value, std::int64_t expires_ns) {
   return R"({"access_token":")" + value + R"(","token_type":"Bearer","expires_in":86400,)" +
          R"("access_token_token_expired":")" + kis::api::kst::format_datetime(expires_ns) + "\"}";
-}
-
-kis::http_exchange reply(int status, std::string body) {
-  kis::http_exchange ex;
-  ex.http_status = status;
-  ex.body = std::move(body);
-  ex.sent = true;
-  return ex;
 }
 
 struct TokenKeeperTest : kis::test::budget_fixture {

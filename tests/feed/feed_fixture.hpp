@@ -158,6 +158,18 @@ struct FeedTest : ::testing::Test, test_coordinator_fixture<> {
     sched.run();
   }
 
+  // The server resets the session; the feed opens a new one, tick by tick, and its link is up.
+  void reconnect() {
+    const auto before = wire->sessions.size();
+    caf::anon_send(feed, link_down_atom_v, session().id, std::string{"reset"});
+    sched.run();
+    while (wire->sessions.size() == before) {
+      sched.advance_time(cfg.tick_interval);
+      sched.run();
+    }
+    link_up();
+  }
+
   void server(const std::string& text) { server(session().id, text); }
   void server(std::uint64_t id, const std::string& text) {
     caf::anon_send(feed, frame_atom_v, id, text);

@@ -232,13 +232,7 @@ TEST_F(FeedTest, DecryptsNoticesWithTheAckKeyAndForgetsItOnReconnect) {
   ASSERT_EQ(log->notices.size(), 1u);
   EXPECT_EQ(log->notices[0].order_no, "0000012345");
   EXPECT_TRUE(log->notices[0].is_fill);
-  caf::anon_send(feed, link_down_atom_v, session().id, std::string{"reset"});
-  sched.run();
-  while (wire->sessions.size() < 2) {
-    sched.advance_time(cfg.tick_interval);
-    sched.run();
-  }
-  link_up();
+  reconnect();
   server(frame); // no ack on this session yet: no key
   EXPECT_EQ(log->notices.size(), 1u);
   EXPECT_EQ(status().parse_errors, 1u);
@@ -288,13 +282,7 @@ TEST_F(FeedTest, ReportsRegistrationsReconnectsFramesDropsAndPingsToTheMetricsAc
   for (int i = 0; i < 3; ++i)
     server(trade_frame("005930")); // 3..5
   server("garbage");               // 6
-  caf::anon_send(feed, link_down_atom_v, session().id, std::string{"reset"});
-  sched.run();
-  while (wire->sessions.size() < 2) {
-    sched.advance_time(cfg.tick_interval);
-    sched.run();
-  }
-  link_up();
+  reconnect();
   server(ack("H0STCNT0", "005930", "OPSP0000")); // 7
   sched.advance_time(cfg.tick_interval);         // the watchdog tick publishes
   sched.run();

@@ -7,23 +7,14 @@
 
 #include "kis/kst.hpp"
 #include "kis/rest_codec.hpp"
+#include "support/http_reply.hpp"
 
 namespace {
 
 using namespace kis::api;
 namespace bj = boost::json;
 using kis::errc;
-
-bj::object parsed(std::string_view body, std::string tr_cont = {}) {
-  kis::http_exchange ex;
-  ex.http_status = 200;
-  ex.sent = true;
-  ex.tr_cont = std::move(tr_cont);
-  ex.body = std::string{body};
-  auto r = parse_reply(ex);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message);
-  return r ? std::move(r).value() : bj::object{};
-}
+using kis::test::parsed;
 
 constexpr std::string_view price_body = R"({"output":{"iscd_stat_cls_code":"55",
  "marg_rate":"20.00","rprs_mrkt_kor_name":"KOSPI200","bstp_kor_isnm":"전기.전자",

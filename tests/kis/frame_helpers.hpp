@@ -1,8 +1,11 @@
-// What the real-time frame tests share: the payload of a frame, fields joined into a record,
-// and a 26-field notice record.
+// What the real-time frame tests share: the payload of a frame, the fields of a record, fields
+// joined into a record, and a 26-field notice record.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kis::api::test {
@@ -10,6 +13,11 @@ namespace kis::api::test {
 // Everything after the third '|'.
 inline std::string payload_of(const std::string& frame) {
   return frame.substr(frame.find('|', frame.find('|', 2) + 1) + 1);
+}
+
+// How many '^'-separated fields a record (or a run of records) holds.
+inline std::size_t fields_in(std::string_view record) {
+  return static_cast<std::size_t>(std::count(record.begin(), record.end(), '^')) + 1;
 }
 
 inline std::string join(const std::vector<std::string>& fields) {

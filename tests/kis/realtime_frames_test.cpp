@@ -1,6 +1,5 @@
 // The real-time frame parser on the captured frames of KIS-PROTOCOL.md §8, multi-record
 // frames, both notice layouts, and malformed input: typed errors, never a crash.
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -27,6 +26,7 @@ const std::string captured_book =
     "17975^5281^14389^10406^796206^227494^0^0^0^0^529267^-346500^5^-100.00^25970877^-979^95^0^0^"
     "0^358250^4^1";
 
+using kis::api::test::fields_in;
 using kis::api::test::join;
 using kis::api::test::notice_26;
 using kis::api::test::payload_of;
@@ -254,14 +254,13 @@ TEST(Malformed, EveryBadFrameIsATypedError) {
 
 TEST(Malformed, PrefixesWithTooFewFieldsFailAndNothingCrashes) {
   // A cut inside the last fields may still hold every documented field: that parses.
-  auto fields_in = [](std::string_view s) { return std::count(s.begin(), s.end(), '^') + 1; };
   for (std::size_t len = 0; len < captured_trade.size(); ++len) {
     auto f = split_frame(std::string_view{captured_trade.data(), len});
     if (!f)
       continue;
     std::vector<trade_tick> out;
     auto n = parse_trades(f->payload, f->count, 0, out);
-    if (fields_in(f->payload) < static_cast<long>(trade_fields)) {
+    if (fields_in(f->payload) < trade_fields) {
       EXPECT_FALSE(n) << len;
     }
   }
@@ -271,7 +270,7 @@ TEST(Malformed, PrefixesWithTooFewFieldsFailAndNothingCrashes) {
       continue;
     std::vector<order_book> out;
     auto n = parse_books(f->payload, f->count, "20260724", 0, out);
-    if (fields_in(f->payload) < static_cast<long>(book_fields)) {
+    if (fields_in(f->payload) < book_fields) {
       EXPECT_FALSE(n) << len;
     }
   }

@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "frame_helpers.hpp"
 #include "kis/realtime_frames.hpp"
 
@@ -40,13 +38,10 @@ const std::string un_book_record =
     "8400^9500^1600^2700^3800^4900^5000^6100^7200^8300^9400^1500^2600^3700^4800^5900^6000^"
     "54500^55500^0^0^0^0^0^0^3^0.00^1234567^150^-75^0^0^0^214750^30^1^214750^12^1";
 
+using kis::api::test::fields_in;
 using kis::api::test::join;
 using kis::api::test::notice_26;
 using kis::api::test::payload_of;
-
-std::size_t fields_in(const std::string& record) {
-  return static_cast<std::size_t>(std::count(record.begin(), record.end(), '^')) + 1;
-}
 
 TEST(VenueTrs, NamesAndFamilies) {
   EXPECT_EQ(tr_id_of(feed_channel::trades, market_code::nxt, false), "H0NXCNT0");

@@ -8,6 +8,7 @@
 #include "kis/rest_codec.hpp"
 #include "kis/venues.hpp"
 #include "request_fixture.hpp"
+#include "support/http_reply.hpp"
 
 namespace {
 
@@ -20,6 +21,7 @@ using kis::market_code;
 using kis::order_kind;
 using kis::venue;
 using kis::venue_scope;
+using kis::test::parsed;
 
 using kis::api::test::ctx;
 credentials cred() {
@@ -32,16 +34,6 @@ std::string query_value(const std::string& url, const std::string& name) {
     return "<absent>";
   at += name.size() + 1;
   return url.substr(at, url.find('&', at) - at);
-}
-
-bj::object parsed(std::string_view body) {
-  kis::http_exchange ex;
-  ex.http_status = 200;
-  ex.sent = true;
-  ex.body = std::string{body};
-  auto r = parse_reply(ex);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message);
-  return r ? std::move(r).value() : bj::object{};
 }
 
 TEST(VenueCodes, SpellEveryVenueAsKisDoes) {

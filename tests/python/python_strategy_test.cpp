@@ -17,12 +17,17 @@
 #include "strategies/python/interpreter.hpp"
 #include "strategies/registry.hpp"
 #include "support/metrics_probe.hpp"
+#include "support/strategy_events.hpp"
 #include "support/temp_path.hpp"
 
 namespace {
 
 using namespace kis;
 using kis::signal;
+using kis::test::bar_event;
+using kis::test::day0;
+using kis::test::minute_ns;
+using kis::test::tick;
 namespace fs = std::filesystem;
 
 class recording_context final : public strategy_context {
@@ -77,16 +82,6 @@ strategy_config python_config(const std::string& file, strategy_params params = 
   c.file = file;
   c.params = std::move(params);
   return c;
-}
-
-market_event tick(std::string sym, std::int64_t px, std::int64_t at = 1) {
-  market_event ev;
-  ev.kind = event_kind::tick;
-  ev.symbol = std::move(sym);
-  ev.price = px;
-  ev.qty = 1;
-  ev.exchange_ns = at;
-  return ev;
 }
 
 std::string config_error_of(const caf::expected<std::shared_ptr<strategy>>& r) {
@@ -238,20 +233,6 @@ class Grid(kis.Strategy):
 }
 
 // --- the ported examples trade like the C++ originals -------------------------------------
-
-constexpr std::int64_t minute_ns = 60'000'000'000;
-constexpr std::int64_t day0 = 1'767'225'600'000'000'000 - 9 * 3'600'000'000'000;
-
-market_event bar_event(const std::string& sym, std::int64_t close, std::int64_t at, std::int64_t hi,
-                       std::int64_t lo) {
-  market_event ev;
-  ev.kind = event_kind::bar_closed;
-  ev.symbol = sym;
-  ev.price = close;
-  ev.exchange_ns = at;
-  ev.last_bar = bar{sym, at, 60, close, hi, lo, close, 10};
-  return ev;
-}
 
 // Drives a strategy with a deterministic random walk of bars and ticks over three days, filling
 // every signal at its price, and returns what it emitted.

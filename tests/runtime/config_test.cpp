@@ -2,7 +2,9 @@
 // message that names the key.
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
+#include <string_view>
 
 #include <unistd.h>
 
@@ -32,6 +34,17 @@ config_error parse_bad(std::string_view text) {
     return *e;
   ADD_FAILURE() << "config was accepted: " << text;
   return {};
+}
+
+// A config text and the key its refusal must name.
+struct refusal {
+  std::string_view text;
+  std::string_view key;
+};
+
+void expect_refused(std::initializer_list<refusal> cases) {
+  for (const auto& c : cases)
+    EXPECT_EQ(parse_bad(c.text).key, c.key) << c.text;
 }
 
 env_lookup fake_env(std::map<std::string, std::string> vars) {
@@ -115,21 +128,25 @@ params = { fast = 5, slow = 20, qty = 1, ratio = 0.5, note = "x", live = false }
 }
 
 TEST(Config, MisspeltKeyIsNamed) {
-  EXPECT_EQ(parse_bad("[executor]\nqueue_capacty = 5\n").key, "executor.queue_capacty");
-  EXPECT_EQ(parse_bad("durration = \"5s\"\n").key, "durration");
-  EXPECT_EQ(parse_bad("[[strategy]]\nname = \"x\"\nsymbol = []\n").key, "strategy[0].symbol");
-  EXPECT_EQ(parse_bad("[budgett]\n").key, "budgett");
+  expect_refused({
+      {"[executor]\nqueue_capacty = 5\n", "executor.queue_capacty"},
+      {"durration = \"5s\"\n", "durration"},
+      {"[[strategy]]\nname = \"x\"\nsymbol = []\n", "strategy[0].symbol"},
+      {"[budgett]\n", "budgett"},
+  });
 }
 
 TEST(Config, WrongTypesAndValuesAreNamed) {
-  EXPECT_EQ(parse_bad("[analyzers]\ncount = \"five\"\n").key, "analyzers.count");
-  EXPECT_EQ(parse_bad("duration = \"5 minutes\"\n").key, "duration");
-  EXPECT_EQ(parse_bad("duration = 5\n").key, "duration");
-  EXPECT_EQ(parse_bad("mode = \"demo\"\n").key, "mode");
-  EXPECT_EQ(parse_bad("[feed]\nmax_registrations = 42\n").key, "feed.max_registrations");
-  EXPECT_EQ(parse_bad("[kis]\naccount = \"1234-01\"\n").key, "kis.account");
-  EXPECT_EQ(parse_bad("[executor]\nqueue_capacity = -1\n").key, "executor.queue_capacity");
-  EXPECT_EQ(parse_bad("kis = 3\n").key, "kis");
+  expect_refused({
+      {"[analyzers]\ncount = \"five\"\n", "analyzers.count"},
+      {"duration = \"5 minutes\"\n", "duration"},
+      {"duration = 5\n", "duration"},
+      {"mode = \"demo\"\n", "mode"},
+      {"[feed]\nmax_registrations = 42\n", "feed.max_registrations"},
+      {"[kis]\naccount = \"1234-01\"\n", "kis.account"},
+      {"[executor]\nqueue_capacity = -1\n", "executor.queue_capacity"},
+      {"kis = 3\n", "kis"},
+  });
   auto syntax = parse_bad("[kis\n");
   EXPECT_NE(syntax.message.find("line 1"), std::string::npos) << syntax.message;
 }
@@ -140,12 +157,14 @@ TEST(Config, ClusterSection) {
   EXPECT_EQ(cfg.cluster.bind, "0.0.0.0");
   EXPECT_EQ(parse_ok("").cluster.serve_port, -1);
   EXPECT_EQ(parse_ok("").cluster.bind, "127.0.0.1");
-  EXPECT_EQ(parse_bad("[cluster]\nserve_prt = 1\n").key, "cluster.serve_prt");
   auto wrong = parse_bad("[cluster]\nserve_port = \"4242\"\n");
   EXPECT_EQ(wrong.key, "cluster.serve_port");
   EXPECT_EQ(wrong.message, "expected an integer");
-  EXPECT_EQ(parse_bad("[cluster]\nserve_port = 70000\n").key, "cluster.serve_port");
-  EXPECT_EQ(parse_bad("[cluster]\nbind = 1\n").key, "cluster.bind");
+  expect_refused({
+      {"[cluster]\nserve_prt = 1\n", "cluster.serve_prt"},
+      {"[cluster]\nserve_port = 70000\n", "cluster.serve_port"},
+      {"[cluster]\nbind = 1\n", "cluster.bind"},
+  });
 }
 
 TEST(Config, EnvironmentOverridesAndCredentialChecks) {
@@ -214,12 +233,14 @@ mark_every = "5m"
   EXPECT_EQ(cfg.backtest.initial_cash, 5'000'000);
   EXPECT_EQ(cfg.backtest.session_rules, "none");
   EXPECT_EQ(cfg.backtest.mark_every, 5min);
-  EXPECT_EQ(parse_bad("[recorder]\nenabled = \"yes\"\n").key, "recorder.enabled");
-  EXPECT_EQ(parse_bad("[recorder]\nsegment_mb = 0\n").key, "recorder");
-  EXPECT_EQ(parse_bad("[recorder]\nsegmnt_mb = 1\n").key, "recorder.segmnt_mb");
-  EXPECT_EQ(parse_bad("[backtest]\nsession_rules = \"nyse\"\n").key, "backtest.session_rules");
-  EXPECT_EQ(parse_bad("[backtest]\nslippage_ticks = -1\n").key, "backtest");
-  EXPECT_EQ(parse_bad("[backtest]\ncommission_pct = \"0.01\"\n").key, "backtest.commission_pct");
+  expect_refused({
+      {"[recorder]\nenabled = \"yes\"\n", "recorder.enabled"},
+      {"[recorder]\nsegment_mb = 0\n", "recorder"},
+      {"[recorder]\nsegmnt_mb = 1\n", "recorder.segmnt_mb"},
+      {"[backtest]\nsession_rules = \"nyse\"\n", "backtest.session_rules"},
+      {"[backtest]\nslippage_ticks = -1\n", "backtest"},
+      {"[backtest]\ncommission_pct = \"0.01\"\n", "backtest.commission_pct"},
+  });
 }
 
 namespace {
@@ -235,9 +256,10 @@ TEST(Config, PythonStrategyTables) {
   EXPECT_EQ(cfg.strategies[1].name, "momentum"); // a module's last part
   EXPECT_EQ(cfg.strategies[1].id, "mom");
   EXPECT_EQ(cfg.strategies[1].class_name, "Fast");
-  EXPECT_EQ(parse_bad("[[strategy]]\nname = \"ma_cross\"\nclass = \"X\"\n").key,
-            "strategy[0].class");
-  EXPECT_EQ(parse_bad("[[strategy]]\nsymbols = []\n").key, "strategy[0].name");
+  expect_refused({
+      {"[[strategy]]\nname = \"ma_cross\"\nclass = \"X\"\n", "strategy[0].class"},
+      {"[[strategy]]\nsymbols = []\n", "strategy[0].name"},
+  });
 }
 
 TEST(Config, APythonFileIsFoundNextToTheConfigFile) {
@@ -289,11 +311,13 @@ name = "orb"
 }
 
 TEST(Config, BadSessionsAndVenuesAreNamed) {
-  EXPECT_EQ(parse_bad("[[strategy]]\nname = \"x\"\nvenue = \"nyse\"\n").key, "strategy[0].venue");
-  EXPECT_EQ(parse_bad("[sessions]\nenforce = \"yes\"\n").key, "sessions.enforce");
-  EXPECT_EQ(parse_bad("[analyzers]\nmarket = \"KRX\"\n").key, "analyzers.market");
+  expect_refused({
+      {"[[strategy]]\nname = \"x\"\nvenue = \"nyse\"\n", "strategy[0].venue"},
+      {"[sessions]\nenforce = \"yes\"\n", "sessions.enforce"},
+      {"[analyzers]\nmarket = \"KRX\"\n", "analyzers.market"},
+      {"[sessions]\nholidays = 3\n", "sessions.holidays"},
+  });
   EXPECT_EQ(parse_ok("[analyzers]\nmarket = \"UN\"\n").analyzers.market, "UN");
-  EXPECT_EQ(parse_bad("[sessions]\nholidays = 3\n").key, "sessions.holidays");
   auto hours = parse_bad("[sessions.nxt.regular]\nhours = \"9 to 5\"\n");
   EXPECT_EQ(hours.key, "sessions");
   EXPECT_NE(hours.message.find("nxt.regular"), std::string::npos) << hours.message;
@@ -313,12 +337,13 @@ speed = 60
   EXPECT_EQ(c.analyzers.markets.at("000660"), "NX");
   EXPECT_EQ(c.sim.start, "2026-03-10 19:30");
   EXPECT_DOUBLE_EQ(c.sim.speed, 60.0);
-  EXPECT_EQ(parse_bad("[analyzers.markets]\n\"005930\" = \"KRX\"\n").key,
-            "analyzers.markets.005930");
-  EXPECT_EQ(parse_bad("[analyzers.markets]\n\"005930\" = 1\n").key, "analyzers.markets.005930");
-  EXPECT_EQ(parse_bad("[analyzers]\nmarkets = 3\n").key, "analyzers.markets");
-  EXPECT_EQ(parse_bad("[sim]\nstart = \"19:30\"\n").key, "sim.start");
-  EXPECT_EQ(parse_bad("[sim]\nstart = \"2026-02-30 19:30\"\n").key, "sim.start");
-  EXPECT_EQ(parse_bad("[sim]\nspeed = 0\n").key, "sim.speed");
-  EXPECT_EQ(parse_bad("[sim]\nspeed = 100000\n").key, "sim.speed");
+  expect_refused({
+      {"[analyzers.markets]\n\"005930\" = \"KRX\"\n", "analyzers.markets.005930"},
+      {"[analyzers.markets]\n\"005930\" = 1\n", "analyzers.markets.005930"},
+      {"[analyzers]\nmarkets = 3\n", "analyzers.markets"},
+      {"[sim]\nstart = \"19:30\"\n", "sim.start"},
+      {"[sim]\nstart = \"2026-02-30 19:30\"\n", "sim.start"},
+      {"[sim]\nspeed = 0\n", "sim.speed"},
+      {"[sim]\nspeed = 100000\n", "sim.speed"},
+  });
 }

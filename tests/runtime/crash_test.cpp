@@ -22,6 +22,7 @@
 #include "sim/server.hpp"
 #include "support/engine_process.hpp"
 #include "support/order_audit.hpp"
+#include "support/sim_engine_env.hpp"
 #include "support/temp_path.hpp"
 
 namespace {
@@ -62,11 +63,7 @@ protected:
     sim_->start();
     dir_ = kis::test::unique_temp_path("kis-crash");
     fs::create_directories(dir_);
-    auto symbols = sim_->symbols();
-    symbols.resize(8);
-    std::string list;
-    for (const auto& s : symbols)
-      list += (list.empty() ? "\"" : ", \"") + s + "\"";
+    const auto list = kis::test::toml_symbols(*sim_, 8);
     std::ofstream{dir_ / "engine.toml"}
         << "mode = \"live\"\ndata_dir = \"" << (dir_ / "data").string()
         << "\"\n"
@@ -80,13 +77,7 @@ protected:
 
         << "[[strategy]]\nname = \"exec_tester\"\nid = \"burst\"\nsymbols = [" << list << "]\n"
         << "params = { count = 200, qty = 1, offset_ticks = 10 }\n";
-    const auto cred = kis::sim::default_credentials();
-    env_ = {"KIS_APP_KEY=" + cred.app_key,
-            "KIS_APP_SECRET=" + cred.app_secret,
-            "KIS_ACCOUNT=" + cred.account_no + "-" + cred.account_product,
-            "KIS_HTS_ID=" + cred.hts_id,
-            "KIS_REST_URL=" + sim_->rest_url(),
-            "KIS_WS_URL=" + sim_->ws_url()};
+    env_ = kis::test::sim_engine_env(*sim_);
   }
 
   void TearDown() override {

@@ -12,6 +12,7 @@
 
 #include "sim/server.hpp"
 #include "support/engine_process.hpp"
+#include "support/sim_engine_env.hpp"
 #include "support/temp_path.hpp"
 
 namespace {
@@ -32,11 +33,7 @@ TEST(PaperOutOfTheBox, TradesAtOneCallASecondAndRestartsWithoutHistoryCalls) {
   sim.start();
   const auto dir = kis::test::unique_temp_path("kis-paper");
   fs::create_directories(dir);
-  auto symbols = sim.symbols();
-  symbols.resize(3);
-  std::string list;
-  for (const auto& s : symbols)
-    list += (list.empty() ? "\"" : ", \"") + s + "\"";
+  const auto list = kis::test::toml_symbols(sim, 3);
   std::ofstream{dir / "engine.toml"}
       << "mode = \"paper\"\ndata_dir = \"" << (dir / "data").string() << "\"\n"
       << "[analyzers]\nsymbols = [" << list
@@ -45,11 +42,7 @@ TEST(PaperOutOfTheBox, TradesAtOneCallASecondAndRestartsWithoutHistoryCalls) {
       << "[sessions]\nenforce = false\n"
       << "[[strategy]]\nname = \"exec_tester\"\nid = \"paper\"\nsymbols = [" << list << "]\n"
       << "params = { count = 3, per_event = 1, offset_ticks = -2 }\n";
-  const auto cred = kis::sim::default_credentials();
-  const std::vector<std::string> env{
-      "KIS_APP_KEY=" + cred.app_key, "KIS_APP_SECRET=" + cred.app_secret,
-      "KIS_ACCOUNT=" + cred.account_no + "-" + cred.account_product,
-      "KIS_REST_URL=" + sim.rest_url(), "KIS_WS_URL=" + sim.ws_url()};
+  const auto env = kis::test::sim_engine_env(sim, /*with_hts_id=*/false);
   auto run = [&](const std::string& duration, const std::string& tag) {
     auto pid = kis::test::spawn_process(
         KIS_ENGINE_BIN, {"run", "-c", (dir / "engine.toml").string(), "--duration", duration}, env,

@@ -23,6 +23,7 @@
 #include "kis/http_transport.hpp"
 #include "sim/server.hpp"
 #include "support/engine_process.hpp"
+#include "support/sim_engine_env.hpp"
 
 namespace {
 
@@ -54,15 +55,11 @@ TEST(SecretsAtTraceLevel, NoSecretReachesAnyOutput) {
   kis::sim::server sim{so};
   sim.start();
   const auto cred = kis::sim::default_credentials();
-  auto symbols = sim.symbols();
-  symbols.resize(6);
 
   const fs::path dir = fs::temp_directory_path() / ("kis-secrets-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::string list;
-  for (const auto& s : symbols)
-    list += (list.empty() ? "\"" : ", \"") + s + "\"";
+  const auto list = kis::test::toml_symbols(sim, 6);
   std::ofstream{dir / "engine.toml"} << "mode = \"paper\"\nlog_level = \"trace\"\nlog_file = \""
                                      << (dir / "engine.log").string() << "\"\ndata_dir = \""
                                      << (dir / "data").string() << "\"\n"
@@ -75,11 +72,7 @@ TEST(SecretsAtTraceLevel, NoSecretReachesAnyOutput) {
                                      << "symbols = [" << list << "]\n"
                                      << "params = { fast = 1, slow = 2, qty = 1 }\ntrade = true\n";
   auto pid = spawn_engine({"run", "-c", (dir / "engine.toml").string(), "--duration", "12s"},
-                          {"KIS_APP_KEY=" + cred.app_key, "KIS_APP_SECRET=" + cred.app_secret,
-                           "KIS_ACCOUNT=" + cred.account_no + "-" + cred.account_product,
-                           "KIS_HTS_ID=" + cred.hts_id, "KIS_REST_URL=" + sim.rest_url(),
-                           "KIS_WS_URL=" + sim.ws_url()},
-                          dir / "stdout.txt", dir / "stderr.txt");
+                          kis::test::sim_engine_env(sim), dir / "stdout.txt", dir / "stderr.txt");
   ASSERT_GT(pid, 0);
 
   // While it runs, read both metrics views now and then (sampling, not timing).

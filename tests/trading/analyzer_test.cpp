@@ -21,17 +21,6 @@
 using namespace std::chrono_literals;
 
 namespace {
-kis::strategy_host_config host_config(std::string id, bool trade,
-                                      std::shared_ptr<const kis::wall_clock> clock) {
-  kis::strategy_host_config hc;
-  hc.id = std::move(id);
-  hc.trade = trade;
-  hc.clock = std::move(clock);
-  return hc;
-}
-} // namespace
-
-namespace {
 
 constexpr std::int64_t s_ns = 1'000'000'000;
 constexpr std::int64_t t0 = 1'767'225'600 * s_ns; // 2026-01-01 09:00:00 KST
@@ -88,6 +77,24 @@ struct AnalyzerTest : ::testing::Test, test_coordinator_fixture<> {
     auto exec = kis::spawn_order_executor(sys, ec, gateway, kis::ws_feed_actor{});
     EXPECT_TRUE(exec);
     return exec ? *exec : kis::order_executor_impl_actor{};
+  }
+
+  // A strategy host named "bt" on the fixture's clock, trading through `executor` or watching.
+  kis::strategy_actor spawn_host(std::shared_ptr<kis::strategy> strat, bool trade,
+                                 kis::order_executor_actor executor) {
+    kis::strategy_host_config hc;
+    hc.id = "bt";
+    hc.trade = trade;
+    hc.clock = cfg.clock;
+    return kis::spawn_strategy_host(sys, std::move(strat), hc, std::move(executor));
+  }
+
+  // The tick the host tests send: symbol A at 10,000.
+  static kis::market_event tick_a() {
+    kis::market_event ev;
+    ev.symbol = "A";
+    ev.price = 10000;
+    return ev;
   }
 
   void TearDown() override {
@@ -341,12 +348,9 @@ TEST_F(AnalyzerTest, HostedStrategySignalsReachTheExecutorAndRefusalsComeBack) {
   buy_every_tick::updates.clear();
   auto exec = spawn_executor("kis-host-test");
   ASSERT_TRUE(exec);
-  auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_every_tick>(),
-                                       host_config("bt", true, cfg.clock), exec);
+  auto host = spawn_host(std::make_shared<buy_every_tick>(), true, exec);
   sched.run();
-  kis::market_event ev;
-  ev.symbol = "A";
-  ev.price = 10000;
+  const auto ev = tick_a();
   self->send(host, ev);
   sched.run();
   ASSERT_EQ(gw->orders.size(), 1u);
@@ -366,13 +370,8 @@ TEST_F(AnalyzerTest, HostedStrategySignalsReachTheExecutorAndRefusalsComeBack) {
 
 TEST_F(AnalyzerTest, WatchOnlyHostSendsNothing) {
   buy_every_tick::updates.clear();
-  auto host =
-      kis::spawn_strategy_host(sys, std::make_shared<buy_every_tick>(),
-                               host_config("bt", false, cfg.clock), kis::order_executor_actor{});
-  kis::market_event ev;
-  ev.symbol = "A";
-  ev.price = 10000;
-  self->send(host, ev);
+  auto host = spawn_host(std::make_shared<buy_every_tick>(), false, kis::order_executor_actor{});
+  self->send(host, tick_a());
   sched.run();
   EXPECT_TRUE(gw->orders.empty());
   ASSERT_EQ(buy_every_tick::updates.size(), 1u);
@@ -533,12 +532,9 @@ TEST_F(AnalyzerTest, StrategyHostReportsEventsSignalsRefusalsAndErrorsToTheMetri
   kis::test::metrics_probe probe{sys};
   auto exec = spawn_executor("kis-host-metrics");
   ASSERT_TRUE(exec);
-  auto host = kis::spawn_strategy_host(sys, std::make_shared<buy_then_throw>(),
-                                       host_config("bt", true, cfg.clock), exec);
+  auto host = spawn_host(std::make_shared<buy_then_throw>(), true, exec);
   sched.run();
-  kis::market_event ev;
-  ev.symbol = "A";
-  ev.price = 10000;
+  const auto ev = tick_a();
   for (int i = 0; i < 3; ++i) { // a signal, a throw, the same signal again (a duplicate)
     self->send(host, ev);
     sched.run();

@@ -4,11 +4,16 @@
 
 #include "messages/errors.hpp"
 #include "strategies/registry.hpp"
+#include "support/strategy_events.hpp"
 
 namespace {
 
 using namespace kis;
 using kis::signal; // not ::signal from <csignal>
+using kis::test::bar_event;
+using kis::test::day0;
+using kis::test::minute_ns;
+using kis::test::tick;
 
 // Records what a strategy emits; the host's role in these tests.
 class recording_context final : public strategy_context {
@@ -46,30 +51,6 @@ private:
 };
 
 KIS_REGISTER_STRATEGY("level_cross_test", level_cross)
-
-constexpr std::int64_t minute_ns = 60'000'000'000;
-constexpr std::int64_t day0 = 1'767'225'600'000'000'000 - 9 * 3'600'000'000'000; // 00:00 KST
-
-market_event tick(std::string sym, std::int64_t px, std::int64_t at) {
-  market_event ev;
-  ev.kind = event_kind::tick;
-  ev.symbol = std::move(sym);
-  ev.price = px;
-  ev.qty = 1;
-  ev.exchange_ns = at;
-  return ev;
-}
-
-market_event bar_event(std::string sym, std::int64_t close, std::int64_t at, std::int64_t hi = 0,
-                       std::int64_t lo = 0) {
-  market_event ev;
-  ev.kind = event_kind::bar_closed;
-  ev.symbol = sym;
-  ev.price = close;
-  ev.exchange_ns = at;
-  ev.last_bar = bar{sym, at, 60, close, hi != 0 ? hi : close, lo != 0 ? lo : close, close, 10};
-  return ev;
-}
 
 order_update fill(const signal& s, std::int64_t qty) {
   order_update up;
