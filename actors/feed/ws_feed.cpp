@@ -29,60 +29,12 @@ ws_feed_impl_actor::behavior_type ws_feed(self_ptr self, ws_feed_config cfg,
   s.authorize();
   self->delayed_send(self, s.cfg.tick_interval, caf::tick_atom_v);
   return {
-      [self](const subscribe_request& req,
-             const market_sink_actor& sink) -> caf::result<subscription> {
-        auto& st = self->state;
-        if (req.channel == feed_channel::notices)
-          return make_kis_error(errc::invalid_argument, "notices go to a notice sink");
-        caf::error err;
-        auto* r = st.acquire(req, err);
-        auto who = sink.address();
-        if (r == nullptr) {
-          const auto code = view(err).code;
-          if ((st.ranker && code == errc::ws_cap_reached) || code == errc::session_closed) {
-            st.watch(who);
-            st.wait_for_slot(req, sink);
-          }
-          return err;
-        }
-        st.watch(who);
-        st.fanout.add(sink);
-        r->market_sinks.insert(who);
-        st.update_want(req.key);
-        return st.reply_for(*r);
-      },
-      [self](const subscribe_request& req,
-             const notice_sink_actor& sink) -> caf::result<subscription> {
-        auto& st = self->state;
-        if (req.channel != feed_channel::notices)
-          return make_kis_error(errc::invalid_argument, "market data goes to a market sink");
-        caf::error err;
-        auto* r = st.acquire(req, err);
-        if (r == nullptr)
-          return err;
-        auto who = sink.address();
-        if (!r->notice_sinks.count(who))
-          self->monitor(who);
-        r->notice_sinks.emplace(who, sink);
-        return st.reply_for(*r);
-      },
+      [self](const subscribe_request& req, const market_sink_actor& sink)
+          -> caf::result<subscription> { return self->state.subscribe_market(req, sink); },
+      [self](const subscribe_request& req, const notice_sink_actor& sink)
+          -> caf::result<subscription> { return self->state.subscribe_notices(req, sink); },
       [self](caf::unsubscribe_atom, const subscribe_request& req, const market_sink_actor& sink) {
-        auto& st = self->state;
-        if (auto sb = st.standby.find(req.key); sb != st.standby.end()) {
-          if (auto ch = sb->second.find(req.channel); ch != sb->second.end()) {
-            ch->second.erase(sink.address());
-            if (ch->second.empty())
-              sb->second.erase(ch);
-          }
-          if (sb->second.empty())
-            st.standby.erase(sb);
-          st.update_want(req.key);
-        }
-        auto it = st.regs.find({st.tr_of(req.channel, req.key), req.key});
-        if (it == st.regs.end())
-          return;
-        it->second.market_sinks.erase(sink.address());
-        st.release_if_unused(it);
+        self->state.unsubscribe(req, sink);
       },
       [self](const interest_report& r) {
         if (self->state.ranker)

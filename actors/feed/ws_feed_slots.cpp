@@ -4,6 +4,63 @@
 
 namespace kis::feed_impl {
 
+// --- subscriptions -------------------------------------------------------------------------------
+
+caf::result<subscription> feed_state::subscribe_market(const subscribe_request& req,
+                                                       const market_sink_actor& sink) {
+  if (req.channel == feed_channel::notices)
+    return make_kis_error(errc::invalid_argument, "notices go to a notice sink");
+  caf::error err;
+  auto* r = acquire(req, err);
+  auto who = sink.address();
+  if (r == nullptr) {
+    const auto code = view(err).code;
+    if ((ranker && code == errc::ws_cap_reached) || code == errc::session_closed) {
+      watch(who);
+      wait_for_slot(req, sink);
+    }
+    return err;
+  }
+  watch(who);
+  fanout.add(sink);
+  r->market_sinks.insert(who);
+  update_want(req.key);
+  return reply_for(*r);
+}
+
+caf::result<subscription> feed_state::subscribe_notices(const subscribe_request& req,
+                                                        const notice_sink_actor& sink) {
+  if (req.channel != feed_channel::notices)
+    return make_kis_error(errc::invalid_argument, "market data goes to a market sink");
+  caf::error err;
+  auto* r = acquire(req, err);
+  if (r == nullptr)
+    return err;
+  auto who = sink.address();
+  if (!r->notice_sinks.count(who))
+    self->monitor(who);
+  r->notice_sinks.emplace(who, sink);
+  return reply_for(*r);
+}
+
+void feed_state::unsubscribe(const subscribe_request& req, const market_sink_actor& sink) {
+  if (auto sb = standby.find(req.key); sb != standby.end()) {
+    if (auto ch = sb->second.find(req.channel); ch != sb->second.end()) {
+      ch->second.erase(sink.address());
+      if (ch->second.empty())
+        sb->second.erase(ch);
+    }
+    if (sb->second.empty())
+      standby.erase(sb);
+    update_want(req.key);
+  }
+  auto it = regs.find({tr_of(req.channel, req.key), req.key});
+  if (it == regs.end())
+    return;
+  it->second.market_sinks.erase(sink.address());
+  release_if_unused(it);
+}
+
 // --- slots that follow interest ----------------------------------------------------------------
 
 std::uint32_t feed_state::channels_of(const std::string& symbol) const {

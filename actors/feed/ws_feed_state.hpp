@@ -333,6 +333,12 @@ struct feed_state {
   // server answers it), first granted first.
   void grant_pending();
   // A market subscriber the cap refused waits for a slot (with re-ranking on).
+  // The role's three subscription messages (ws_feed_slots.cpp).
+  caf::result<subscription> subscribe_market(const subscribe_request& req,
+                                             const market_sink_actor& sink);
+  caf::result<subscription> subscribe_notices(const subscribe_request& req,
+                                              const notice_sink_actor& sink);
+  void unsubscribe(const subscribe_request& req, const market_sink_actor& sink);
   void wait_for_slot(const subscribe_request& req, const market_sink_actor& sink);
   void forget_sink(const sink_id& who);
   void watch(const caf::actor_addr& who);
