@@ -3,7 +3,9 @@
 // naming it.
 #include "runtime/config.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 #include <string>
@@ -59,6 +61,21 @@ public:
   void fail(std::string key, std::string message) {
     if (!err_)
       err_ = config_error{std::move(key), std::move(message)};
+  }
+
+  // A key whose value must be one of a few words: 'expected "a", "b" or "c"' otherwise.
+  void expect_one_of(std::string_view key, const std::string& value,
+                     std::initializer_list<std::string_view> choices) {
+    if (err_ || std::find(choices.begin(), choices.end(), value) != choices.end())
+      return;
+    std::string list;
+    std::size_t i = 0;
+    for (auto c : choices) {
+      list += i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ";
+      list += "\"" + std::string{c} + "\"";
+      ++i;
+    }
+    fail(path(key), "expected " + list);
   }
 
 private:
@@ -354,8 +371,7 @@ void read_executor(table_reader& top, const toml::table& root, engine_config& cf
   r.read("check_buyable", e.check_buyable);
   r.read("drain", e.drain);
   r.finish();
-  if (!err && e.drain != "cancel" && e.drain != "finish")
-    err = config_error{"executor.drain", "expected \"cancel\" or \"finish\""};
+  r.expect_one_of("drain", e.drain, {"cancel", "finish"});
   if (!err && e.queue_capacity == 0)
     err = config_error{"executor.queue_capacity", "must be at least 1"};
 }
@@ -403,8 +419,7 @@ void read_recorder(table_reader& top, const toml::table& root, engine_config& cf
   r.read("queue_limit", rc.queue_limit);
   r.read("max_total_mb", rc.max_total_mb);
   r.finish();
-  if (!err && rc.enabled != "auto" && rc.enabled != "on" && rc.enabled != "off")
-    err = config_error{"recorder.enabled", "expected \"auto\", \"on\" or \"off\""};
+  r.expect_one_of("enabled", rc.enabled, {"auto", "on", "off"});
   if (!err && (rc.segment_mb < 1 || rc.chunk_kb < 1 || rc.queue_limit < 1 || rc.max_total_mb < 0))
     err = config_error{"recorder", "sizes must be positive (max_total_mb: 0 = no limit)"};
 }
@@ -420,8 +435,7 @@ void read_backtest(table_reader& top, const toml::table& root, engine_config& cf
   r.read("session_rules", b.session_rules);
   r.read("mark_every", b.mark_every);
   r.finish();
-  if (!err && b.session_rules != "auto" && b.session_rules != "krx" && b.session_rules != "none")
-    err = config_error{"backtest.session_rules", "expected \"auto\", \"krx\" or \"none\""};
+  r.expect_one_of("session_rules", b.session_rules, {"auto", "krx", "none"});
   if (!err &&
       (b.commission_pct < 0 || b.sell_tax_pct < 0 || b.slippage_ticks < 0 || b.initial_cash <= 0))
     err = config_error{"backtest", "costs must not be negative, initial_cash must be positive"};

@@ -240,7 +240,13 @@ mark_every = "5m"
       {"[backtest]\nsession_rules = \"nyse\"\n", "backtest.session_rules"},
       {"[backtest]\nslippage_ticks = -1\n", "backtest"},
       {"[backtest]\ncommission_pct = \"0.01\"\n", "backtest.commission_pct"},
+      {"[executor]\ndrain = \"abort\"\n", "executor.drain"},
   });
+  // A word outside its list names every word it may be.
+  EXPECT_EQ(parse_bad("[recorder]\nenabled = \"yes\"\n").message,
+            "expected \"auto\", \"on\" or \"off\"");
+  EXPECT_EQ(parse_bad("[executor]\ndrain = \"abort\"\n").message,
+            "expected \"cancel\" or \"finish\"");
 }
 
 namespace {
