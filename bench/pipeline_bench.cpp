@@ -1,11 +1,13 @@
 // Pipeline latencies on a real (threaded) actor system with the budget free (a gateway double
-// that answers at once): a trade entering an analyzer -> the strategy's on_tick, and a signal
-// entering the executor -> the order request reaching the gateway (risk, journal with its
-// fsync, send). Each iteration waits for its own event, so these are latencies, not
-// throughput; p50/p99 are reported as counters. Next to them, in the same run: the raw
-// fdatasync of a small write on the same disk (what a durable journal cannot beat), and a
-// burst of 1,000 signals sent at once (orders/s reaching the gateway, and how many intents
-// shared each group commit, from the journal's own metrics).
+// that answers at once): a trade entering an analyzer -> the strategy's on_tick, and a signal ->
+// the order request reaching the gateway (risk, journal with its fsync, send), timed twice: from
+// the bench thread's send (its wake-ups included) and from the strategy's emit() inside the
+// engine. Each iteration waits for its own event, so these are latencies, not throughput;
+// p50/p99 are reported as counters. Next to them, in the same run: the raw fdatasync of a small
+// write on the same disk (what a durable journal cannot beat), the same fdatasync behind the two
+// thread hand-offs every durable path here pays (the floor of the house), the journal's commit
+// alone, and a burst of 1,000 signals sent at once (orders/s reaching the gateway, and how many
+// intents shared each group commit, from the journal's own metrics).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -42,8 +45,17 @@ std::int64_t steady_ns() {
 
 // The one value an actor thread hands to the bench thread.
 std::atomic<std::int64_t> arrived{0};
-// How many orders reached the gateway double.
+// How many orders reached the gateway double, and when the last one did.
 std::atomic<std::int64_t> orders_arrived{0};
+std::atomic<std::int64_t> order_at{0};
+// When a strategy emitted its signal (stamped on its host's thread).
+std::atomic<std::int64_t> emitted_at{0};
+
+void mark_order_arrival() {
+  order_at.store(steady_ns(), std::memory_order_release);
+  orders_arrived.fetch_add(1, std::memory_order_acq_rel);
+  orders_arrived.notify_all();
+}
 
 void wait_for(std::int64_t since) {
   while (arrived.load(std::memory_order_acquire) < since)
@@ -126,10 +138,7 @@ struct executor_rig {
   explicit executor_rig(caf::actor_system& s)
       : sys(s) {
     gw->quotes["005930"] = kis::test::gateway_record::default_quote("005930");
-    gw->on_order = [](const kis::order_request&) {
-      orders_arrived.fetch_add(1, std::memory_order_acq_rel);
-      orders_arrived.notify_all();
-    };
+    gw->on_order = [](const kis::order_request&) { mark_order_arrival(); };
     gateway = kis::test::spawn_fake_gateway(sys, gw);
     kis::executor_config ec;
     ec.journal_path = (journal_dir() / "kis-pipeline-bench.sqlite").string();
@@ -181,6 +190,54 @@ void BM_SignalToOrderOnTheWire(benchmark::State& state) {
 }
 BENCHMARK(BM_SignalToOrderOnTheWire)->Iterations(2000)->UseRealTime();
 
+// Emits one buy per tick, the way a strategy does, and stamps the moment it does.
+class signal_per_tick final : public kis::strategy {
+public:
+  void on_tick(const kis::market_event& ev) override {
+    kis::signal s;
+    s.symbol = ev.symbol;
+    s.qty = 1 + n_++ % 100;
+    s.price = 10000;
+    emitted_at.store(steady_ns(), std::memory_order_release);
+    emit(std::move(s));
+  }
+
+private:
+  std::int64_t n_ = 0;
+};
+
+// The same path measured from inside the actor world: from the strategy's emit() (on its host's
+// thread) to the order's arrival at the gateway (on the gateway's). The bench thread only starts
+// each round with a tick and waits for its order; its own wake-ups, which a strategy in the
+// engine does not pay, are left out.
+void BM_StrategySignalToOrder(benchmark::State& state) {
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  executor_rig rig{sys};
+  if (!rig.exec) {
+    state.SkipWithError("journal");
+    return;
+  }
+  kis::strategy_host_config hc;
+  hc.id = "bench";
+  auto host = kis::spawn_strategy_host(sys, std::make_shared<signal_per_tick>(), hc,
+                                       caf::actor_cast<kis::order_executor_actor>(*rig.exec));
+  std::vector<std::int64_t> lat;
+  for (auto _ : state) {
+    auto before = orders_arrived.load(std::memory_order_acquire);
+    kis::market_event ev;
+    ev.symbol = "005930";
+    ev.kind = kis::event_kind::tick;
+    caf::anon_send(host, ev);
+    orders_arrived.wait(before, std::memory_order_acquire);
+    lat.push_back(order_at.load(std::memory_order_acquire) -
+                  emitted_at.load(std::memory_order_acquire));
+  }
+  report(state, lat);
+  caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
+}
+BENCHMARK(BM_StrategySignalToOrder)->Iterations(2000)->UseRealTime();
+
 // The floor under a durable journal: a 200-byte append and fdatasync on the same disk.
 void BM_RawFdatasync(benchmark::State& state) {
   auto path = journal_dir() / "kis-pipeline-bench.fsync";
@@ -205,6 +262,61 @@ void BM_RawFdatasync(benchmark::State& state) {
     report(state, lat);
 }
 BENCHMARK(BM_RawFdatasync)->Iterations(2000)->UseRealTime();
+
+// The floor of any durable order path in this house: blocking disk I/O never runs on a scheduler
+// thread, so the write goes to a thread of its own and its answer comes back. A scheduled actor
+// asks a detached one for a 200-byte write + fdatasync and, once answered, sends on to a second
+// scheduled actor: two thread hand-offs around the raw fsync, nothing else.
+struct fsync_file {
+  int fd = -1;
+  std::filesystem::path path = journal_dir() / "kis-pipeline-bench.floor";
+  fsync_file() { fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600); }
+  ~fsync_file() {
+    ::close(fd);
+    std::filesystem::remove(path);
+  }
+};
+
+void BM_DurableHandOffFloor(benchmark::State& state) {
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  auto file = std::make_shared<fsync_file>();
+  if (file->fd < 0) {
+    state.SkipWithError("open");
+    return;
+  }
+  auto disk = sys.spawn<caf::detached>([file]() -> caf::behavior {
+    return {[file](std::int64_t n) {
+      std::string line(200, 'x');
+      if (::write(file->fd, line.data(), line.size()) < 0 || ::fdatasync(file->fd) != 0)
+        return std::int64_t{-1};
+      return n;
+    }};
+  });
+  auto sink =
+      sys.spawn([]() -> caf::behavior { return {[](std::int64_t) { mark_order_arrival(); }}; });
+  auto origin = sys.spawn([disk, sink](caf::event_based_actor* self) -> caf::behavior {
+    return {[self, disk, sink](std::int64_t n) {
+      emitted_at.store(steady_ns(), std::memory_order_release);
+      self->request(disk, caf::infinite, n).then([self, sink](std::int64_t m) {
+        self->send(sink, m);
+      });
+    }};
+  });
+  std::vector<std::int64_t> lat;
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    auto before = orders_arrived.load(std::memory_order_acquire);
+    caf::anon_send(origin, n++);
+    orders_arrived.wait(before, std::memory_order_acquire);
+    lat.push_back(order_at.load(std::memory_order_acquire) -
+                  emitted_at.load(std::memory_order_acquire));
+  }
+  report(state, lat);
+  for (const auto& a : {origin, sink, disk})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+BENCHMARK(BM_DurableHandOffFloor)->Iterations(2000)->UseRealTime();
 
 // The journal's own floor: one intent written and committed (SQLite WAL, synchronous=FULL) on
 // the calling thread, no actors. Between the raw fdatasync and the whole signal path.

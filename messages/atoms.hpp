@@ -33,6 +33,7 @@ KIS_ATOM(done_atom, "done")
 KIS_ATOM(directory_atom, "directory")
 KIS_ATOM(intent_atom, "intent")
 KIS_ATOM(flush_atom, "flush")
+KIS_ATOM(linger_atom, "linger")   // the journal writer's linger timer
 KIS_ATOM(publish_atom, "publish") // every role: the recorder's trailing sample
 KIS_ATOM(slot_atom, "slot")
 KIS_ATOM(interest_atom, "interest")

@@ -121,6 +121,7 @@ using journal_actor = caf::typed_actor<
     caf::reacts_to<journal_fill>,
     caf::replies_to<drain_atom>::with<std::uint64_t>, // flush, checkpoint; errors so far
     caf::reacts_to<flush_atom>,                       // internal: commit what has arrived
+    caf::reacts_to<linger_atom>,                      // internal: the linger timer
     caf::reacts_to<publish_atom>>; // internal: commit, then the recorder's trailing sample
 
 // The single consumer of signals: answers each at once (accepted or a typed refusal), then

@@ -1,6 +1,7 @@
 #include "actors/trading/journal_writer.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -28,8 +29,11 @@ using pending_write = std::variant<pending_intent, journal_entry, journal_fill>;
 struct writer_state {
   std::shared_ptr<order_journal> journal;
   std::vector<pending_write> batch;
-  bool flush_armed = false;  // a flush is on its way (at once or after linger)
-  bool flush_urgent = false; // ... and it is the immediate one an intent asked for
+  bool flush_urgent = false; // the immediate flush an intent asked for is on its way
+  bool timer_out = false;    // the one linger timer is on its way
+  // When the oldest write of the batch that is not an intent must be committed; none: no such
+  // write waits (an intent's commit took them along).
+  std::optional<caf::actor_clock::time_point> linger_due;
   std::chrono::milliseconds linger{0};
   std::uint64_t errors = 0;
   actor_recorder rec{"order_journal", "order_journal"};
@@ -56,18 +60,27 @@ struct writer_state {
 
 using writer_ptr = caf::stateful_actor<writer_state, measured<journal_actor::base>>*;
 
-// An intent flushes at once; other writes wait up to linger for one. A lingering flush still
-// on its way when an intent comes is overtaken by an immediate one (the later is a no-op).
-void arm(writer_ptr self, bool urgent) {
+// An intent flushes at once. Another write waits up to linger for an intent's commit to ride
+// with; only if none comes does it get a commit of its own. One timer at most is out: when it
+// fires early (an intent's commit took the writes it was set for, newer ones came since) it is
+// set again for the rest, so a steady flow of orders never pays a commit that is not an intent's.
+void arm_now(writer_ptr self) {
   auto& st = self->state;
-  if (urgent || st.linger.count() == 0) {
-    if (!st.flush_urgent) {
-      st.flush_armed = st.flush_urgent = true;
-      self->send(self, flush_atom_v);
-    }
-  } else if (!st.flush_armed) {
-    st.flush_armed = true;
-    self->delayed_send(self, st.linger, flush_atom_v);
+  if (!st.flush_urgent) {
+    st.flush_urgent = true;
+    self->send(self, flush_atom_v);
+  }
+}
+
+void arm_linger(writer_ptr self) {
+  auto& st = self->state;
+  if (st.linger.count() == 0)
+    return arm_now(self);
+  if (!st.linger_due)
+    st.linger_due = self->clock().now() + st.linger;
+  if (!st.timer_out) {
+    st.timer_out = true;
+    self->delayed_send(self, *st.linger_due - self->clock().now(), linger_atom_v);
   }
 }
 
@@ -102,7 +115,8 @@ caf::error writer_state::commit(std::vector<pending_write>& ws) {
 // Commits what has arrived; on failure every intent of it hears so (its order must not leave).
 void flush(writer_ptr self) {
   auto& st = self->state;
-  st.flush_armed = st.flush_urgent = false;
+  st.flush_urgent = false;
+  st.linger_due.reset();
   if (st.batch.empty())
     return;
   auto batch = std::move(st.batch);
@@ -123,16 +137,16 @@ journal_actor::behavior_type writer(writer_ptr self) {
       [self](intent_atom, journal_entry& e) -> caf::result<std::int64_t> {
         auto rp = self->make_response_promise<std::int64_t>();
         self->state.batch.emplace_back(pending_intent{std::move(e), rp});
-        arm(self, true);
+        arm_now(self);
         return rp;
       },
       [self](journal_entry& e) {
         self->state.batch.emplace_back(std::move(e));
-        arm(self, false);
+        arm_linger(self);
       },
       [self](journal_fill& f) {
         self->state.batch.emplace_back(std::move(f));
-        arm(self, false);
+        arm_linger(self);
       },
       [self](drain_atom) {
         flush(self);
@@ -141,6 +155,15 @@ journal_actor::behavior_type writer(writer_ptr self) {
         return self->state.errors;
       },
       [self](flush_atom) { flush(self); },
+      [self](linger_atom) {
+        auto& st = self->state;
+        st.timer_out = false;
+        if (!st.linger_due) // an intent's commit took them along
+          return;
+        if (self->clock().now() >= *st.linger_due)
+          return flush(self);
+        arm_linger(self); // newer writes wait: the rest of their linger
+      },
       [self](publish_atom) {
         flush(self);
         self->state.rec.publish(self);

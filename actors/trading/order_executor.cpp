@@ -408,7 +408,8 @@ void executor::set_status(tracked_order& o, order_status s, std::int64_t last_qt
                           std::int64_t last_px) {
   o.e.status = s;
   o.e.updated_ns = clock_->now_ns();
-  self_->send(journal_, o.e);
+  if (s != order_status::journaled) // the intent's committed row says so already
+    self_->send(journal_, o.e);
   status_of_[o.e.client_id] = s;
   notify(update_of(o.e, last_qty, last_px, clock_->now_ns()));
   if (final_status(s)) {

@@ -1,6 +1,7 @@
 // The journal writer under the test coordinator: an intent commits at once and answers after
 // its commit; an order's later state lingers to ride with the next intent's commit, is
-// committed alone once the linger is over, and still lands when the actor goes without a drain.
+// committed alone once the linger is over (its own linger, not that of writes an earlier intent
+// took along), and still lands when the actor goes without a drain.
 #include "support/caf_gtest.hpp"
 
 #include <gtest/gtest.h>
@@ -72,6 +73,26 @@ TEST_F(JournalWriterTest, AnAnswerRidesWithTheNextIntentsCommit) {
   auto b = intent("B"); // no time passed: one commit holds both
   EXPECT_EQ(journal_row(path, a.client_id).second, "0000000001");
   EXPECT_EQ(journal_row(path, b.client_id).first, static_cast<int>(kis::order_status::journaled));
+}
+
+// A steady flow: each answer rides with the next intent, and the timer set for an answer that
+// an intent took along does not commit the newer one early (that commit would be an fsync that
+// the next intent could have to wait behind).
+TEST_F(JournalWriterTest, ALingerIsCountedFromTheOldestWriteStillWaiting) {
+  auto a = intent("A");
+  self->send(writer, sent(a, "0000000001")); // the timer: due at 50 ms
+  sched.run();
+  sched.advance_time(30ms);
+  auto b = intent("B"); // takes A's answer along
+  EXPECT_EQ(journal_row(path, a.client_id).second, "0000000001");
+  self->send(writer, sent(b, "0000000002")); // lingers until 30 + 50 = 80 ms
+  sched.run();
+  sched.advance_time(20ms); // 50 ms: the first timer fires, B's answer is only 20 ms old
+  sched.run();
+  EXPECT_EQ(journal_row(path, b.client_id).second, "") << "committed before its linger was over";
+  sched.advance_time(30ms); // 80 ms
+  sched.run();
+  EXPECT_EQ(journal_row(path, b.client_id).second, "0000000002");
 }
 
 TEST_F(JournalWriterTest, ALingeringAnswerLandsWhenTheWriterGoesWithoutADrain) {
