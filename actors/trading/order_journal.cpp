@@ -87,9 +87,31 @@ std::string_view to_string_view(order_status s) noexcept {
   return "?";
 }
 
+order_journal::order_journal() = default;
+
 order_journal::~order_journal() {
+  for (auto* slot : {&begin_, &commit_, &intent_, &update_, &fill_})
+    slot->reset(); // finalized before the close, or the connection would stay open
   if (db_ != nullptr)
     sqlite3_close(db_);
+}
+
+sqlite_statement* order_journal::prepared(std::unique_ptr<sqlite_statement>& slot,
+                                          const char* sql) {
+  if (slot && slot->ok()) {
+    slot->reset();
+    return slot.get();
+  }
+  slot = std::make_unique<sqlite_statement>(db_, sql);
+  return slot->ok() ? slot.get() : nullptr;
+}
+
+caf::error order_journal::run(std::unique_ptr<sqlite_statement>& slot, const char* sql,
+                              const char* what) {
+  auto* st = prepared(slot, sql);
+  if (st == nullptr || st->step() != SQLITE_DONE)
+    return fail(what);
+  return caf::error{};
 }
 
 caf::error order_journal::fail(const char* what) const {
@@ -153,11 +175,11 @@ std::string client_id_of(std::int32_t trading_day, std::int64_t seq) {
 }
 
 caf::error order_journal::begin() {
-  return exec("BEGIN IMMEDIATE;");
+  return run(begin_, "BEGIN IMMEDIATE;", "cannot begin a transaction");
 }
 
 caf::error order_journal::commit() {
-  return exec("COMMIT;");
+  return run(commit_, "COMMIT;", "cannot commit");
 }
 
 void order_journal::rollback() {
@@ -169,12 +191,13 @@ caf::error order_journal::record_intent(journal_entry& e) {
     e.seq = next_seq_;
   if (e.client_id.empty())
     e.client_id = client_id_of(e.trading_day, e.seq);
-  sqlite_statement st{db_,
-                      "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
-                      "price, reason, status, trading_day, intent_time, created_ns, updated_ns, "
-                      "route) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
-  if (!st.ok())
+  auto* p = prepared(intent_,
+                     "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
+                     "price, reason, status, trading_day, intent_time, created_ns, updated_ns, "
+                     "route) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (p == nullptr)
     return fail("cannot prepare intent");
+  auto& st = *p;
   st.bind(1, e.seq).bind(2, e.client_id).bind(3, e.strategy_id).bind(4, e.symbol);
   st.bind(5, static_cast<std::int64_t>(e.dir)).bind(6, static_cast<std::int64_t>(e.kind));
   st.bind(7, e.qty).bind(8, e.price).bind(9, e.reason);
@@ -188,10 +211,12 @@ caf::error order_journal::record_intent(journal_entry& e) {
 }
 
 caf::error order_journal::update(const journal_entry& e) {
-  sqlite_statement st{db_, "UPDATE orders SET status=?, org_no=?, order_no=?, filled_qty=?, "
-                           "avg_price=?, message=?, updated_ns=?, executed_on=? WHERE client_id=?"};
-  if (!st.ok())
+  auto* p = prepared(update_, "UPDATE orders SET status=?, org_no=?, order_no=?, filled_qty=?, "
+                              "avg_price=?, message=?, updated_ns=?, executed_on=? "
+                              "WHERE client_id=?");
+  if (p == nullptr)
     return fail("cannot prepare update");
+  auto& st = *p;
   st.bind(1, static_cast<std::int64_t>(e.status)).bind(2, e.org_no).bind(3, e.order_no);
   st.bind(4, e.filled_qty).bind(5, e.avg_price).bind(6, e.message).bind(7, e.updated_ns);
   st.bind(8, static_cast<std::int64_t>(e.executed_on)).bind(9, e.client_id);
@@ -201,10 +226,11 @@ caf::error order_journal::update(const journal_entry& e) {
 }
 
 caf::error order_journal::record_fill(const journal_fill& f) {
-  sqlite_statement st{db_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, "
-                           "source, executed_on) VALUES (?,?,?,?,?,?,?,?)"};
-  if (!st.ok())
+  auto* p = prepared(fill_, "INSERT INTO fills (client_id, symbol, side, qty, price, at_ns, "
+                            "source, executed_on) VALUES (?,?,?,?,?,?,?,?)");
+  if (p == nullptr)
     return fail("cannot prepare fill");
+  auto& st = *p;
   st.bind(1, f.client_id).bind(2, f.symbol).bind(3, static_cast<std::int64_t>(f.dir));
   st.bind(4, f.qty).bind(5, f.price).bind(6, f.at_ns).bind(7, f.source);
   st.bind(8, static_cast<std::int64_t>(f.executed_on));

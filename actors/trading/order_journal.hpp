@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,8 @@ struct sqlite3;
 
 namespace kis {
 
+class sqlite_statement;
+
 // The journal's (and the summary's) name of a status.
 std::string_view to_string_view(order_status s) noexcept;
 
@@ -26,7 +29,7 @@ std::string client_id_of(std::int32_t trading_day, std::int64_t seq);
 
 class order_journal {
 public:
-  order_journal() = default;
+  order_journal();
   order_journal(const order_journal&) = delete;
   order_journal& operator=(const order_journal&) = delete;
   ~order_journal();
@@ -66,8 +69,13 @@ private:
   caf::error add_venue_columns();
   caf::error fail(const char* what) const;
   std::vector<journal_entry> select_entries(const char* where);
+  // The statement in slot, prepared once and reset for this use; nullptr when SQLite refuses it.
+  sqlite_statement* prepared(std::unique_ptr<sqlite_statement>& slot, const char* sql);
+  caf::error run(std::unique_ptr<sqlite_statement>& slot, const char* sql, const char* what);
 
   sqlite3* db_ = nullptr;
+  // The statements every order runs, parsed once (a parse cost about as much CPU as the write).
+  std::unique_ptr<sqlite_statement> begin_, commit_, intent_, update_, fill_;
   std::string path_;
   std::int64_t next_seq_ = 1;
 };

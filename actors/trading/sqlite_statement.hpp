@@ -1,5 +1,5 @@
-// A prepared SQLite sqlite_statement that finalizes itself: the journal and the history cache share
-// it.
+// A prepared SQLite statement that finalizes itself: the journal and the history cache share
+// it. The journal keeps its hot statements prepared and resets them between uses.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,11 @@ public:
     return *this;
   }
   int step() { return sqlite3_step(stmt_); }
+  // Ready to run again: the last run is finished and the bound values are cleared.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   std::int64_t i64(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string text(int col) const {
     auto* p = sqlite3_column_text(stmt_, col);
