@@ -134,6 +134,7 @@ struct executor_rig {
   std::shared_ptr<kis::test::gateway_record> gw = std::make_shared<kis::test::gateway_record>();
   kis::rest_gateway_actor gateway;
   std::optional<kis::order_executor_impl_actor> exec;
+  std::vector<caf::actor> also_stop; // what a benchmark added around the executor
 
   explicit executor_rig(caf::actor_system& s)
       : sys(s) {
@@ -153,6 +154,8 @@ struct executor_rig {
       exec = *e;
   }
   ~executor_rig() {
+    for (const auto& a : also_stop)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     if (exec)
       caf::anon_send_exit(*exec, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
@@ -167,7 +170,10 @@ struct executor_rig {
   }
 };
 
-void BM_SignalToOrderOnTheWire(benchmark::State& state) {
+// One executor rig per benchmark and one latency per round: start(rig) readies what the rounds
+// need and returns the round, which starts one, waits for its order and returns the latency.
+template <class Start>
+void time_signal_rounds(benchmark::State& state, Start start) {
   system_config cfg;
   caf::actor_system sys{cfg};
   executor_rig rig{sys};
@@ -175,18 +181,25 @@ void BM_SignalToOrderOnTheWire(benchmark::State& state) {
     state.SkipWithError("journal");
     return;
   }
+  auto round = start(rig);
   std::vector<std::int64_t> lat;
-  std::int64_t n = 0;
-  for (auto _ : state) {
-    auto before = orders_arrived.load(std::memory_order_acquire);
-    auto sent = steady_ns();
-    rig.send(n++);
-    // Blocks (a futex), not a spin: on a 2-core box a spinning waiter takes a core from the
-    // executor, the journal's thread and the gateway it is timing.
-    orders_arrived.wait(before, std::memory_order_acquire);
-    lat.push_back(steady_ns() - sent);
-  }
+  for (auto _ : state)
+    lat.push_back(round());
   report(state, lat);
+}
+
+void BM_SignalToOrderOnTheWire(benchmark::State& state) {
+  time_signal_rounds(state, [](executor_rig& rig) {
+    return [&rig, n = std::int64_t{0}]() mutable {
+      auto before = orders_arrived.load(std::memory_order_acquire);
+      auto sent = steady_ns();
+      rig.send(n++);
+      // Blocks (a futex), not a spin: on a 2-core box a spinning waiter takes a core from the
+      // executor, the journal's thread and the gateway it is timing.
+      orders_arrived.wait(before, std::memory_order_acquire);
+      return steady_ns() - sent;
+    };
+  });
 }
 BENCHMARK(BM_SignalToOrderOnTheWire)->Iterations(2000)->UseRealTime();
 
@@ -211,30 +224,22 @@ private:
 // each round with a tick and waits for its order; its own wake-ups, which a strategy in the
 // engine does not pay, are left out.
 void BM_StrategySignalToOrder(benchmark::State& state) {
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  executor_rig rig{sys};
-  if (!rig.exec) {
-    state.SkipWithError("journal");
-    return;
-  }
-  kis::strategy_host_config hc;
-  hc.id = "bench";
-  auto host = kis::spawn_strategy_host(sys, std::make_shared<signal_per_tick>(), hc,
-                                       caf::actor_cast<kis::order_executor_actor>(*rig.exec));
-  std::vector<std::int64_t> lat;
-  for (auto _ : state) {
-    auto before = orders_arrived.load(std::memory_order_acquire);
-    kis::market_event ev;
-    ev.symbol = "005930";
-    ev.kind = kis::event_kind::tick;
-    caf::anon_send(host, ev);
-    orders_arrived.wait(before, std::memory_order_acquire);
-    lat.push_back(order_at.load(std::memory_order_acquire) -
-                  emitted_at.load(std::memory_order_acquire));
-  }
-  report(state, lat);
-  caf::anon_send_exit(host, caf::exit_reason::user_shutdown);
+  time_signal_rounds(state, [](executor_rig& rig) {
+    kis::strategy_host_config hc;
+    hc.id = "bench";
+    auto host = kis::spawn_strategy_host(rig.sys, std::make_shared<signal_per_tick>(), hc,
+                                         caf::actor_cast<kis::order_executor_actor>(*rig.exec));
+    rig.also_stop.push_back(caf::actor_cast<caf::actor>(host));
+    return [host] {
+      auto before = orders_arrived.load(std::memory_order_acquire);
+      kis::market_event ev;
+      ev.symbol = "005930";
+      ev.kind = kis::event_kind::tick;
+      caf::anon_send(host, ev);
+      orders_arrived.wait(before, std::memory_order_acquire);
+      return order_at.load(std::memory_order_acquire) - emitted_at.load(std::memory_order_acquire);
+    };
+  });
 }
 BENCHMARK(BM_StrategySignalToOrder)->Iterations(2000)->UseRealTime();
 

@@ -191,10 +191,10 @@ caf::error order_journal::record_intent(journal_entry& e) {
     e.seq = next_seq_;
   if (e.client_id.empty())
     e.client_id = client_id_of(e.trading_day, e.seq);
-  auto* p = prepared(intent_,
-                     "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
-                     "price, reason, status, trading_day, intent_time, created_ns, updated_ns, "
-                     "route) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto* p =
+      prepared(intent_, "INSERT INTO orders (seq, client_id, strategy_id, symbol, side, kind, qty, "
+                        "price, reason, status, trading_day, intent_time, created_ns, updated_ns, "
+                        "route) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (p == nullptr)
     return fail("cannot prepare intent");
   auto& st = *p;
