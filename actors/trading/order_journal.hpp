@@ -74,7 +74,7 @@ private:
   caf::error run(std::unique_ptr<sqlite_statement>& slot, const char* sql, const char* what);
 
   sqlite3* db_ = nullptr;
-  // The statements every order runs, parsed once (a parse cost about as much CPU as the write).
+  // The statements every order runs, parsed once instead of once per order.
   std::unique_ptr<sqlite_statement> begin_, commit_, intent_, update_, fill_;
   std::string path_;
   std::int64_t next_seq_ = 1;

@@ -27,7 +27,7 @@ public:
     return *this;
   }
   int step() { return sqlite3_step(stmt_); }
-  // Ready to run again: the last run is finished and the bound values are cleared.
+  // Ready to run again: the last run is ended and its bound values are cleared.
   void reset() {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);

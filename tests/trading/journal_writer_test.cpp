@@ -104,4 +104,33 @@ TEST_F(JournalWriterTest, ALingeringAnswerLandsWhenTheWriterGoesWithoutADrain) {
   EXPECT_EQ(journal_row(path, a.client_id).second, "0000000002");
 }
 
+// The journal keeps its statements prepared: a write that fails (here a second intent with the
+// same seq) leaves them ready for the next transaction, with nothing of its values left over.
+TEST(OrderJournal, AFailedWriteLeavesItsStatementReadyForTheNext) {
+  auto path = kis::test::unique_temp_path("kis-journal-reuse", ".sqlite").string();
+  {
+    kis::order_journal j;
+    ASSERT_FALSE(j.open(path));
+    auto a = executor_testing::intent_of("A");
+    ASSERT_FALSE(j.begin());
+    ASSERT_FALSE(j.record_intent(a));
+    ASSERT_FALSE(j.commit());
+    auto twice = a; // the same seq and client id
+    ASSERT_FALSE(j.begin());
+    EXPECT_TRUE(j.record_intent(twice));
+    j.rollback();
+    auto b = executor_testing::intent_of("B");
+    ASSERT_FALSE(j.begin());
+    EXPECT_FALSE(j.record_intent(b));
+    EXPECT_FALSE(j.commit());
+    auto rows = j.all_entries();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].symbol, "A");
+    EXPECT_EQ(rows[1].symbol, "B");
+    EXPECT_EQ(rows[1].seq, a.seq + 1);
+  }
+  for (auto ext : {"", "-wal", "-shm"})
+    std::filesystem::remove(path + ext);
+}
+
 } // namespace
