@@ -234,7 +234,7 @@ private:
   void poll(const std::string& sym, symbol_state& s) {
     s.poll_outstanding = true;
     ++polls_;
-    self_->request(gateway_, cfg_.request_timeout, price_query{sym, market_of(sym), true})
+    self_->request(gateway_, cfg_.poll_timeout, price_query{sym, market_of(sym), true})
         .then(
             [this, sym](quote& q) {
               auto& st = symbols_[sym];

@@ -25,6 +25,9 @@ struct analyzer_config {
   std::chrono::milliseconds poll_interval{2000};      // REST polling of symbols without a WS slot
   std::chrono::milliseconds poll_max_interval{30000}; // back-off cap when the budget is short
   std::chrono::milliseconds request_timeout{30000};   // a gateway call may queue for a permit
+  // A poll waits as long as the governor's line is: a caller that gives up leaves its call in
+  // the line, to be made and its answer lost (at paper's 1 call/s most polls waited past 30 s).
+  std::chrono::milliseconds poll_timeout{600000};
   std::int32_t bar_seconds = 60;
   std::int32_t history_days = 120;                   // per followed symbol; 0 = no history request
   std::chrono::milliseconds history_timeout{600000}; // one symbol's history, all its pages

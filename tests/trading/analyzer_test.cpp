@@ -275,6 +275,25 @@ TEST_F(AnalyzerTest, PollsOneAtATimePerSymbolAndWaitsForTheAnswer) {
   EXPECT_EQ(gw->price_queries, 4);
 }
 
+// At paper's 1 call/s a poll can wait minutes for its permit. The analyzer must not give up on
+// it: the gateway would still make the call (its answer lost) and a second poll would queue.
+TEST_F(AnalyzerTest, APollWaitsAsLongAsTheGovernorsLine) {
+  cfg.symbols = {"A"};
+  gw->hold_quotes = true;
+  start(false);
+  EXPECT_EQ(gw->price_queries, 1);
+  for (int i = 0; i < 30; ++i) { // five minutes in the line
+    sched.advance_time(10s);
+    sched.run();
+  }
+  EXPECT_EQ(gw->price_queries, 1) << "the poll was given up and asked again";
+  EXPECT_EQ(metric("analyzer_poll_errors_total"), 0);
+  self->send(gateway, kis::done_atom_v, kis::http_exchange{});
+  sched.run();
+  EXPECT_EQ(metric("analyzer_polls_total"), 1);
+  EXPECT_EQ(metric("analyzer_quotes_total"), 1) << "the late answer was dropped";
+}
+
 TEST_F(AnalyzerTest, BacksOffWhileRateLimited) {
   cfg.symbols = {"A"};
   gw->quote_error = true;
